@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import CommuneQuerySet, PlanningCycleQuerySet, ProvinceQuerySet, RegionQuerySet
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin(models.Model):
+    """Reference data users read carries a French and an Arabic name."""
+
+    name_fr = models.CharField(_("name (French)"), max_length=150)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_ar if (get_language() or "").startswith("ar") else self.name_fr
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(BilingualNameMixin, TimeStampedModel):
+    code = models.CharField(_("code"), max_length=2, unique=True)
+
+    objects = RegionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]  # twelve rows
+
+
+class Province(BilingualNameMixin, TimeStampedModel):
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("prefecture")
+        PROVINCE = "province", _("province")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROVINCE)
+
+    objects = ProvinceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("prefecture or province")
+        verbose_name_plural = _("prefectures and provinces")
+        ordering = ["name_fr"]  # 75 rows at most
+
+
+class Commune(BilingualNameMixin, TimeStampedModel):
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("urban")
+        RURAL = "rural", _("rural")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        help_text=_("Stable identifier used in addresses and exports; never reused."),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("census year"), null=True, blank=True
+    )
+
+    objects = CommuneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population_year__isnull=False),
+                name="communes_commune_population_has_year",
+                violation_error_message=_("A population needs its census year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(population_year__isnull=True)
+                | Q(population_year__gte=1900, population_year__lte=2100),
+                name="communes_commune_population_year_plausible",
+            ),
+        ]
+        indexes = [
+            # Region dashboards list the communes of one province set, by name.
+            models.Index(fields=["province", "name_fr"], name="communes_commune_prov_name"),
+        ]
+
+    @property
+    def region(self) -> Region:
+        return self.province.region
+
+
+class User(AbstractUser):
+    """The project's own user model, so fields can be added without a painful migration."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.username
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("commune editor")
+    VIEWER = "viewer", _("commune viewer")
+    COORDINATOR = "coordinator", _("regional coordinator")
+    NATIONAL = "national", _("national administrator")
+
+
+class Membership(TimeStampedModel):
+    """A role given to a user on a commune, on a region, or on the whole country."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("commune"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("region"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=["editor", "viewer"], commune__isnull=False, region__isnull=True)
+                    | Q(role="coordinator", commune__isnull=True, region__isnull=False)
+                    | Q(role="national", commune__isnull=True, region__isnull=True)
+                ),
+                name="communes_membership_role_matches_territory",
+                violation_error_message=_(
+                    "Editors and viewers belong to a commune, coordinators to a region, "
+                    "national administrators to neither."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "commune"],
+                condition=Q(commune__isnull=False),
+                name="communes_membership_one_role_per_commune",
+                violation_error_message=_("This user already has a role on this commune."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                condition=Q(region__isnull=False),
+                name="communes_membership_one_role_per_region",
+                violation_error_message=_("This user already coordinates this region."),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role="national"),
+                name="communes_membership_one_national_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.commune or self.region or _("Morocco")
+        return f"{self.user} - {self.get_role_display()} - {where}"
+
+
+def default_end_year() -> int:
+    return timezone.localdate().year + 5
+
+
+class PlanningCycle(TimeStampedModel):
+    """One PAC period of a commune (six years by law: organic law 113-14, art. 78)."""
+
+    DEFAULT_LENGTH = 6
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("commune")
+    )
+    start_year = models.PositiveSmallIntegerField(_("first year of the PAC"))
+    end_year = models.PositiveSmallIntegerField(_("last year of the PAC"))
+
+    objects = PlanningCycleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("PAC cycle")
+        verbose_name_plural = _("PAC cycles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="communes_planningcycle_end_after_start",
+                violation_error_message=_("The last year cannot come before the first year."),
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "start_year"],
+                name="communes_planningcycle_one_per_start_year",
+                violation_error_message=_("This commune already has a PAC starting that year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} - PAC {self.period}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}-{self.end_year}"
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
+class StepStatus(TimeStampedModel):
+    """Where one of the five steps of a cycle stands, and who moved it last."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        SUBMITTED = "submitted", _("submitted")
+        VALIDATED = "validated", _("validated")
+        RETURNED = "returned", _("returned")
+
+    cycle = models.ForeignKey(
+        PlanningCycle, on_delete=models.CASCADE, related_name="steps", verbose_name=_("PAC cycle")
+    )
+    step = models.PositiveSmallIntegerField(_("step"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("step status")
+        verbose_name_plural = _("step statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "step"], name="communes_stepstatus_one_per_step"
+            ),
+            models.CheckConstraint(
+                condition=Q(step__gte=1, step__lte=5), name="communes_stepstatus_step_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} - {self.step}: {self.get_status_display()}"
+
+    @property
+    def is_locked_for_commune(self) -> bool:
+        """Submitted or validated steps are read-only for the commune until returned."""
+        return self.status in {self.Status.SUBMITTED, self.Status.VALIDATED}

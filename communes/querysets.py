@@ -1,0 +1,68 @@
+"""Scoped querysets: the one door through which views reach territorial objects."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch, Q
+
+from .scope import user_scope
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RegionQuerySet:
+        """Regions whose dashboard the user may open: national admins all, coordinators theirs."""
+        scope = user_scope(user)
+        if scope.national:
+            return self.all()
+        return self.filter(pk__in=scope.region_ids)
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProvinceQuerySet:
+        scope = user_scope(user)
+        if scope.national:
+            return self.all()
+        return self.filter(
+            Q(region_id__in=scope.region_ids) | Q(communes__in=scope.commune_ids)
+        ).distinct()
+
+
+class CommuneQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CommuneQuerySet:
+        """Communes the user may read: their own, their region's, or all for national admins."""
+        scope = user_scope(user)
+        if scope.national:
+            return self.all()
+        return self.filter(
+            Q(pk__in=scope.commune_ids) | Q(province__region_id__in=scope.region_ids)
+        )
+
+    def editable_by(self, user) -> CommuneQuerySet:
+        """Communes whose records the user may write (editors only; reviewers read)."""
+        return self.filter(pk__in=user_scope(user).editor_commune_ids)
+
+    def with_territory(self) -> CommuneQuerySet:
+        return self.select_related("province__region")
+
+    def with_current_cycle(self) -> CommuneQuerySet:
+        """Prefetch each commune's cycles (newest first) with their step statuses.
+
+        Two queries whatever the number of communes; ``communes.tracker`` reads
+        ``commune.prefetched_cycles[0]`` as the current cycle.
+        """
+        from .models import PlanningCycle
+
+        return self.prefetch_related(
+            Prefetch(
+                "cycles",
+                queryset=PlanningCycle.objects.order_by("-start_year").prefetch_related("steps"),
+                to_attr="prefetched_cycles",
+            )
+        )
+
+
+class PlanningCycleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlanningCycleQuerySet:
+        from .models import Commune
+
+        return self.filter(commune__in=Commune.objects.visible_to(user))

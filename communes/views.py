@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import permissions, services
+from .access import get_commune_for_user
+from .forms import CycleOpenForm
+from .models import PlanningCycle
+from .tracker import build_trackers
+
+
+def _render_commune(request, commune, cycle, form=None):
+    rows = build_trackers([cycle])[cycle.pk] if cycle else []
+    can_edit = permissions.can_edit_commune(request.user, commune)
+    return render(
+        request,
+        "communes/commune_detail.html",
+        {
+            "commune": commune,
+            "cycle": cycle,
+            "cycles": commune.prefetched_cycles,
+            "steps": rows,
+            "can_edit": can_edit,
+            "can_review": permissions.can_review_commune(request.user, commune),
+            "form": form if form is not None else (CycleOpenForm() if can_edit else None),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _commune_with_cycles(request, code):
+    # Queries: commune with territory (1) + cycles (1) + their step statuses (1).
+    commune = get_commune_for_user(request, code)
+    commune.prefetched_cycles = list(
+        PlanningCycle.objects.filter(commune=commune)
+        .order_by("-start_year")
+        .prefetch_related("steps")
+    )
+    for cycle in commune.prefetched_cycles:
+        cycle.commune = commune
+    return commune
+
+
+@require_GET
+def commune_detail(request, code):
+    """The commune's page: its current PAC cycle and the five-step tracker."""
+    commune = _commune_with_cycles(request, code)
+    cycle = commune.prefetched_cycles[0] if commune.prefetched_cycles else None
+    return _render_commune(request, commune, cycle)
+
+
+@require_GET
+def cycle_detail(request, code, year):
+    commune = _commune_with_cycles(request, code)
+    cycle = next((c for c in commune.prefetched_cycles if c.start_year == year), None)
+    if cycle is None:
+        raise Http404
+    return _render_commune(request, commune, cycle)
+
+
+@require_http_methods(["POST"])
+def cycle_open(request, code):
+    """An editor opens a new PAC cycle for their commune."""
+    commune = get_commune_for_user(request, code, write=True)
+    form = CycleOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            cycle = services.cycle_open(
+                commune=commune, start_year=form.cleaned_data["start_year"], by=request.user
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("PAC %(period)s opened.") % {"period": cycle.period})
+            return redirect("cycle", code=commune.code, year=cycle.start_year)
+    commune = _commune_with_cycles(request, code)
+    cycle = commune.prefetched_cycles[0] if commune.prefetched_cycles else None
+    return _render_commune(request, commune, cycle, form=form)

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class LanguageMiddleware:
+    """Activate the user's language: the one they chose (cookie), else French.
+
+    A browser that asks for Arabic or French first gets it; any other browser
+    language (English included) gets French, the working language of the
+    communes, until the user picks English in the switch. An unknown code in
+    the cookie falls back the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self.choose(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+    @staticmethod
+    def choose(request) -> str:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in SUPPORTED:
+            return chosen
+        for code, _q in translation.trans_real.parse_accept_lang_header(
+            request.headers.get("Accept-Language", "")
+        ):
+            base = code.split("-")[0].lower()
+            if base in {"ar", "fr"}:
+                return base
+        return settings.LANGUAGE_CODE

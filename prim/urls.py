@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.site_header = "PRIM Planner"
+admin.site.site_title = "PRIM Planner"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", login_not_required(set_language), name="set_language"),
+    path("regions/", views.country, name="country"),
+    path("regions/<str:code>/", views.region_detail, name="region"),
+    path("communes/", include("communes.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "prim.views.permission_denied"
+handler404 = "prim.views.page_not_found"

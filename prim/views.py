@@ -1,0 +1,106 @@
+"""Home and dashboards: the composition root that reads every step through the tracker."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from communes.access import get_region_for_user
+from communes.models import Commune, PlanningCycle, Region, StepStatus
+from communes.scope import user_scope
+from communes.tracker import build_trackers, current_cycle
+
+PAGE_SIZE = 25
+
+
+@require_GET
+def home(request):
+    """Each role lands on its own home: commune, region or the whole country."""
+    scope = user_scope(request.user)
+    if scope.national:
+        return redirect("country")
+    if len(scope.region_ids) == 1 and not scope.commune_ids:
+        region = Region.objects.get(pk=next(iter(scope.region_ids)))
+        return redirect("region", code=region.code)
+    if len(scope.commune_ids) == 1 and not scope.region_ids:
+        commune = Commune.objects.get(pk=next(iter(scope.commune_ids)))
+        return redirect("commune", code=commune.code)
+    return render(
+        request,
+        "prim/home.html",
+        {
+            "regions": Region.objects.visible_to(request.user),
+            "communes": Commune.objects.filter(pk__in=scope.commune_ids).with_territory(),
+        },
+    )
+
+
+def _commune_rows(communes_page):
+    """Tracker rows for a page of communes: a fixed number of queries per page."""
+    communes = list(communes_page)
+    cycles = [current_cycle(c) for c in communes]
+    trackers = build_trackers([c for c in cycles if c])
+    return [
+        {"commune": c, "cycle": cy, "steps": trackers.get(cy.pk, []) if cy else []}
+        for c, cy in zip(communes, cycles, strict=True)
+    ]
+
+
+def _communes_listing(request, communes):
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        communes = communes.filter(
+            Q(name_fr__icontains=query) | Q(name_ar__icontains=query) | Q(code__icontains=query)
+        )
+    communes = (
+        communes.with_territory()
+        .annotate(has_cycle=Exists(PlanningCycle.objects.filter(commune=OuterRef("pk"))))
+        .order_by("-has_cycle", "name_fr", "pk")
+        .with_current_cycle()
+    )
+    page = Paginator(communes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page": page, "rows": _commune_rows(page.object_list), "query": query}
+
+
+@require_GET
+def country(request):
+    """The country: every region with its communes' progress, and a commune search."""
+    validated = Q(provinces__communes__cycles__steps__status=StepStatus.Status.VALIDATED)
+    submitted = Q(provinces__communes__cycles__steps__status=StepStatus.Status.SUBMITTED)
+    # One query for all regions, whatever the number of communes.
+    regions = Region.objects.visible_to(request.user).annotate(
+        n_communes=Count("provinces__communes", distinct=True),
+        n_with_cycle=Count(
+            "provinces__communes",
+            filter=Q(provinces__communes__cycles__isnull=False),
+            distinct=True,
+        ),
+        n_submitted=Count("provinces__communes__cycles__steps", filter=submitted, distinct=True),
+        n_validated=Count("provinces__communes__cycles__steps", filter=validated, distinct=True),
+    )
+    context = {"regions": regions}
+    if request.GET.get("q"):
+        context.update(_communes_listing(request, Commune.objects.visible_to(request.user)))
+    return render(request, "prim/country.html", context)
+
+
+@require_GET
+def region_detail(request, code):
+    """A region: its communes, each with the five-step tracker of its current cycle."""
+    region = get_region_for_user(request, code)
+    communes = Commune.objects.filter(province__region=region)
+    context = {"region": region, **_communes_listing(request, communes)}
+    return render(request, "prim/region_detail.html", context)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token: explained in the user's language."""
+    return render(request, "403_csrf.html", status=403)
