@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import permissions, services
-from .access import get_commune_for_user
+from .access import get_commune_for_user, get_cycle_for_user
 from .forms import CycleOpenForm
 from .models import PlanningCycle
+from .steps import STEP_NUMBERS
 from .tracker import build_trackers
 
 
@@ -81,3 +84,25 @@ def cycle_open(request, code):
     commune = _commune_with_cycles(request, code)
     cycle = commune.prefetched_cycles[0] if commune.prefetched_cycles else None
     return _render_commune(request, commune, cycle, form=form)
+
+
+@require_http_methods(["POST"])
+def step_submit(request, code, year, step):
+    """An editor sends a complete step for review by the regional coordinator."""
+    cycle = get_cycle_for_user(request, code, year, write=True)
+    if step not in STEP_NUMBERS:
+        raise Http404
+    try:
+        services.step_submit(cycle=cycle, step=step, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Step %(number)s submitted for review. It is read-only until the coordinator "
+              "returns it.") % {"number": step},
+        )
+    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
+        request.POST.get("next"), allowed_hosts={request.get_host()}
+    ) else reverse("cycle", kwargs={"code": code, "year": year}))

@@ -21,6 +21,9 @@ urlpatterns = [
     path("regions/", views.country, name="country"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("communes/", include("communes.urls")),
+    # Step pages hang under their cycle: /communes/<code>/pac/<first year>/...
+    path("communes/<slug:code>/pac/<int:year>/diagnosis/", include("diagnostics.urls")),
+    path("communes/<slug:code>/pac/<int:year>/plan/", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]
 
