@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from .models import Commune, PlanningCycle, StepStatus, User
 from .steps import STEP_NUMBERS
@@ -29,9 +30,13 @@ def cycle_open(
     cycle = PlanningCycle(commune=commune, start_year=start_year, end_year=end_year)
     cycle.full_clean()
     cycle.save()
-    StepStatus.objects.bulk_create(
-        StepStatus(cycle=cycle, step=number, changed_by=by, changed_at=timezone.now())
-        for number in STEP_NUMBERS
+    bulk_create_with_history(
+        [
+            StepStatus(cycle=cycle, step=number, changed_by=by, changed_at=timezone.now())
+            for number in STEP_NUMBERS
+        ],
+        StepStatus,
+        default_user=by,
     )
     return cycle
 
@@ -91,3 +96,114 @@ def step_review(
     if not validate and not comment.strip():
         raise ValidationError({"comment": _("Say what the commune must change.")})
     return _move(status, Status.VALIDATED if validate else Status.RETURNED, by, comment)
+
+
+# --- Steps 1-2: awareness sessions and trainings -------------------------------------------
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    """Remove stored files once the deletion of their rows is committed (never before)."""
+    from django.core.files.storage import default_storage
+
+    def remove() -> None:
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+@transaction.atomic
+def awareness_session_save(
+    *, session, attendance: dict[str, tuple[int, int]], by: User | None
+):
+    """Create or update a session and its attendance grid in one go.
+
+    ``attendance`` maps an audience category to ``(women, men)``; categories with
+    nobody are not stored (and a row that drops to zero is removed).
+    """
+    from .records import AudienceCategory, SessionAttendance
+
+    session.full_clean()
+    session.save()
+    existing = {row.category: row for row in session.attendance.all()}
+    for category, (women, men) in attendance.items():
+        if category not in AudienceCategory.values:
+            raise ValidationError(_("Unknown audience category: %(category)s") % {
+                "category": category})
+        row = existing.get(category)
+        if women + men == 0:
+            if row is not None:
+                row.delete()
+            continue
+        if row is None:
+            row = SessionAttendance(session=session, category=category)
+        elif (row.women, row.men) == (women, men):
+            continue
+        row.women, row.men = women, men
+        row.full_clean()
+        row.save()
+    step_mark_in_progress(cycle=session.cycle, step=1, by=by)
+    return session
+
+
+@transaction.atomic
+def awareness_session_delete(*, session, by: User | None) -> None:
+    """Delete a session, its attendance and its attachments (files removed after commit)."""
+    names = [a.file.name for a in session.attachments.all()]
+    session.delete()
+    _delete_files_on_commit(names)
+
+
+def session_attachment_add(*, session, kind: str, upload, content_type: str, by: User | None):
+    """Store an uploaded file (already checked by content) as an attachment of a session."""
+    from .records import SessionAttachment
+
+    attachment = SessionAttachment(
+        session=session,
+        kind=kind,
+        original_name=(upload.name or "")[-200:],
+        content_type=content_type,
+        size=upload.size,
+    )
+    try:
+        with transaction.atomic():
+            attachment.file.save("upload", upload, save=False)
+            attachment.full_clean()
+            attachment.save()
+    except Exception:
+        # The row was not written: do not leave its file behind.
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def session_attachment_delete(*, attachment, by: User | None) -> None:
+    name = attachment.file.name
+    attachment.delete()
+    _delete_files_on_commit([name])
+
+
+@transaction.atomic
+def training_save(
+    *, training, trainees: list, removed: list, by: User | None
+):
+    """Create or update a training with its trainees (added, changed and removed rows)."""
+    training.full_clean()
+    training.save()
+    for trainee in removed:
+        if trainee.pk:
+            trainee.delete()
+    for trainee in trainees:
+        trainee.training = training
+        trainee.full_clean()
+        trainee.save()
+    step_mark_in_progress(cycle=training.cycle, step=2, by=by)
+    return training
+
+
+@transaction.atomic
+def training_delete(*, training, by: User | None) -> None:
+    training.delete()
