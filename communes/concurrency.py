@@ -45,8 +45,11 @@ class VersionedFormMixin(forms.Form):
         if not instance.pk:
             return
         current = (
-            type(instance).objects.select_for_update().filter(pk=instance.pk)
-            .values_list("version", flat=True).first()
+            type(instance)
+            .objects.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .first()
         )
         loaded = self.cleaned_data.get("loaded_version")
         if current is None or loaded is None or loaded != current:

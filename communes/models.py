@@ -30,12 +30,12 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_ar if (get_language() or "").startswith("ar") else self.name_fr
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Region(BilingualNameMixin, TimeStampedModel):
@@ -299,3 +299,7 @@ class StepStatus(TimeStampedModel):
     def is_locked_for_commune(self) -> bool:
         """Submitted or validated steps are read-only for the commune until returned."""
         return self.status in {self.Status.SUBMITTED, self.Status.VALIDATED}
+
+
+# Records of steps 1-2 live in their own module; imported here so Django sees them.
+from .records import *  # noqa: E402, F403

@@ -24,8 +24,10 @@ def cycle_open(
     overlapping = commune.cycles.filter(start_year__lte=end_year, end_year__gte=start_year)
     if overlapping.exists():
         raise ValidationError(
-            {"start_year": _("This period overlaps the PAC %(period)s of this commune.")
-             % {"period": overlapping.first().period}}
+            {
+                "start_year": _("This period overlaps the PAC %(period)s of this commune.")
+                % {"period": overlapping.first().period}
+            }
         )
     cycle = PlanningCycle(commune=commune, start_year=start_year, end_year=end_year)
     cycle.full_clean()
@@ -71,10 +73,11 @@ def step_submit(*, cycle: PlanningCycle, step: int, by: User | None) -> StepStat
 
     status = _lock_step(cycle, step)
     if status.status not in {Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED}:
-        raise ValidationError(_("This step is already %(status)s.") % {
-            "status": status.get_status_display()})
-    cycle = PlanningCycle.objects.prefetch_related("steps").select_related("commune").get(
-        pk=cycle.pk
+        raise ValidationError(
+            _("This step is already %(status)s.") % {"status": status.get_status_display()}
+        )
+    cycle = (
+        PlanningCycle.objects.prefetch_related("steps").select_related("commune").get(pk=cycle.pk)
     )
     row = build_trackers([cycle])[cycle.pk][step - 1]
     if not row.complete:
@@ -114,9 +117,7 @@ def _delete_files_on_commit(names: list[str]) -> None:
 
 
 @transaction.atomic
-def awareness_session_save(
-    *, session, attendance: dict[str, tuple[int, int]], by: User | None
-):
+def awareness_session_save(*, session, attendance: dict[str, tuple[int, int]], by: User | None):
     """Create or update a session and its attendance grid in one go.
 
     ``attendance`` maps an audience category to ``(women, men)``; categories with
@@ -129,8 +130,9 @@ def awareness_session_save(
     existing = {row.category: row for row in session.attendance.all()}
     for category, (women, men) in attendance.items():
         if category not in AudienceCategory.values:
-            raise ValidationError(_("Unknown audience category: %(category)s") % {
-                "category": category})
+            raise ValidationError(
+                _("Unknown audience category: %(category)s") % {"category": category}
+            )
         row = existing.get(category)
         if women + men == 0:
             if row is not None:
@@ -187,9 +189,7 @@ def session_attachment_delete(*, attachment, by: User | None) -> None:
 
 
 @transaction.atomic
-def training_save(
-    *, training, trainees: list, removed: list, by: User | None
-):
+def training_save(*, training, trainees: list, removed: list, by: User | None):
     """Create or update a training with its trainees (added, changed and removed rows)."""
     training.full_clean()
     training.save()

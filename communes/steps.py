@@ -39,7 +39,7 @@ class StepDefinition:
     url_name: str | None = None
     checklist: Batch | None = None
     figures: Batch | None = None
-    export: Callable[["PlanningCycle"], Any] | None = None
+    export: Callable[[PlanningCycle], Any] | None = None
 
 
 _STEPS: dict[int, StepDefinition] = {

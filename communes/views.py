@@ -100,9 +100,16 @@ def step_submit(request, code, year, step):
     else:
         messages.success(
             request,
-            _("Step %(number)s submitted for review. It is read-only until the coordinator "
-              "returns it.") % {"number": step},
+            _(
+                "Step %(number)s submitted for review. It is read-only until the coordinator "
+                "returns it."
+            )
+            % {"number": step},
         )
-    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
-        request.POST.get("next"), allowed_hosts={request.get_host()}
-    ) else reverse("cycle", kwargs={"code": code, "year": year}))
+    return redirect(
+        request.POST.get("next")
+        if url_has_allowed_host_and_scheme(
+            request.POST.get("next"), allowed_hosts={request.get_host()}
+        )
+        else reverse("cycle", kwargs={"code": code, "year": year})
+    )

@@ -52,7 +52,9 @@ def main(path: str) -> int:
             if not e.translated() or "fuzzy" in e.flags
         ]
     if missing:
-        print(f"{len(missing)} entries still untranslated or fuzzy, e.g.:", *missing[:10], sep="\n  ")
+        print(
+            f"{len(missing)} entries still untranslated or fuzzy, e.g.:", *missing[:10], sep="\n  "
+        )
         return 1
     print("Catalogues complete and compiled.")
     return 0

@@ -21,7 +21,7 @@ DEMO_PASSWORD = "prim-demo-2026"
 
 def pytest_collection_modifyitems(config, items):
     if shutil.which(CHROMIUM) is None:
-        message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium`."
+        message = f"Chromium not found at {CHROMIUM}: `apt-get install -y chromium` brings it."
         if os.environ.get("PRIM_REQUIRE_BROWSER") == "1":
             raise pytest.UsageError(message)
         skip = pytest.mark.skip(reason=message)

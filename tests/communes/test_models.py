@@ -17,7 +17,13 @@ def test_reference_territory_comes_with_the_database():
     assert Region.objects.get(code="09").provinces.count() == 6
     pilots = Commune.objects.order_by("code")
     assert list(pilots.values_list("code", flat=True)) == [
-        "ait-amira", "belfaa", "berkane", "driouch", "nador", "oujda", "sidi-bibi",
+        "ait-amira",
+        "belfaa",
+        "berkane",
+        "driouch",
+        "nador",
+        "oujda",
+        "sidi-bibi",
     ]
     oujda = Commune.objects.get(code="oujda")
     assert (oujda.population, oujda.population_year, oujda.kind) == (494252, 2014, "urban")

@@ -20,8 +20,9 @@ AUTH = 3
 
 
 @pytest.mark.parametrize("extra_communes", [0, 30])
-def test_region_page_query_count(client_for, coordinator, oriental, extra_communes,
-                                 django_assert_num_queries):
+def test_region_page_query_count(
+    client_for, coordinator, oriental, extra_communes, django_assert_num_queries
+):
     for commune in Commune.objects.filter(province__region=oriental):
         open_cycle(commune, 2022)
     _grow_region(oriental, extra_communes)
@@ -38,8 +39,9 @@ def test_region_page_query_count(client_for, coordinator, oriental, extra_commun
 
 
 @pytest.mark.parametrize("extra_communes", [0, 30])
-def test_country_page_query_count(client_for, national, oriental, extra_communes,
-                                  django_assert_num_queries):
+def test_country_page_query_count(
+    client_for, national, oriental, extra_communes, django_assert_num_queries
+):
     _grow_region(oriental, extra_communes)
     client = client_for(national)
     # the regions with their aggregated counts, in one query.

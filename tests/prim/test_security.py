@@ -78,7 +78,11 @@ def _run_manage(env_extra, *args):
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -89,7 +93,10 @@ def test_production_settings_pass_check_deploy():
             "SECRET_KEY": "a-production-secret-" + "x" * 40,
             "ALLOWED_HOSTS": "prim.example.ma",
         },
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
