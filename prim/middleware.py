@@ -1,3 +1,5 @@
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -39,3 +41,17 @@ class LanguageMiddleware:
             if base in {"ar", "fr"}:
                 return base
         return settings.LANGUAGE_CODE
+
+
+class AdminAwareCSPMiddleware(CSPMiddleware):
+    """The strict policy everywhere; the admin's third-party pages keep a few inline styles.
+
+    django-import-export and django-simple-history admin templates carry ``style``
+    attributes. Allowing inline *styles* (never scripts) on /admin/ only keeps
+    them readable for national administrators.
+    """
+
+    def process_response(self, request, response):
+        if request.path.startswith("/admin/") and not hasattr(response, "_csp_update"):
+            response._csp_update = {"style-src": [UNSAFE_INLINE]}
+        return super().process_response(request, response)

@@ -106,3 +106,38 @@ def test_production_refuses_to_start_without_secret_key():
     result = _run_manage({"DEBUG": "0", "ALLOWED_HOSTS": "prim.example.ma"}, "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_admin_allows_inline_styles_but_never_inline_scripts(client_for, national):
+    national.is_staff = True
+    national.save()
+    policy = client_for(national).get("/admin/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy + ";"
+
+
+def test_admin_is_for_national_staff_only(client_for, editor):
+    response = client_for(editor).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+@pytest.mark.parametrize(
+    "language,title", [("fr", "Erreur du serveur"), ("ar", "خطأ في الخادم")]
+)
+def test_server_error_page_in_both_languages(language, title):
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    with override(language):
+        page = render_to_string("500.html")
+    assert title in page
+    assert f'lang="{language}"' in page
+    assert ('dir="rtl"' in page) == (language == "ar")
+
+
+def test_not_found_page_in_arabic(client_for, editor):
+    client = client_for(editor)
+    client.cookies["prim_language"] = "ar"
+    response = client.get("/communes/nador/")
+    assert response.status_code == 404
+    assert "الصفحة غير موجودة" in response.content.decode()
