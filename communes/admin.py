@@ -81,3 +81,42 @@ class PlanningCycleAdmin(SimpleHistoryAdmin):
     search_fields = ("commune__name_fr", "commune__code")
     list_select_related = ("commune",)
     inlines = [StepStatusInline]
+
+
+# --- Steps 1-2: awareness sessions and trainings -------------------------------------------
+from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training  # noqa: E402
+
+
+class SessionAttendanceInline(admin.TabularInline):
+    model = SessionAttendance
+    extra = 0
+
+
+class SessionAttachmentInline(admin.TabularInline):
+    model = SessionAttachment
+    extra = 0
+    fields = ("kind", "original_name", "content_type", "size")
+    readonly_fields = ("kind", "original_name", "content_type", "size")
+
+
+@admin.register(AwarenessSession)
+class AwarenessSessionAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "place", "format", "cycle")
+    list_filter = ("format", "cycle__commune__province__region")
+    search_fields = ("place", "facilitator", "cycle__commune__name_fr")
+    list_select_related = ("cycle__commune",)
+    inlines = [SessionAttendanceInline, SessionAttachmentInline]
+
+
+class TraineeInline(admin.TabularInline):
+    model = Trainee
+    extra = 0
+
+
+@admin.register(Training)
+class TrainingAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "start_date", "end_date", "days", "cycle")
+    list_filter = ("cycle__commune__province__region",)
+    search_fields = ("title", "trainer", "cycle__commune__name_fr")
+    list_select_related = ("cycle__commune",)
+    inlines = [TraineeInline]

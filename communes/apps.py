@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CommunesConfig(AppConfig):
     name = "communes"
     verbose_name = _("Territory, people and PAC cycles")
+
+    def ready(self) -> None:
+        # Steps 1 (awareness) and 2 (training) live in this app: register their tracker hooks.
+        from . import step_hooks
+
+        step_hooks.register()

@@ -6,5 +6,57 @@ urlpatterns = [
     path("<slug:code>/", views.commune_detail, name="commune"),
     path("<slug:code>/pac/new/", views.cycle_open, name="cycle_open"),
     path("<slug:code>/pac/<int:year>/", views.cycle_detail, name="cycle"),
-    path("<slug:code>/pac/<int:year>/steps/<int:step>/submit/", views.step_submit, name="step_submit"),
+    path(
+        "<slug:code>/pac/<int:year>/steps/<int:step>/submit/",
+        views.step_submit,
+        name="step_submit",
+    ),
+]
+
+# Steps 1 (awareness sessions) and 2 (trainings), under the commune's PAC cycle.
+from . import views_records  # noqa: E402
+
+_cycle = "<slug:code>/pac/<int:year>"
+urlpatterns += [
+    path(f"{_cycle}/awareness/", views_records.awareness_list, name="awareness_list"),
+    path(f"{_cycle}/awareness/new/", views_records.awareness_create, name="awareness_create"),
+    path(
+        f"{_cycle}/awareness/<uuid:uuid>/",
+        views_records.awareness_detail,
+        name="awareness_detail",
+    ),
+    path(
+        f"{_cycle}/awareness/<uuid:uuid>/edit/",
+        views_records.awareness_edit,
+        name="awareness_edit",
+    ),
+    path(
+        f"{_cycle}/awareness/<uuid:uuid>/delete/",
+        views_records.awareness_delete,
+        name="awareness_delete",
+    ),
+    path(
+        f"{_cycle}/awareness/<uuid:uuid>/attachments/",
+        views_records.awareness_attachment_add,
+        name="awareness_attachment_add",
+    ),
+    path(
+        f"{_cycle}/awareness/<uuid:uuid>/attachments/<uuid:attachment>/",
+        views_records.awareness_attachment_file,
+        name="awareness_attachment_file",
+    ),
+    path(
+        f"{_cycle}/awareness/<uuid:uuid>/attachments/<uuid:attachment>/delete/",
+        views_records.awareness_attachment_delete,
+        name="awareness_attachment_delete",
+    ),
+    path(f"{_cycle}/training/", views_records.training_list, name="training_list"),
+    path(f"{_cycle}/training/new/", views_records.training_create, name="training_create"),
+    path(f"{_cycle}/training/<uuid:uuid>/", views_records.training_detail, name="training_detail"),
+    path(f"{_cycle}/training/<uuid:uuid>/edit/", views_records.training_edit, name="training_edit"),
+    path(
+        f"{_cycle}/training/<uuid:uuid>/delete/",
+        views_records.training_delete,
+        name="training_delete",
+    ),
 ]

@@ -1,0 +1,442 @@
+"""Pages of steps 1 (awareness sessions) and 2 (trainings) under a commune's PAC cycle.
+
+Every view enters through ``get_cycle_for_user`` (outsider 404, read-only 403) and
+reaches records only through querysets filtered by that cycle, so a record of
+another commune is a 404 whatever its UUID.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import permissions, services
+from .access import get_cycle_for_user
+from .concurrency import StaleRecord
+from .forms_records import (
+    AwarenessSessionForm,
+    SessionAttachmentForm,
+    TrainingForm,
+    attendance_formset,
+    trainee_formset_class,
+)
+from .models import StepStatus
+from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
+from .step_hooks import percent, training_list_stats, with_stats
+from .steps import get_step
+from .tracker import StepRow
+
+PAGE_SIZE = 25
+AWARENESS, TRAINING = 1, 2
+
+
+# --- The door and the step panel ----------------------------------------------------------------
+
+
+def _step_access(request, code, year, step, *, write=False):
+    """The cycle (through the access door), the step's status, and whether the user may write.
+
+    Queries: scope (1, cached per request) + cycle (1) + step status (1).
+    """
+    cycle = get_cycle_for_user(request, code, year, write=write)
+    status = StepStatus.objects.filter(cycle=cycle, step=step).first() or StepStatus(
+        cycle=cycle, step=step
+    )
+    can_edit = permissions.can_edit_step(request.user, cycle, status)
+    if write and not can_edit:
+        raise PermissionDenied
+    return cycle, status, can_edit
+
+
+def _step_row(cycle, status, step) -> StepRow:
+    """The tracker row of this one step (its checklist and figures: two queries)."""
+    definition = get_step(step)
+    return StepRow(
+        definition=definition,
+        status=status,
+        checklist=list(definition.checklist([cycle]).get(cycle.pk, [])),
+        figures=list(definition.figures([cycle]).get(cycle.pk, [])),
+    )
+
+
+def _context(request, cycle, status, can_edit, **extra):
+    return {
+        "cycle": cycle,
+        "commune": cycle.commune,
+        "step_status": status,
+        "can_edit": can_edit,
+        "can_edit_commune": permissions.can_edit_commune(request.user, cycle.commune),
+        **extra,
+    }
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- Step 1: awareness sessions ------------------------------------------------------------------
+
+
+def _sessions(cycle):
+    return AwarenessSession.objects.filter(cycle=cycle)
+
+
+@require_GET
+def awareness_list(request, code, year):
+    # Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
+    # + checklist (1) + figures (1) + count (1) + page (1) = 9, whatever the number of sessions.
+    cycle, status, can_edit = _step_access(request, code, year, AWARENESS)
+    sessions = (
+        _sessions(cycle)
+        .annotate(n_women=Sum("attendance__women"), n_men=Sum("attendance__men"))
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    for session in page.object_list:
+        session.n_women = session.n_women or 0
+        session.n_men = session.n_men or 0
+        session.n_total = session.n_women + session.n_men
+        session.women_share = percent(session.n_women, session.n_total)
+    return render(
+        request,
+        "communes/awareness/list.html",
+        _context(
+            request,
+            cycle,
+            status,
+            can_edit,
+            page=page,
+            step=_step_row(cycle, status, AWARENESS),
+        ),
+    )
+
+
+def _get_session(cycle, uuid, *, related=True):
+    queryset = _sessions(cycle)
+    if related:
+        queryset = queryset.prefetch_related(
+            Prefetch("attendance", queryset=SessionAttendance.objects.order_by("pk")),
+            Prefetch("attachments", queryset=SessionAttachment.objects.order_by("created_at")),
+        )
+    return get_object_or_404(queryset, uuid=uuid)
+
+
+def _grid_rows(session):
+    """The attendance grid to display: recorded categories in the fixed order, with totals."""
+    from .records import AudienceCategory
+
+    recorded = {row.category: row for row in session.attendance.all()}
+    rows = [recorded[code] for code in AudienceCategory.values if code in recorded]
+    women = sum(r.women for r in rows)
+    men = sum(r.men for r in rows)
+    return rows, {
+        "women": women,
+        "men": men,
+        "total": women + men,
+        "women_share": percent(women, women + men),
+    }
+
+
+def _render_session(request, cycle, status, can_edit, session, attachment_form=None, code=200):
+    rows, totals = _grid_rows(session)
+    if attachment_form is None and can_edit:
+        attachment_form = SessionAttachmentForm()
+    return render(
+        request,
+        "communes/awareness/detail.html",
+        _context(
+            request,
+            cycle,
+            status,
+            can_edit,
+            session=session,
+            rows=rows,
+            totals=totals,
+            attachment_form=attachment_form,
+        ),
+        status=code,
+    )
+
+
+@require_GET
+def awareness_detail(request, code, year, uuid):
+    cycle, status, can_edit = _step_access(request, code, year, AWARENESS)
+    session = _get_session(cycle, uuid)
+    return _render_session(request, cycle, status, can_edit, session)
+
+
+def _awareness_form_page(request, cycle, status, session, *, creating: bool):
+    code = 200
+    if request.method == "POST":
+        form = AwarenessSessionForm(request.POST, instance=session)
+        grid = attendance_formset(None if creating else session, data=request.POST)
+        valid = form.is_valid()
+        valid = grid.is_valid() and valid
+        if valid:
+            try:
+                with transaction.atomic():
+                    form.check_version()
+                    session = services.awareness_session_save(
+                        session=form.save(commit=False), attendance=grid.counts(), by=request.user
+                    )
+            except StaleRecord:
+                code = 409
+            except ValidationError as error:
+                _apply_errors(form, error)
+                code = 400
+            else:
+                messages.success(request, _("Awareness session saved."))
+                return redirect(
+                    "awareness_detail",
+                    code=cycle.commune.code,
+                    year=cycle.start_year,
+                    uuid=session.uuid,
+                )
+        else:
+            code = 400
+    else:
+        form = AwarenessSessionForm(instance=session)
+        grid = attendance_formset(None if creating else session)
+    return render(
+        request,
+        "communes/awareness/form.html",
+        _context(
+            request, cycle, status, True, form=form, grid=grid, session=session, creating=creating
+        ),
+        status=code,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def awareness_create(request, code, year):
+    cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    return _awareness_form_page(
+        request, cycle, status, AwarenessSession(cycle=cycle), creating=True
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def awareness_edit(request, code, year, uuid):
+    cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    session = _get_session(cycle, uuid)
+    return _awareness_form_page(request, cycle, status, session, creating=False)
+
+
+@require_http_methods(["GET", "POST"])
+def awareness_delete(request, code, year, uuid):
+    cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    session = _get_session(cycle, uuid)
+    if request.method == "POST":
+        services.awareness_session_delete(session=session, by=request.user)
+        messages.success(request, _("Awareness session deleted."))
+        return redirect("awareness_list", code=cycle.commune.code, year=cycle.start_year)
+    return render(
+        request,
+        "communes/awareness/confirm_delete.html",
+        _context(request, cycle, status, True, session=session),
+    )
+
+
+@require_POST
+def awareness_attachment_add(request, code, year, uuid):
+    cycle, status, can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    session = _get_session(cycle, uuid)
+    form = SessionAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.session_attachment_add(
+            session=session,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            content_type=form.content_type,
+            by=request.user,
+        )
+        messages.success(request, _("File attached."))
+        return redirect(
+            "awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=session.uuid
+        )
+    return _render_session(request, cycle, status, can_edit, session, form, code=400)
+
+
+def _get_attachment(cycle, uuid, attachment):
+    return get_object_or_404(
+        SessionAttachment.objects.filter(session__cycle=cycle, session__uuid=uuid).select_related(
+            "session"
+        ),
+        uuid=attachment,
+    )
+
+
+@require_GET
+def awareness_attachment_file(request, code, year, uuid, attachment):
+    """Serve an attachment to those who may read the commune (never from a public path)."""
+    cycle, _status, _can_edit = _step_access(request, code, year, AWARENESS)
+    item = _get_attachment(cycle, uuid, attachment)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=item.is_pdf,
+        filename=item.download_name,
+        # Only the three types the content check let in; anything else is served as bytes.
+        content_type=item.content_type
+        if item.content_type in SessionAttachment.EXTENSIONS
+        else "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def awareness_attachment_delete(request, code, year, uuid, attachment):
+    cycle, _status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    item = _get_attachment(cycle, uuid, attachment)
+    services.session_attachment_delete(attachment=item, by=request.user)
+    messages.success(request, _("Attachment deleted."))
+    return redirect("awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=uuid)
+
+
+# --- Step 2: trainings ---------------------------------------------------------------------------
+
+
+def _trainings(cycle):
+    return Training.objects.filter(cycle=cycle)
+
+
+@require_GET
+def training_list(request, code, year):
+    # Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
+    # + checklist (1) + figures (1) + count (1) + page with its trainee aggregates (1) = 9.
+    cycle, status, can_edit = _step_access(request, code, year, TRAINING)
+    trainings = with_stats(_trainings(cycle)).order_by("-start_date", "-pk")
+    page = Paginator(trainings, PAGE_SIZE).get_page(request.GET.get("page"))
+    training_list_stats(page.object_list)
+    return render(
+        request,
+        "communes/training/list.html",
+        _context(
+            request,
+            cycle,
+            status,
+            can_edit,
+            page=page,
+            step=_step_row(cycle, status, TRAINING),
+        ),
+    )
+
+
+def _get_training(cycle, uuid):
+    return get_object_or_404(_trainings(cycle), uuid=uuid)
+
+
+@require_GET
+def training_detail(request, code, year, uuid):
+    cycle, status, can_edit = _step_access(request, code, year, TRAINING)
+    training = get_object_or_404(with_stats(_trainings(cycle)), uuid=uuid)
+    training_list_stats([training])
+    trainees = training.trainees.order_by("name", "pk")
+    return render(
+        request,
+        "communes/training/detail.html",
+        _context(request, cycle, status, can_edit, training=training, trainees=trainees),
+    )
+
+
+def _training_form_page(request, cycle, status, training, *, creating: bool):
+    formset_class = trainee_formset_class(extra=5 if creating else 3)
+    queryset = Trainee.objects.order_by("pk")
+    code = 200
+    if request.method == "POST":
+        form = TrainingForm(request.POST, instance=training)
+        formset = formset_class(
+            request.POST, instance=training, prefix="trainees", queryset=queryset
+        )
+        valid = form.is_valid()
+        formset.set_training_days(form.cleaned_data.get("days"))
+        valid = formset.is_valid() and valid
+        if valid:
+            try:
+                with transaction.atomic():
+                    form.check_version()
+                    training = form.save(commit=False)
+                    trainees = formset.save(commit=False)
+                    training = services.training_save(
+                        training=training,
+                        trainees=trainees,
+                        removed=formset.deleted_objects,
+                        by=request.user,
+                    )
+            except StaleRecord:
+                code = 409
+            except ValidationError as error:
+                _apply_errors(form, error)
+                code = 400
+            else:
+                messages.success(request, _("Training saved."))
+                target = "training_edit" if "more_rows" in request.POST else "training_detail"
+                return redirect(
+                    target, code=cycle.commune.code, year=cycle.start_year, uuid=training.uuid
+                )
+        else:
+            code = 400
+    else:
+        form = TrainingForm(instance=training)
+        formset = formset_class(instance=training, prefix="trainees", queryset=queryset)
+    return render(
+        request,
+        "communes/training/form.html",
+        _context(
+            request,
+            cycle,
+            status,
+            True,
+            form=form,
+            formset=formset,
+            training=training,
+            creating=creating,
+        ),
+        status=code,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def training_create(request, code, year):
+    cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
+    return _training_form_page(request, cycle, status, Training(cycle=cycle), creating=True)
+
+
+@require_http_methods(["GET", "POST"])
+def training_edit(request, code, year, uuid):
+    cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
+    return _training_form_page(request, cycle, status, _get_training(cycle, uuid), creating=False)
+
+
+@require_http_methods(["GET", "POST"])
+def training_delete(request, code, year, uuid):
+    cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
+    training = get_object_or_404(
+        _trainings(cycle).annotate(n_trainees=Count("trainees")), uuid=uuid
+    )
+    if request.method == "POST":
+        services.training_delete(training=training, by=request.user)
+        messages.success(request, _("Training deleted."))
+        return redirect("training_list", code=cycle.commune.code, year=cycle.start_year)
+    return render(
+        request,
+        "communes/training/confirm_delete.html",
+        _context(request, cycle, status, True, training=training),
+    )
