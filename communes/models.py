@@ -86,9 +86,7 @@ class Commune(BilingualNameMixin, TimeStampedModel):
     )
     kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(
-        _("census year"), null=True, blank=True
-    )
+    population_year = models.PositiveSmallIntegerField(_("census year"), null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
     history = HistoricalRecords()
