@@ -1,0 +1,427 @@
+"""Step 3, the participatory diagnosis: who was heard, what they said, what it leads to.
+
+The thread through steps 3-5 starts here: ``ConsultationSession -> Finding -> ProjectIdea``.
+Participation is stored as counted at the session (a later change to someone's
+status never rewrites it); totals and shares are derived, never typed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes.concurrency import VersionedModel
+from communes.models import BilingualNameMixin, PlanningCycle, TimeStampedModel
+
+STEP = 3
+
+
+# --- Reference lists (editable by national administrators; the actions app reuses them) ---
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ReferenceItem(BilingualNameMixin, TimeStampedModel):
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Stable identifier used in imports and exports; never reused."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive items are kept on old records only.")
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]  # a dozen rows each
+
+
+class Sector(ReferenceItem):
+    """Sectors of needs and actions (SNIA programmes and commune competences)."""
+
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class TargetGroup(ReferenceItem):
+    """Groups named by the programme, heard in consultations and targeted by ideas."""
+
+    is_migrant = models.BooleanField(
+        _("migrant group"),
+        default=False,
+        help_text=_(
+            "Counts for the share of migrant participants and for the checklist item "
+            "'at least one migrant group heard'."
+        ),
+    )
+    in_consultation_grid = models.BooleanField(
+        _("row of the participants grid"),
+        default=True,
+        help_text=_("Shown as a row of the consultation sessions' participants grid."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+# --- Records of a cycle ---
+
+
+class BilingualTitleMixin(models.Model):
+    """A record title in French (required) with an optional Arabic title shown in Arabic."""
+
+    title = models.CharField(_("title"), max_length=200)
+    title_ar = models.CharField(_("title in Arabic"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        if self.title_ar and (get_language() or "").startswith("ar"):
+            return self.title_ar
+        return self.title
+
+
+class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel):
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("workshop")
+        FOCUS_GROUP = "focus_group", _("focus group")
+        INTERVIEW = "interview", _("individual interview")
+        SURVEY = "survey", _("survey")
+        PUBLIC_MEETING = "public_meeting", _("public meeting")
+
+    class Language(models.TextChoices):
+        DARIJA = "darija", _("Darija")
+        AMAZIGH = "amazigh", _("Amazigh")
+        ARABIC = "arabic", _("Standard Arabic")
+        FRENCH = "french", _("French")
+        SPANISH = "spanish", _("Spanish")
+        ENGLISH = "english", _("English")
+        OTHER = "other", _("other language")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.PROTECT,
+        related_name="consultation_sessions",
+        verbose_name=_("PAC cycle"),
+    )
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    place = models.CharField(
+        _("place"), max_length=150, help_text=_("Douar or neighbourhood where it was held.")
+    )
+    facilitator = models.CharField(_("facilitator"), max_length=150, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    by_age_band = models.BooleanField(_("participants counted by age band"), default=False)
+    notes = models.TextField(_("what was said"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consultation session")
+        verbose_name_plural = _("consultation sessions")
+        indexes = [
+            # The session list of a cycle, newest first.
+            models.Index(fields=["cycle", "-date"], name="diagnostics_session_cycle_date"),
+        ]
+
+    def get_languages_display(self) -> str:
+        labels = dict(self.Language.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.languages or [])
+
+
+class AgeBand(models.TextChoices):
+    ALL = "", _("all ages")
+    UNDER_18 = "u18", _("under 18")
+    FROM_18_TO_35 = "18_35", _("18-35")
+    FROM_36_TO_60 = "36_60", _("36-60")
+    OVER_60 = "o60", _("over 60")
+
+
+class Participation(TimeStampedModel):
+    """Women and men of one group (and age band) at one session, as counted that day."""
+
+    session = models.ForeignKey(
+        ConsultationSession,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("consultation session"),
+    )
+    group = models.ForeignKey(
+        TargetGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("group")
+    )
+    age_band = models.CharField(
+        _("age band"), max_length=8, choices=AgeBand.choices, default=AgeBand.ALL, blank=True
+    )
+    women = models.PositiveIntegerField(_("women"), default=0)
+    men = models.PositiveIntegerField(_("men"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(women__gte=0), name="diagnostics_participation_women_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(men__gte=0), name="diagnostics_participation_men_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "group", "age_band"],
+                name="diagnostics_participation_one_per_group_band",
+                violation_error_message=_("This group and age band are already counted."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.women} / {self.men}"
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men
+
+
+class MigrationFigure(VersionedModel, TimeStampedModel):
+    """One figure of the commune's migration profile, with its source and year."""
+
+    class Indicator(models.TextChoices):
+        MRE_HOUSEHOLDS = "mre_households", _("households with MRE members")
+        MRE = "mre", _("Moroccans living abroad (MRE) from the commune")
+        RETURNEES = "returnees", _("returning MRE")
+        IMMIGRANTS = "immigrants", _("immigrants (third-country nationals)")
+        TRANSIT = "transit", _("migrants in transit")
+        REFUGEES = "refugees", _("refugees and asylum seekers")
+        SEASONAL = "seasonal", _("seasonal workers from outside the commune")
+        OTHER = "other", _("other figure")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.PROTECT,
+        related_name="migration_figures",
+        verbose_name=_("PAC cycle"),
+    )
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
+    label = models.CharField(
+        _("precision"), max_length=150, blank=True, help_text=_("What exactly is counted.")
+    )
+    total = models.PositiveIntegerField(_("total"))
+    women = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men = models.PositiveIntegerField(_("men"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("migration profile figure")
+        verbose_name_plural = _("migration profile figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__gte=0)
+                & (Q(women__isnull=True) | Q(women__gte=0))
+                & (Q(men__isnull=True) | Q(men__gte=0)),
+                name="diagnostics_migrationfigure_counts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(women__isnull=True)
+                | Q(men__isnull=True)
+                | Q(total=F("women") + F("men")),
+                name="diagnostics_migrationfigure_total_is_women_plus_men",
+                violation_error_message=_("The total must equal women plus men."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1950, year__lte=2100),
+                name="diagnostics_migrationfigure_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicator_display()}: {self.total} ({self.year})"
+
+
+class NumberedRecord(models.Model):
+    """A stable per-cycle number ("F-03", "I-03"), never reused even after a deletion."""
+
+    number = models.PositiveSmallIntegerField(_("number"), editable=False)
+
+    PREFIX = ""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def code(self) -> str:
+        return f"{self.PREFIX}-{self.number:02d}"
+
+
+class Finding(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedModel):
+    """A need or problem heard in the consultations."""
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("1 - moderate")
+        MEDIUM = 2, _("2 - serious")
+        HIGH = 3, _("3 - critical")
+
+    PREFIX = "F"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.PROTECT,
+        related_name="findings",
+        verbose_name=_("PAC cycle"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="findings", verbose_name=_("sector")
+    )
+    groups = models.ManyToManyField(
+        TargetGroup, related_name="findings", verbose_name=_("groups concerned"), blank=True
+    )
+    women_view = models.TextField(_("what women said"), blank=True)
+    men_view = models.TextField(_("what men said"), blank=True)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    sessions = models.ManyToManyField(
+        ConsultationSession,
+        related_name="findings",
+        verbose_name=_("sessions where it was raised"),
+        blank=True,
+    )
+
+    history = HistoricalRecords(m2m_fields=[groups, sessions])
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=3),
+                name="diagnostics_finding_severity_1_to_3",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "number"], name="diagnostics_finding_number_per_cycle"
+            ),
+        ]
+
+    @property
+    def has_gender_gap(self) -> bool:
+        return bool(self.women_view.strip() or self.men_view.strip())
+
+
+class ProjectIdea(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedModel):
+    """A project idea answering one or more findings; steps 4-5 score, decide and plan it.
+
+    The actions app extends ideas with its own models (a FK to the idea), never by
+    adding fields here.
+    """
+
+    PREFIX = "I"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.PROTECT,
+        related_name="project_ideas",
+        verbose_name=_("PAC cycle"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="project_ideas", verbose_name=_("sector")
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="project_ideas", verbose_name=_("target groups"), blank=True
+    )
+    beneficiaries_women = models.PositiveIntegerField(
+        _("estimated beneficiaries: women"), null=True, blank=True
+    )
+    beneficiaries_men = models.PositiveIntegerField(
+        _("estimated beneficiaries: men"), null=True, blank=True
+    )
+    findings = models.ManyToManyField(
+        Finding,
+        through="IdeaFinding",
+        related_name="project_ideas",
+        verbose_name=_("findings it answers"),
+    )
+    proposed_by = models.CharField(
+        _("proposed by"),
+        max_length=200,
+        blank=True,
+        help_text=_("A session, a group, an association, a service..."),
+    )
+
+    history = HistoricalRecords(m2m_fields=[target_groups])
+
+    class Meta:
+        verbose_name = _("project idea")
+        verbose_name_plural = _("project ideas")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(beneficiaries_women__isnull=True) | Q(beneficiaries_women__gte=0))
+                & (Q(beneficiaries_men__isnull=True) | Q(beneficiaries_men__gte=0)),
+                name="diagnostics_projectidea_beneficiaries_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "number"], name="diagnostics_projectidea_number_per_cycle"
+            ),
+        ]
+
+    @property
+    def beneficiaries_total(self) -> int | None:
+        if self.beneficiaries_women is None and self.beneficiaries_men is None:
+            return None
+        return (self.beneficiaries_women or 0) + (self.beneficiaries_men or 0)
+
+
+class IdeaFinding(TimeStampedModel):
+    """The link from an idea to a finding it answers: a used finding cannot be deleted."""
+
+    idea = models.ForeignKey(
+        ProjectIdea,
+        on_delete=models.CASCADE,
+        related_name="finding_links",
+        verbose_name=_("project idea"),
+    )
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, related_name="idea_links", verbose_name=_("finding")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finding answered by an idea")
+        verbose_name_plural = _("findings answered by ideas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "finding"], name="diagnostics_ideafinding_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea.code} -> {self.finding.code}"

@@ -1,0 +1,19 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def sum_counts(rows) -> dict:
+    """Women, men and total of participation rows already loaded (no query)."""
+    women = sum(r.women for r in rows)
+    men = sum(r.men for r in rows)
+    return {"women": women, "men": men, "total": women + men}
+
+
+@register.filter
+def percent(part, whole) -> str:
+    try:
+        return f"{round(100 * part / whole)}%" if whole else "-"
+    except (TypeError, ValueError):
+        return "-"

@@ -1,0 +1,146 @@
+"""Permissions for every step 3 view: anonymous, outsiders, read-only roles, wrong methods."""
+
+import pytest
+
+from communes.models import StepStatus
+
+READ_VIEWS = [
+    ("diagnosis", None),
+    ("diagnosis_sessions", None),
+    ("diagnosis_session", "session"),
+    ("diagnosis_findings", None),
+    ("diagnosis_ideas", None),
+    ("diagnosis_idea", "idea"),
+]
+WRITE_VIEWS = [
+    ("diagnosis_session_create", None),
+    ("diagnosis_session_edit", "session"),
+    ("diagnosis_session_delete", "session"),
+    ("diagnosis_figure_create", None),
+    ("diagnosis_figure_edit", "figure"),
+    ("diagnosis_figure_delete", "figure"),
+    ("diagnosis_finding_create", None),
+    ("diagnosis_finding_edit", "finding"),
+    ("diagnosis_finding_delete", "finding"),
+    ("diagnosis_idea_create", None),
+    ("diagnosis_idea_edit", "idea"),
+    ("diagnosis_idea_delete", "idea"),
+]
+ALL_VIEWS = READ_VIEWS + WRITE_VIEWS
+
+
+@pytest.fixture
+def records(diagnosis, cycle):
+    return {
+        "session": diagnosis["sessions"][0].uuid,
+        "finding": diagnosis["lonely"].uuid,
+        "idea": diagnosis["ideas"][0].uuid,
+        "figure": cycle.migration_figures.get().uuid,
+    }
+
+
+def _address(url, cycle, records, name, kind):
+    return url(name, cycle, records[kind]) if kind else url(name, cycle)
+
+
+@pytest.mark.parametrize(("name", "kind"), ALL_VIEWS)
+def test_anonymous_goes_to_login(client, cycle, records, url, name, kind):
+    response = client.get(_address(url, cycle, records, name, kind))
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+@pytest.mark.parametrize(("name", "kind"), ALL_VIEWS)
+@pytest.mark.parametrize("who", ["other_editor", "other_coordinator"])
+def test_outsiders_get_404(client_for, personas, cycle, records, url, name, kind, who):
+    client = client_for(getattr(personas, who))
+    assert client.get(_address(url, cycle, records, name, kind)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "kind"), READ_VIEWS)
+@pytest.mark.parametrize("who", ["editor", "viewer", "coordinator", "national"])
+def test_members_and_reviewers_read(client_for, personas, cycle, records, url, name, kind, who):
+    response = client_for(getattr(personas, who)).get(_address(url, cycle, records, name, kind))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("name", "kind"), WRITE_VIEWS)
+@pytest.mark.parametrize("who", ["viewer", "coordinator", "national"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_read_only_roles_cannot_write(
+    client_for, personas, cycle, records, url, name, kind, who, method
+):
+    client = client_for(getattr(personas, who))
+    response = getattr(client, method)(_address(url, cycle, records, name, kind))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "kind"), WRITE_VIEWS)
+def test_editor_opens_every_form(client_for, editor, cycle, records, url, name, kind):
+    response = client_for(editor).get(_address(url, cycle, records, name, kind))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("name", "kind"), READ_VIEWS)
+def test_read_views_refuse_post(client_for, editor, cycle, records, url, name, kind):
+    assert client_for(editor).post(_address(url, cycle, records, name, kind)).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "kind"), WRITE_VIEWS)
+def test_write_views_refuse_put(client_for, editor, cycle, records, url, name, kind):
+    assert client_for(editor).put(_address(url, cycle, records, name, kind)).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "kind"), WRITE_VIEWS)
+@pytest.mark.parametrize("status", ["submitted", "validated"])
+def test_locked_step_is_read_only_for_the_editor(
+    client_for, editor, cycle, records, url, name, kind, status
+):
+    StepStatus.objects.filter(cycle=cycle, step=3).update(status=status)
+    client = client_for(editor)
+    assert client.get(_address(url, cycle, records, name, kind)).status_code == 403
+    assert client.post(_address(url, cycle, records, name, kind)).status_code == 403
+
+
+def test_locked_step_shows_no_edit_buttons(client_for, editor, cycle, diagnosis, url):
+    StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
+    page = client_for(editor).get(url("diagnosis", cycle)).content.decode()
+    assert "Enregistrer une séance" not in page
+    assert url("diagnosis_finding_create", cycle) not in page
+    assert "lecture seule" in page
+
+
+def test_returned_step_is_editable_again(client_for, editor, cycle, diagnosis, url):
+    StepStatus.objects.filter(cycle=cycle, step=3).update(status="returned")
+    assert client_for(editor).get(url("diagnosis_session_create", cycle)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("diagnosis_session", "session"),
+        ("diagnosis_session_edit", "session"),
+        ("diagnosis_idea", "idea"),
+        ("diagnosis_finding_edit", "finding"),
+        ("diagnosis_figure_edit", "figure"),
+    ],
+)
+def test_record_of_another_commune_is_404(
+    client_for, personas, cycle, other_cycle, groups, sectors, url, name, kind
+):
+    from diagnostics.models import MigrationFigure
+    from tests.diagnostics.conftest import build_diagnosis
+
+    theirs = build_diagnosis(other_cycle, 1, groups=groups, sectors=sectors)
+    figure = MigrationFigure.objects.create(
+        cycle=other_cycle, indicator="immigrants", total=5, source="x", year=2020
+    )
+    records = {
+        "session": theirs["sessions"][0].uuid,
+        "idea": theirs["ideas"][0].uuid,
+        "finding": theirs["findings"][0].uuid,
+        "figure": figure.uuid,
+    }
+    # Oujda's editor asks for a Sidi Bibi record under Oujda's address.
+    response = client_for(personas.editor).get(url(name, cycle, records[kind]))
+    assert response.status_code == 404
