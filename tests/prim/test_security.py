@@ -121,9 +121,7 @@ def test_admin_is_for_national_staff_only(client_for, editor):
     assert response.status_code == 302 and "/admin/login/" in response.url
 
 
-@pytest.mark.parametrize(
-    "language,title", [("fr", "Erreur du serveur"), ("ar", "خطأ في الخادم")]
-)
+@pytest.mark.parametrize("language,title", [("fr", "Erreur du serveur"), ("ar", "خطأ في الخادم")])
 def test_server_error_page_in_both_languages(language, title):
     from django.template.loader import render_to_string
     from django.utils.translation import override
