@@ -79,3 +79,21 @@ def test_unknown_language_code_in_switch_keeps_french(client):
     client.post("/language/", {"language": "xx", "next": "/login/"})
     page = client.get("/login/").content.decode()
     assert '<html lang="fr" dir="ltr">' in page and "Se connecter" in page
+
+
+@pytest.mark.parametrize(
+    "language,number,day",
+    [("fr", "1\xa0920\xa0000,50", "29/11/2026"), ("ar", "1\xa0920\xa0000,50", "29/11/2026")],
+)
+def test_numbers_and_dates_follow_moroccan_usage(language, number, day):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import formats
+    from django.utils.translation import override
+
+    with override(language):
+        assert formats.localize(Decimal("1920000.50"), use_l10n=True) == number
+        assert formats.date_format(datetime.date(2026, 11, 29), "SHORT_DATE_FORMAT") == day
+        # Digits stay 0-9 in Arabic text.
+        assert formats.date_format(datetime.date(2026, 11, 29)).startswith("29 ")
