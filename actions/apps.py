@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = _("Prioritisation and PAC actions")
+
+    def ready(self) -> None:
+        from . import step_hooks
+
+        step_hooks.register()

@@ -1,0 +1,569 @@
+"""Steps 4 and 5: scoring and ranking of the ideas, the council's decision, the PAC actions.
+
+The thread through steps 3-5 goes on here: ``ProjectIdea -> Score / IdeaDecision ->
+ActionIdea -> PacAction``. Ideas are never changed by this app; it adds its own rows
+pointing at them (``PROTECT``: an idea that was scored, decided or planned stays).
+
+Money is in Moroccan dirhams (MAD), stored as decimals; totals are computed in the
+database (``Sum`` in aggregates and subqueries), never typed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communes.concurrency import VersionedModel
+from communes.models import PlanningCycle, TimeStampedModel
+from diagnostics.models import (
+    BilingualTitleMixin,
+    NumberedRecord,
+    ProjectIdea,
+    ReferenceItem,
+    Sector,
+    TargetGroup,
+)
+
+PRIORITISATION_STEP = 4
+INTEGRATION_STEP = 5
+MAX_SCORE = 3
+
+
+# --- Reference lists of the national strategies (editable in the admin) ---------------------
+
+
+class SniaProgramme(ReferenceItem):
+    """A programme of the national immigration and asylum strategy (SNIA, 2014)."""
+
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("SNIA programme")
+        verbose_name_plural = _("SNIA programmes")
+
+
+class SnmreObjective(ReferenceItem):
+    """An objective of the national strategy for Moroccans living abroad (SNMRE, 2014)."""
+
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("SNMRE objective")
+        verbose_name_plural = _("SNMRE objectives")
+
+
+# --- Step 4: criteria, scores, opinion, deliberation, decisions ------------------------------
+
+
+class CriterionKind(models.TextChoices):
+    NEED = "need", _("Answers a need raised in the diagnosis")
+    WOMEN = "women", _("Benefit for women and girls")
+    MIGRANTS = "migrants", _("Benefit for migrants, MRE and returnees")
+    COMPETENCE = "competence", _("Within the commune's competences")
+    FEASIBILITY = "feasibility", _("Feasibility and cost")
+    ALIGNMENT = "alignment", _("Alignment with SNIA and SNMRE")
+    SUSTAINABILITY = "sustainability", _("Sustainability")
+
+
+# Default weights in percent (they add up to 100); each cycle gets its own copy.
+DEFAULT_WEIGHTS = {
+    CriterionKind.NEED: 20,
+    CriterionKind.WOMEN: 15,
+    CriterionKind.MIGRANTS: 15,
+    CriterionKind.COMPETENCE: 15,
+    CriterionKind.FEASIBILITY: 15,
+    CriterionKind.ALIGNMENT: 10,
+    CriterionKind.SUSTAINABILITY: 10,
+}
+
+CRITERION_HELP = {
+    CriterionKind.COMPETENCE: _("3 own competence, 2 shared, 1 transferred, 0 none."),
+}
+
+
+class Criterion(VersionedModel, TimeStampedModel):
+    """A scoring criterion of one cycle, with its weight in percent."""
+
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        verbose_name=_("PAC cycle"),
+    )
+    kind = models.CharField(_("criterion"), max_length=20, choices=CriterionKind.choices)
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scoring criterion")
+        verbose_name_plural = _("scoring criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "kind"], name="actions_criterion_once_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0, weight__lte=100),
+                name="actions_criterion_weight_0_to_100",
+                violation_error_message=_("A weight is between 0 and 100%."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.weight}%)"
+
+    @property
+    def help(self):
+        return CRITERION_HELP.get(self.kind, "")
+
+
+class Score(VersionedModel, TimeStampedModel):
+    """How well one idea meets one criterion: 0 (not at all) to 3 (fully), with a reason."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    idea = models.ForeignKey(
+        ProjectIdea, on_delete=models.PROTECT, related_name="scores", verbose_name=_("project idea")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(_("score (0-3)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "criterion"],
+                name="actions_score_once_per_idea_criterion",
+                violation_error_message=_("This idea already has a score for this criterion."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=MAX_SCORE),
+                name="actions_score_value_0_to_3",
+                violation_error_message=_("A score is between 0 and 3."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea.code} / {self.criterion.kind}: {self.value}"
+
+
+class IeecagOpinion(VersionedModel, TimeStampedModel):
+    """The opinion of the IEECAG (equity, equal opportunities and gender body, art. 120)."""
+
+    class Verdict(models.TextChoices):
+        FAVOURABLE = "favourable", _("favourable")
+        RESERVED = "reserved", _("favourable with reservations")
+
+    cycle = models.OneToOneField(
+        PlanningCycle,
+        on_delete=models.CASCADE,
+        related_name="ieecag_opinion",
+        verbose_name=_("PAC cycle"),
+    )
+    date = models.DateField(_("date of the opinion"))
+    verdict = models.CharField(_("opinion"), max_length=12, choices=Verdict.choices)
+    text = models.TextField(_("text of the opinion"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("IEECAG opinion")
+        verbose_name_plural = _("IEECAG opinions")
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.get_verdict_display()}"
+
+
+class CouncilDeliberation(VersionedModel, TimeStampedModel):
+    """The council's deliberation adopting the priorities (organic law 113-14, art. 78)."""
+
+    class Session(models.TextChoices):
+        ORDINARY = "ordinary", _("ordinary session")
+        EXTRAORDINARY = "extraordinary", _("extraordinary session")
+
+    cycle = models.OneToOneField(
+        PlanningCycle,
+        on_delete=models.CASCADE,
+        related_name="council_deliberation",
+        verbose_name=_("PAC cycle"),
+    )
+    session = models.CharField(_("session"), max_length=14, choices=Session.choices)
+    session_name = models.CharField(
+        _("name of the session"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example: February session."),
+    )
+    date = models.DateField(_("date of the deliberation"))
+    number = models.CharField(_("deliberation number"), max_length=40)
+    decision = models.TextField(_("decision"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("council deliberation")
+        verbose_name_plural = _("council deliberations")
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.number}"
+
+
+class IdeaDecision(VersionedModel, TimeStampedModel):
+    """What the council decided for one idea; adopted ideas become PAC actions."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("adopted")
+        POSTPONED = "postponed", _("postponed")
+        REJECTED = "rejected", _("rejected")
+
+    idea = models.OneToOneField(
+        ProjectIdea,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name=_("project idea"),
+    )
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision on an idea")
+        verbose_name_plural = _("decisions on ideas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="adopted") | ~Q(reason=""),
+                name="actions_ideadecision_reason_unless_adopted",
+                violation_error_message=_("Give the reason for rejecting or postponing an idea."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea.code}: {self.get_outcome_display()}"
+
+
+# --- Step 5: PAC actions ---------------------------------------------------------------------
+
+
+class Marker(models.IntegerChoices):
+    NOT_TARGETED = 0, _("0 - not targeted")
+    SIGNIFICANT = 1, _("1 - significant objective")
+    PRINCIPAL = 2, _("2 - principal objective")
+
+
+class PacActionQuerySet(models.QuerySet):
+    def with_totals(self) -> PacActionQuerySet:
+        """Cost and financing totals, each summed in its own subquery (no row multiplication)."""
+        money = models.DecimalField(max_digits=16, decimal_places=2)
+        cost = (
+            ActionCost.objects.filter(action=OuterRef("pk"))
+            .values("action")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        financing = (
+            Financing.objects.filter(action=OuterRef("pk"))
+            .values("action")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(
+            cost_total=Coalesce(Subquery(cost, output_field=money), Value(0), output_field=money),
+            financing_total=Coalesce(
+                Subquery(financing, output_field=money), Value(0), output_field=money
+            ),
+        )
+
+
+class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedModel):
+    """A PAC action sheet (fiche projet), coming from one or more adopted ideas."""
+
+    class Competence(models.TextChoices):
+        OWN = "own", _("own competence")
+        SHARED = "shared", _("shared competence (by convention)")
+        TRANSFERRED = "transferred", _("transferred competence")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        ABANDONED = "abandoned", _("abandoned")
+
+    PREFIX = "A"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.PROTECT,
+        related_name="pac_actions",
+        verbose_name=_("PAC cycle"),
+    )
+    ideas = models.ManyToManyField(
+        ProjectIdea, through="ActionIdea", related_name="pac_actions", verbose_name=_("ideas")
+    )
+    axis = models.CharField(
+        _("PAC axis"), max_length=150, help_text=_("The axis of the PAC this action belongs to.")
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="pac_actions", verbose_name=_("sector")
+    )
+    competence = models.CharField(
+        _("competence"), max_length=12, choices=Competence.choices, default=Competence.OWN
+    )
+    partner_convention = models.CharField(
+        _("partner and convention"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required when the action is not an own competence of the commune."),
+    )
+    snia_programmes = models.ManyToManyField(
+        SniaProgramme, related_name="pac_actions", verbose_name=_("SNIA programmes"), blank=True
+    )
+    snmre_objectives = models.ManyToManyField(
+        SnmreObjective, related_name="pac_actions", verbose_name=_("SNMRE objectives"), blank=True
+    )
+    objectives = models.TextField(_("objectives"))
+    expected_results = models.TextField(_("expected results"), blank=True)
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="pac_actions", verbose_name=_("target groups"), blank=True
+    )
+    beneficiaries_women = models.PositiveIntegerField(
+        _("beneficiaries: women"), null=True, blank=True
+    )
+    beneficiaries_men = models.PositiveIntegerField(_("beneficiaries: men"), null=True, blank=True)
+    location = models.CharField(
+        _("location"), max_length=200, blank=True, help_text=_("Douar or neighbourhood.")
+    )
+    partners = models.CharField(_("partners"), max_length=250, blank=True)
+    lead_service = models.CharField(_("lead service"), max_length=150, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    gender_marker = models.PositiveSmallIntegerField(
+        _("gender marker"), choices=Marker.choices, default=Marker.NOT_TARGETED
+    )
+    migration_marker = models.PositiveSmallIntegerField(
+        _("migration marker"), choices=Marker.choices, default=Marker.NOT_TARGETED
+    )
+    status = models.CharField(
+        _("implementation status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    status_reason = models.CharField(_("reason for abandoning"), max_length=250, blank=True)
+
+    objects = PacActionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[snia_programmes, snmre_objectives, target_groups])
+
+    class Meta:
+        verbose_name = _("PAC action")
+        verbose_name_plural = _("PAC actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "number"], name="actions_pacaction_number_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(competence="own") | ~Q(partner_convention=""),
+                name="actions_pacaction_partner_unless_own",
+                violation_error_message=_(
+                    "Name the partner and the convention of an action outside the commune's "
+                    "own competences."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="abandoned") | ~Q(status_reason=""),
+                name="actions_pacaction_reason_when_abandoned",
+                violation_error_message=_("Say why the action was abandoned."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="actions_pacaction_end_after_start",
+                violation_error_message=_("The end cannot come before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(gender_marker__gte=0, gender_marker__lte=2)
+                & Q(migration_marker__gte=0, migration_marker__lte=2),
+                name="actions_pacaction_markers_0_to_2",
+            ),
+            models.CheckConstraint(
+                condition=(Q(beneficiaries_women__isnull=True) | Q(beneficiaries_women__gte=0))
+                & (Q(beneficiaries_men__isnull=True) | Q(beneficiaries_men__gte=0)),
+                name="actions_pacaction_beneficiaries_not_negative",
+            ),
+        ]
+        indexes = [
+            # The PAC page lists a cycle's actions by axis.
+            models.Index(fields=["cycle", "axis", "number"], name="actions_pacaction_cycle_axis"),
+        ]
+
+    @property
+    def beneficiaries_total(self) -> int | None:
+        if self.beneficiaries_women is None and self.beneficiaries_men is None:
+            return None
+        return (self.beneficiaries_women or 0) + (self.beneficiaries_men or 0)
+
+
+class ActionIdea(TimeStampedModel):
+    """The link from an action to an adopted idea it comes from (merged ideas keep theirs)."""
+
+    action = models.ForeignKey(
+        PacAction, on_delete=models.CASCADE, related_name="idea_links", verbose_name=_("PAC action")
+    )
+    idea = models.OneToOneField(
+        ProjectIdea,
+        on_delete=models.PROTECT,
+        related_name="action_link",
+        verbose_name=_("project idea"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("idea of an action")
+        verbose_name_plural = _("ideas of actions")
+
+    def __str__(self) -> str:
+        return f"{self.action.code} <- {self.idea.code}"
+
+
+class ActionCost(TimeStampedModel):
+    """The cost of an action in one year of the PAC (MAD)."""
+
+    action = models.ForeignKey(
+        PacAction, on_delete=models.CASCADE, related_name="costs", verbose_name=_("PAC action")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount (MAD)"), max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly cost")
+        verbose_name_plural = _("yearly costs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "year"],
+                name="actions_actioncost_one_per_year",
+                violation_error_message=_("This year already has a cost."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="actions_actioncost_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+
+class Financing(TimeStampedModel):
+    """One line of an action's financing plan."""
+
+    class Source(models.TextChoices):
+        COMMUNE = "commune", _("commune budget")
+        REGION = "region", _("region")
+        STATE = "state", _("State / ministry")
+        INDH = "indh", _("INDH")
+        PRIM = "prim", _("PRIM / donor")
+        MRE = "mre", _("MRE contribution")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        COMMITTED = "committed", _("committed")
+        RECEIVED = "received", _("received")
+
+    action = models.ForeignKey(
+        PacAction, on_delete=models.CASCADE, related_name="financing", verbose_name=_("PAC action")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    detail = models.CharField(
+        _("precision"),
+        max_length=150,
+        blank=True,
+        help_text=_("Which ministry, donor, association..."),
+    )
+    amount = models.DecimalField(_("amount (MAD)"), max_digits=14, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("financing line")
+        verbose_name_plural = _("financing lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="actions_financing_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.amount}"
+
+
+class Indicator(TimeStampedModel):
+    class Frequency(models.TextChoices):
+        QUARTERLY = "quarterly", _("every quarter")
+        HALF_YEARLY = "half_yearly", _("every six months")
+        YEARLY = "yearly", _("every year")
+        END = "end", _("at the end of the action")
+
+    action = models.ForeignKey(
+        PacAction, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("PAC action")
+    )
+    name = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=60)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    by_sex = models.BooleanField(_("by sex"), default=False)
+    by_migrant_status = models.BooleanField(_("by migrant status"), default=False)
+    source = models.CharField(_("source of the data"), max_length=150, blank=True)
+    frequency = models.CharField(
+        _("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.YEARLY
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(TimeStampedModel):
+    """A step of the implementation; progress is the share of milestones done."""
+
+    action = models.ForeignKey(
+        PacAction, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("PAC action")
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    due_date = models.DateField(_("planned for"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401
+"""Steps 4-5 pages, under /communes/<code>/pac/<first year>/plan/ (see prim/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    # Step 4: prioritisation and the council's decision.
+    path("", views.grid, name="actions_grid"),
+    path("criteria/", views.criteria, name="actions_criteria"),
+    path("scores/<uuid:uuid>/<slug:kind>/", views.score_cell, name="actions_score"),
+    path("decision/", views.decision, name="actions_decision"),
+    path("decision/opinion/", views.opinion_save, name="actions_opinion_save"),
+    path("decision/deliberation/", views.deliberation_save, name="actions_deliberation_save"),
+    path("decision/ideas/", views.decisions_save, name="actions_decisions_save"),
+    # Step 5: the PAC and its action sheets.
+    path("pac/", views.pac, name="actions_pac"),
+    path("actions/new/", views.action_create, name="actions_action_create"),
+    path("actions/<uuid:uuid>/", views.action_detail, name="actions_action"),
+    path("actions/<uuid:uuid>/edit/", views.action_edit, name="actions_action_edit"),
+    path("actions/<uuid:uuid>/delete/", views.action_delete, name="actions_action_delete"),
+]

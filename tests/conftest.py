@@ -107,3 +107,10 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser stories run last: the live server's flush empties the reference territory
+    that the migrations put in the test database, which every other test reads."""
+    items.sort(key=lambda item: "/tests/browser/" in item.path.as_posix())

@@ -78,11 +78,23 @@ def test_a_viewer_reads_the_trainings_but_cannot_edit(page, live_server, login):
     expect(page.locator("table.records-table tbody tr")).to_have_count(20)
 
 
-@pytest.mark.skipif(not SHOTS, reason="set PRIM_SHOTS_DIR to take screenshots of the pages")
-def test_screenshots(page, live_server, login):
+def test_pages_fit_a_phone_in_both_languages(page, live_server, login, tmp_path):
+    """Every step 1-2 page fits a 390px screen in French and Arabic (no sideways scroll).
+
+    Screenshots go to PRIM_SHOTS_DIR when it is set, for a person to look at.
+    """
     from communes.models import AwarenessSession, Training
 
-    folder = Path(SHOTS)
+    folder = Path(SHOTS) if SHOTS else tmp_path
+
+    def shoot(path):
+        page.screenshot(path=path, full_page=True)
+        if page.viewport_size["width"] == 390:
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{page.url} overflows a phone screen by {overflow}px"
+
     folder.mkdir(parents=True, exist_ok=True)
     login(page, "editor.oujda")
     session = AwarenessSession.objects.filter(cycle__commune__code="oujda").first()
@@ -103,7 +115,7 @@ def test_screenshots(page, live_server, login):
             page.set_viewport_size({"width": width, "height": 900})
             for name, address in pages.items():
                 page.goto(address)
-                page.screenshot(path=folder / f"{name}_{language}_{label}.png", full_page=True)
+                shoot(folder / f"{name}_{language}_{label}.png")
     # The training form needs an editable step 2: Aït Amira's editor.
     page.context.clear_cookies()
     login(page, "editor.ait-amira")
@@ -115,6 +127,6 @@ def test_screenshots(page, live_server, login):
             page.goto(
                 f"{live_server.url}/communes/ait-amira/pac/2022/training/{training.uuid}/edit/"
             )
-            page.screenshot(path=folder / f"training_form_{language}_{label}.png", full_page=True)
+            shoot(folder / f"training_form_{language}_{label}.png")
             page.goto(f"{live_server.url}/communes/ait-amira/pac/2022/training/{training.uuid}/")
-            page.screenshot(path=folder / f"training_detail_{language}_{label}.png", full_page=True)
+            shoot(folder / f"training_detail_{language}_{label}.png")

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import SniaProgramme, SnmreObjective
+
+
+@admin.register(SniaProgramme, SnmreObjective)
+class StrategyReferenceAdmin(SimpleHistoryAdmin):
+    """National administrators keep the strategies' reference lists (FR and AR names)."""
+
+    list_display = ["code", "name_fr", "name_ar", "order", "active"]
+    list_editable = ["order", "active"]
+    search_fields = ["code", "name_fr", "name_ar"]

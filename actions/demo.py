@@ -1,0 +1,411 @@
+"""Demo prioritisation and PAC of the seven pilot communes (idempotent).
+
+22 PAC actions in all, as published: 12 in the Oriental (Oujda, Nador, Berkane,
+Driouch: 3 each, the communal reception and orientation cell among them) and 10 in
+Souss-Massa (Sidi Bibi 4, Aït Amira 3, Belfaa 3). Ideas come from the step 3 demo
+and are picked robustly: the reception cells by the keyword "accueil" in their
+title, the others by their rank in the scoring grid. In Sidi Bibi the council
+merged the two ideas for seasonal women farm workers (transport and child care)
+into one action, which keeps the thread of both.
+
+Everything goes through the services, so the history and the rules apply. A cycle
+that already has a score, a decision or an action is left as is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from communes.models import Commune, User
+from diagnostics.models import ProjectIdea
+
+from . import services
+from .models import (
+    CouncilDeliberation,
+    CriterionKind,
+    Financing,
+    IdeaDecision,
+    IeecagOpinion,
+    Indicator,
+    Marker,
+    PacAction,
+    Score,
+    SniaProgramme,
+    SnmreObjective,
+)
+from .reference import load_reference_lists
+from .scoring import rank_ideas
+
+D = datetime.date
+K = CriterionKind
+Source, FStatus = Financing.Source, Financing.Status
+
+# Actions per commune (the published figures) and the deliberation of each council.
+PLAN = {
+    "oujda": (3, "Session ordinaire de février", D(2023, 2, 7), "07/2023"),
+    "nador": (3, "Session ordinaire de février", D(2023, 2, 9), "11/2023"),
+    "berkane": (3, "Session ordinaire de février", D(2023, 2, 14), "05/2023"),
+    "driouch": (3, "Session ordinaire de février", D(2023, 2, 16), "04/2023"),
+    "sidi-bibi": (4, "Session ordinaire de mai", D(2023, 5, 4), "19/2023"),
+    "ait-amira": (3, "Session ordinaire de mai", D(2023, 5, 9), "12/2023"),
+    "belfaa": (3, "Session ordinaire de mai", D(2023, 5, 11), "09/2023"),
+}
+MERGE_KEYWORD = {"sidi-bibi": "ouvrières"}  # ideas merged into one action
+
+AXES = {
+    "reception": "Axe 1 - Accueil, droits et services aux MRE et aux migrants",
+    "equality": "Axe 2 - Égalité femmes-hommes et inclusion économique",
+    "social": "Axe 3 - Jeunesse, santé et cohésion sociale",
+}
+# sector -> (axis, competence, SNIA programmes, lead service, base cost a year in MAD)
+SECTORS = {
+    "reception-orientation": (
+        "reception",
+        "own",
+        ["governance-communication", "social-humanitarian"],
+        "Division des affaires sociales",
+        180_000,
+    ),
+    "civil-status-legal": (
+        "reception",
+        "own",
+        ["regulatory-framework"],
+        "Service de l'état civil",
+        120_000,
+    ),
+    "diaspora-investment": (
+        "equality",
+        "shared",
+        ["international-cooperation"],
+        "Service du développement économique",
+        150_000,
+    ),
+    "employment": (
+        "equality",
+        "shared",
+        ["employment"],
+        "Service du développement économique",
+        200_000,
+    ),
+    "vocational-training": (
+        "equality",
+        "shared",
+        ["vocational-training"],
+        "Service du développement économique",
+        220_000,
+    ),
+    "health": ("social", "shared", ["health"], "Bureau communal d'hygiène", 160_000),
+    "education-culture": (
+        "social",
+        "shared",
+        ["education-culture"],
+        "Division des affaires culturelles et sportives",
+        140_000,
+    ),
+    "youth-sport-leisure": (
+        "social",
+        "own",
+        ["youth-leisure"],
+        "Division des affaires culturelles et sportives",
+        250_000,
+    ),
+    "social-assistance": (
+        "social",
+        "shared",
+        ["social-humanitarian"],
+        "Division des affaires sociales",
+        130_000,
+    ),
+    "safety-violence": (
+        "equality",
+        "shared",
+        ["social-humanitarian"],
+        "Division des affaires sociales",
+        110_000,
+    ),
+    "housing": ("social", "shared", ["social-humanitarian"], "Service de l'urbanisme", 300_000),
+}
+PARTNERS = {
+    "health": "Délégation provinciale de la santé (convention de partenariat)",
+    "education-culture": "Direction provinciale de l'éducation nationale (convention)",
+    "employment": "ANAPEC, agence régionale (convention)",
+    "vocational-training": "OFPPT, centre de formation agricole (convention)",
+    "diaspora-investment": "Centre régional d'investissement (convention)",
+    "social-assistance": "Entraide nationale (convention)",
+    "safety-violence": "Cellule de prise en charge des femmes victimes de violence (convention)",
+    "housing": "Agence urbaine (convention)",
+}
+
+
+def _scores(idea, migrant: bool, women_first: bool, severity: int) -> dict[str, tuple[int, str]]:
+    """Plausible scores 0-3 with a reason, from what the diagnosis says about the idea."""
+    if "accueil" in idea.title.lower():
+        return {
+            K.NEED: (3, "Besoin critique relevé dans plusieurs séances"),
+            K.WOMEN: (2, "Agents formés, une femme et un homme"),
+            K.MIGRANTS: (3, "Public principal: MRE, retours, migrants"),
+            K.COMPETENCE: (3, "Compétence propre (services communaux)"),
+            K.FEASIBILITY: (3, "Local disponible, deux agents"),
+            K.ALIGNMENT: (3, "SNIA gouvernance, SNMRE droits"),
+            K.SUSTAINABILITY: (3, "Inscrit à l'organigramme"),
+        }
+    sector = idea.sector.code
+    competence = 3 if SECTORS.get(sector, ("", "shared"))[1] == "own" else 2
+    variant = idea.number % 3
+    return {
+        K.NEED: (max(1, severity), f"Gravité du constat: {severity}/3"),
+        K.WOMEN: (3 if women_first else 1 + (variant > 0), ""),
+        K.MIGRANTS: (3 if migrant else 1, "" if migrant else "Bénéfice indirect"),
+        K.COMPETENCE: (competence, "" if competence == 3 else "Compétence partagée: convention"),
+        K.FEASIBILITY: (2 + (variant == 1), ""),
+        K.ALIGNMENT: (2 + migrant, ""),
+        K.SUSTAINABILITY: (
+            1 + (variant != 2),
+            "" if variant != 2 else "Financement récurrent à trouver",
+        ),
+    }
+
+
+def _money(amount) -> Decimal:
+    return Decimal(round(amount, -3)).quantize(Decimal(1))
+
+
+def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
+    """Costs, financing, indicators, milestones and markers of one demo action."""
+    first = ideas[0]
+    sector = first.sector.code
+    axis_key, competence, snia, lead, base = SECTORS.get(
+        sector,
+        ("social", "shared", ["social-humanitarian"], "Division des affaires sociales", 150_000),
+    )
+    cell = "accueil" in first.title.lower()
+    groups = {g.code for i in ideas for g in i.target_groups.all()}
+    migrant = any(g.is_migrant for i in ideas for g in i.target_groups.all())
+    women = sum(i.beneficiaries_women or 0 for i in ideas)
+    men = sum(i.beneficiaries_men or 0 for i in ideas)
+    yearly = base * len(ideas)
+    start = cycle.start_year + 1
+    costs = {
+        start: _money(yearly * 1.2),
+        start + 1: _money(yearly),
+        start + 2: _money(yearly * 0.8),
+    }
+    if cycle.end_year >= start + 4:
+        costs[start + 3] = _money(yearly * 0.5)
+        costs[start + 4] = _money(yearly * 0.5)
+    total = sum(costs.values())
+    prim = cell or position % 2 == 0  # the cells and every other action got PRIM support
+    last = Decimal("0.2") if position >= 2 else Decimal("0.3")  # later actions keep a gap
+    if "mre" in groups or "diaspora-associations" in groups or sector == "diaspora-investment":
+        third = (Source.MRE, "Association des MRE de la commune")
+    elif competence == "shared":
+        third = (Source.STATE, PARTNERS.get(sector, "Ministère"))
+    else:
+        third = (Source.INDH, "INDH, programme 3")
+    if prim:
+        lines = [
+            (
+                Source.PRIM,
+                "PRIM (AFD / Expertise France)",
+                Decimal("0.4"),
+                FStatus.RECEIVED if in_progress else FStatus.COMMITTED,
+            ),
+            (Source.COMMUNE, "Budget de fonctionnement", Decimal("0.3"), FStatus.COMMITTED),
+            (*third, last, FStatus.PLANNED),
+        ]
+    else:
+        lines = [
+            (Source.COMMUNE, "Budget de fonctionnement", Decimal("0.4"), FStatus.COMMITTED),
+            (*third, Decimal("0.3"), FStatus.PLANNED),
+            (Source.REGION, "Conseil régional", last, FStatus.PLANNED),
+        ]
+    # Shares summed then floored to the thousand, so rounding never makes the plan exceed the cost.
+    financing, share_so_far, amount_so_far = [], Decimal(0), Decimal(0)
+    for source, detail, share, status in lines:
+        share_so_far += share
+        reached = (total * share_so_far / 1000).to_integral_value(rounding="ROUND_FLOOR") * 1000
+        financing.append(
+            {
+                "source": source,
+                "detail": detail,
+                "amount": reached - amount_so_far,
+                "status": status,
+            }
+        )
+        amount_so_far = reached
+    indicators = [
+        {
+            "name": "Personnes accompagnées" if cell else "Bénéficiaires directs",
+            "unit": "personnes",
+            "baseline": Decimal(0),
+            "target": Decimal(max(women + men, 100)),
+            "by_sex": True,
+            "by_migrant_status": migrant,
+            "source": "Registre de l'action",
+            "frequency": Indicator.Frequency.QUARTERLY,
+        },
+    ]
+    if women >= men:
+        indicators.append(
+            {
+                "name": "Part des femmes parmi les bénéficiaires",
+                "unit": "%",
+                "baseline": None,
+                "target": Decimal(60),
+                "by_sex": False,
+                "by_migrant_status": False,
+                "source": "Registre de l'action",
+                "frequency": Indicator.Frequency.YEARLY,
+            }
+        )
+    done = 2 if in_progress else 0
+    milestones = [
+        {"title": title, "due_date": D(start, month, 1), "done": n < done}
+        for n, (title, month) in enumerate(
+            [
+                ("Convention et équipe en place", 3),
+                ("Local ou matériel prêt", 6),
+                ("Premiers bénéficiaires", 9),
+                ("Bilan annuel présenté au conseil", 12),
+            ]
+        )
+    ]
+    return {
+        "axis": AXES[axis_key],
+        "competence": competence,
+        "partner_convention": "" if competence == "own" else PARTNERS.get(sector, "Convention"),
+        "objectives": (first.description or first.title)[:1000],
+        "expected_results": "Un service connu et utilisé par les femmes et les hommes visés.",
+        "location": "Centre-ville" if commune.kind == "urban" else "Chef-lieu et douars voisins",
+        "partners": "Associations locales, " + PARTNERS.get(sector, "services déconcentrés"),
+        "lead_service": lead,
+        "start_date": D(start, 1, 15),
+        "end_date": D(cycle.end_year, 12, 31) if cell else D(start + 2, 12, 31),
+        "gender_marker": Marker.PRINCIPAL if women > men * 1.5 else Marker.SIGNIFICANT,
+        "migration_marker": Marker.PRINCIPAL if cell or migrant else Marker.NOT_TARGETED,
+        "status": PacAction.Status.IN_PROGRESS if in_progress else PacAction.Status.PLANNED,
+        "costs": costs,
+        "financing": financing,
+        "indicators": indicators,
+        "milestones": milestones,
+        "snia": list(SniaProgramme.objects.filter(code__in=snia)),
+        "snmre": list(
+            SnmreObjective.objects.filter(
+                code__in=(["rights", "development"] if migrant else [])
+                + (["development"] if sector == "diaspora-investment" else [])
+            )
+        ),
+    }
+
+
+def _load_commune(commune: Commune, count: int, session: str, date, number: str) -> None:
+    cycle = commune.cycles.order_by("-start_year").first()
+    if cycle is None:
+        return
+    ideas = list(
+        ProjectIdea.objects.filter(cycle=cycle)
+        .select_related("sector")
+        .prefetch_related("target_groups", "finding_links__finding")
+        .order_by("number")
+    )
+    if not ideas or Score.objects.filter(criterion__cycle=cycle).exists():
+        return
+    if IdeaDecision.objects.filter(idea__cycle=cycle).exists():
+        return
+    editor = User.objects.filter(username=f"editor.{commune.code}").first()
+
+    # Step 4: scores, opinion, deliberation, decisions.
+    criteria = {c.kind: c for c in services.criteria_ensure(cycle=cycle)}
+    for idea in ideas:
+        groups = list(idea.target_groups.all())
+        migrant = any(g.is_migrant for g in groups)
+        women_first = (idea.beneficiaries_women or 0) > (idea.beneficiaries_men or 0)
+        severity = max((link.finding.severity for link in idea.finding_links.all()), default=1)
+        for kind, (value, reason) in _scores(idea, migrant, women_first, severity).items():
+            services.score_set(
+                idea=idea,
+                criterion=criteria[kind],
+                value=value,
+                reason=reason,
+                check_version=False,
+                by=editor,
+            )
+    IeecagOpinion.objects.create(
+        cycle=cycle,
+        date=date - datetime.timedelta(days=12),
+        verdict=IeecagOpinion.Verdict.FAVOURABLE
+        if len(commune.code) % 2
+        else IeecagOpinion.Verdict.RESERVED,
+        text="L'instance salue la place donnée aux femmes et aux migrants; elle demande que les "
+        "indicateurs soient suivis par sexe et que les associations soient associées au suivi.",
+    )
+    CouncilDeliberation.objects.create(
+        cycle=cycle,
+        session=CouncilDeliberation.Session.ORDINARY,
+        session_name=session,
+        date=date,
+        number=number,
+        decision="Le conseil adopte les projets retenus et décide de les intégrer au PAC.",
+    )
+
+    ranking = rank_ideas(cycle)
+    ordered = sorted(
+        ideas,
+        key=lambda i: ("accueil" not in i.title.lower(), ranking.get(i.pk).rank or 99, i.number),
+    )
+    keyword = MERGE_KEYWORD.get(commune.code)
+    merged = [i for i in ordered if keyword and keyword in i.title.lower()][:2]
+    if len(merged) < 2:
+        merged = []
+    groups_of_ideas: list[list[ProjectIdea]] = []
+    for idea in ordered:
+        if len(groups_of_ideas) >= count:
+            break
+        if idea in merged:
+            if idea is merged[0]:
+                groups_of_ideas.append(merged)
+            continue
+        groups_of_ideas.append([idea])
+    adopted = {i.pk for g in groups_of_ideas for i in g}
+    rows = []
+    for position, idea in enumerate(i for i in ordered if i.pk not in adopted):
+        postponed = (position + len(commune.code)) % 2 == 0
+        outcome = IdeaDecision.Outcome.POSTPONED if postponed else IdeaDecision.Outcome.REJECTED
+        reason = (
+            "Reporté à la mise à jour du PAC (troisième année): financement à trouver."
+            if postponed
+            else "Hors des compétences de la commune; transmis au partenaire concerné."
+        )
+        rows.append({"idea": idea, "outcome": outcome, "reason": reason, "loaded_version": None})
+    rows += [
+        {"idea": i, "outcome": IdeaDecision.Outcome.ADOPTED, "reason": "", "loaded_version": None}
+        for g in groups_of_ideas
+        for i in g
+    ]
+    services.decisions_save(cycle=cycle, rows=rows, by=editor)
+
+    # Step 5: one action per group of adopted ideas; the first two are under way.
+    for position, group in enumerate(groups_of_ideas):
+        data = _action_data(commune, group, position, cycle, in_progress=position < 2)
+        title = None
+        if len(group) > 1:
+            title = "Mobilité et garde d'enfants pour les ouvrières agricoles saisonnières"
+        extra = (
+            {"title": title, "title_ar": "تنقل وحضانة أطفال العاملات الفلاحيات الموسميات"}
+            if title
+            else {}
+        )
+        services.action_create(cycle=cycle, ideas=group, by=editor, **extra, **data)
+
+
+@transaction.atomic
+def load() -> list:
+    load_reference_lists(SniaProgramme, SnmreObjective)
+    for code, (count, session, date, number) in PLAN.items():
+        commune = Commune.objects.filter(code=code).first()
+        if commune is not None:
+            _load_commune(commune, count, session, date, number)
+    return []

@@ -1,0 +1,424 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.concurrency import VersionedFormMixin
+from diagnostics.models import ProjectIdea, Sector, TargetGroup
+
+from .models import (
+    MAX_SCORE,
+    ActionCost,
+    CouncilDeliberation,
+    Financing,
+    IdeaDecision,
+    IeecagOpinion,
+    Indicator,
+    Milestone,
+    PacAction,
+    SniaProgramme,
+    SnmreObjective,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+# --- Step 4 --------------------------------------------------------------------------------------
+
+
+class CriteriaForm(forms.Form):
+    """One weight field (percent) per criterion; they must add up to 100."""
+
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"weight_{criterion.kind}"] = forms.IntegerField(
+                label=criterion.get_kind_display(),
+                min_value=0,
+                max_value=100,
+                initial=criterion.weight,
+                help_text=criterion.help,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "weight-input"}),
+            )
+        if all(c.pk for c in self.criteria):
+            self.fields["versions"].initial = ",".join(
+                f"{c.kind}:{c.version}" for c in self.criteria
+            )
+
+    def weight_fields(self):
+        return [self[f"weight_{c.kind}"] for c in self.criteria]
+
+    def clean(self):
+        data = super().clean()
+        weights = [data.get(f"weight_{c.kind}") for c in self.criteria]
+        if None not in weights and sum(weights) != 100:
+            raise forms.ValidationError(
+                _("The weights add up to %(total)s%%; they must add up to 100%%."),
+                params={"total": sum(weights)},
+            )
+        return data
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {c.kind: self.cleaned_data[f"weight_{c.kind}"] for c in self.criteria}
+
+    @property
+    def loaded_versions(self) -> dict[str, int] | None:
+        raw = self.cleaned_data.get("versions") or ""
+        if not raw:
+            return None
+        pairs = (item.split(":", 1) for item in raw.split(",") if ":" in item)
+        try:
+            return {kind: int(version) for kind, version in pairs}
+        except ValueError:
+            return {}
+
+
+SCORE_CHOICES = [("", _("not scored"))] + [(str(n), str(n)) for n in range(MAX_SCORE + 1)]
+
+
+class ScoreForm(forms.Form):
+    value = forms.TypedChoiceField(
+        label=_("Score (0-3)"), choices=SCORE_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if value is not None and not 0 <= value <= MAX_SCORE:
+            raise forms.ValidationError(_("A score is between 0 and 3."))
+        return value
+
+
+class OpinionForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = IeecagOpinion
+        fields = ["date", "verdict", "text"]
+        widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+
+
+class DeliberationForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = CouncilDeliberation
+        fields = ["session", "session_name", "date", "number", "decision"]
+        widgets = {
+            "date": DATE,
+            "decision": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "session_name": forms.TextInput(attrs={"dir": "auto"}),
+            "number": forms.TextInput(attrs={"dir": "auto"}),
+        }
+
+
+class DecisionRowForm(forms.Form):
+    idea = forms.UUIDField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("not decided"))] + list(IdeaDecision.Outcome.choices),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        max_length=500,
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if (
+            outcome
+            and outcome != IdeaDecision.Outcome.ADOPTED
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Give the reason for rejecting or postponing this idea."))
+        return data
+
+
+DecisionFormSet = forms.formset_factory(DecisionRowForm, extra=0)
+
+
+# --- Step 5: the action sheet ----------------------------------------------------------------
+
+
+class IdeaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.display_title}"
+
+
+class ActionForm(VersionedFormMixin, forms.ModelForm):
+    ideas = IdeaChoiceField(
+        label=_("Adopted ideas it comes from"),
+        queryset=ProjectIdea.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick two ideas to merge them into one action: both keep their thread."),
+    )
+
+    class Meta:
+        model = PacAction
+        fields = [
+            "title",
+            "title_ar",
+            "axis",
+            "sector",
+            "competence",
+            "partner_convention",
+            "snia_programmes",
+            "snmre_objectives",
+            "objectives",
+            "expected_results",
+            "target_groups",
+            "beneficiaries_women",
+            "beneficiaries_men",
+            "location",
+            "partners",
+            "lead_service",
+            "start_date",
+            "end_date",
+            "gender_marker",
+            "migration_marker",
+            "status",
+            "status_reason",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs={"dir": "auto"}),
+            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "axis": forms.TextInput(attrs={"dir": "auto", "list": "axis-list"}),
+            "objectives": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "expected_results": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "snia_programmes": forms.CheckboxSelectMultiple,
+            "snmre_objectives": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "start_date": DATE,
+            "end_date": DATE,
+        }
+
+    def __init__(self, *args, cycle, **kwargs):
+        self.cycle = cycle
+        super().__init__(*args, **kwargs)
+        used = {}
+        if self.instance.pk:
+            used = {
+                "sector": [self.instance.sector_id],
+                "snia_programmes": list(self.instance.snia_programmes.values_list("pk", flat=True)),
+                "snmre_objectives": list(
+                    self.instance.snmre_objectives.values_list("pk", flat=True)
+                ),
+                "target_groups": list(self.instance.target_groups.values_list("pk", flat=True)),
+            }
+        for name, model in (
+            ("sector", Sector),
+            ("snia_programmes", SniaProgramme),
+            ("snmre_objectives", SnmreObjective),
+            ("target_groups", TargetGroup),
+        ):
+            self.fields[name].queryset = model.objects.filter(
+                Q(active=True) | Q(pk__in=used.get(name, []))
+            )
+        # Adopted ideas of the cycle not yet in another action, plus this action's own.
+        own = Q(action_link__action=self.instance) if self.instance.pk else Q(pk__in=[])
+        self.fields["ideas"].queryset = (
+            ProjectIdea.objects.filter(cycle=cycle, decision__outcome=IdeaDecision.Outcome.ADOPTED)
+            .filter(Q(action_link__isnull=True) | own)
+            .order_by("number")
+        )
+        if self.instance.pk:
+            self.fields["ideas"].initial = list(
+                self.instance.idea_links.values_list("idea_id", flat=True)
+            )
+
+    def clean(self):
+        data = super().clean()
+        competence = data.get("competence")
+        if (
+            competence
+            and competence != PacAction.Competence.OWN
+            and not data.get("partner_convention", "").strip()
+        ):
+            self.add_error(
+                "partner_convention",
+                _(
+                    "Name the partner and the convention of an action outside the commune's "
+                    "own competences."
+                ),
+            )
+        if (
+            data.get("status") == PacAction.Status.ABANDONED
+            and not data.get("status_reason", "").strip()
+        ):
+            self.add_error("status_reason", _("Say why the action was abandoned."))
+        for name in ("start_date", "end_date"):
+            value = data.get(name)
+            if value and not self.cycle.start_year <= value.year <= self.cycle.end_year:
+                self.add_error(
+                    name,
+                    _("This date is outside the PAC %(period)s.") % {"period": self.cycle.period},
+                )
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end cannot come before the start."))
+        return data
+
+    def _post_clean(self):
+        # The date and competence checks above carry the field messages; the model's
+        # constraints would repeat them as form-wide errors.
+        if self.errors:
+            return
+        super()._post_clean()
+
+
+class RowForm(forms.ModelForm):
+    """A row of an inline table: small Bootstrap widgets (the table renders them by hand)."""
+
+    def __init__(self, *args, cycle=None, **kwargs):
+        self.cycle = cycle
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                continue
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else ("form-control form-control-sm")
+            )
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+
+
+class CostForm(RowForm):
+    class Meta:
+        model = ActionCost
+        fields = ["year", "amount"]
+        widgets = {
+            "year": forms.NumberInput(attrs={"inputmode": "numeric", "class": "year-input"}),
+            "amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].min_value = Decimal(0)
+        self.fields["amount"].max_value = MAX_AMOUNT
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if self.cycle and not self.cycle.start_year <= year <= self.cycle.end_year:
+            raise forms.ValidationError(
+                _("%(year)s is outside the PAC %(period)s.")
+                % {"year": year, "period": self.cycle.period}
+            )
+        return year
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("An amount cannot be negative."))
+        return amount
+
+
+class FinancingForm(RowForm):
+    class Meta:
+        model = Financing
+        fields = ["source", "detail", "amount", "status"]
+        widgets = {
+            "detail": forms.TextInput(attrs={"dir": "auto"}),
+            "amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].max_value = MAX_AMOUNT
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("An amount cannot be negative."))
+        return amount
+
+
+class IndicatorForm(RowForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "unit",
+            "baseline",
+            "target",
+            "by_sex",
+            "by_migrant_status",
+            "source",
+            "frequency",
+        ]
+        widgets = {
+            "name": forms.TextInput(attrs={"dir": "auto"}),
+            "unit": forms.TextInput(attrs={"dir": "auto"}),
+            "source": forms.TextInput(attrs={"dir": "auto"}),
+        }
+
+
+class MilestoneForm(RowForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date", "done"]
+        widgets = {"title": forms.TextInput(attrs={"dir": "auto"}), "due_date": DATE}
+
+
+class YearsFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        years = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                continue
+            year = form.cleaned_data.get("year")
+            if year in years:
+                form.add_error("year", _("This year already has a cost."))
+            years.append(year)
+
+
+def _formset(form, extra, base=forms.BaseInlineFormSet):
+    return forms.inlineformset_factory(
+        PacAction, form.Meta.model, form=form, formset=base, extra=extra, can_delete=True
+    )
+
+
+FinancingFormSet = _formset(FinancingForm, 2)
+IndicatorFormSet = _formset(IndicatorForm, 1)
+MilestoneFormSet = _formset(MilestoneForm, 2)
+
+
+def action_formsets(action, cycle, data=None) -> dict:
+    """The four inline formsets of the action sheet; a new sheet offers a row per PAC year."""
+    have = set(action.costs.values_list("year", flat=True)) if action.pk else set()
+    costs_initial = [{"year": year} for year in cycle.years if year not in have]
+    cost_set = forms.inlineformset_factory(
+        PacAction,
+        ActionCost,
+        form=CostForm,
+        formset=YearsFormSet,
+        extra=len(costs_initial),
+        can_delete=True,
+    )
+    kwargs = {"instance": action, "form_kwargs": {"cycle": cycle}}
+    return {
+        "costs": cost_set(
+            data,
+            prefix="costs",
+            initial=costs_initial,
+            queryset=ActionCost.objects.order_by("year"),
+            **kwargs,
+        ),
+        "financing": FinancingFormSet(data, prefix="financing", **kwargs),
+        "indicators": IndicatorFormSet(data, prefix="indicators", **kwargs),
+        "milestones": MilestoneFormSet(data, prefix="milestones", **kwargs),
+    }

@@ -1,0 +1,57 @@
+"""Seed of the national strategies' reference lists (DOMAIN.md section 2), FR and AR.
+
+National administrators edit them in the admin; seeding only creates missing codes.
+Items marked "to confirm" in the domain brief are seeded too: they are data, not rules.
+"""
+
+from __future__ import annotations
+
+# (code, French, Arabic)
+SNIA_PROGRAMMES = [
+    ("education-culture", "Éducation et culture", "التربية والثقافة"),
+    ("youth-leisure", "Jeunesse et loisirs", "الشباب والترفيه"),
+    ("health", "Santé", "الصحة"),
+    ("housing", "Logement", "السكن"),
+    ("social-humanitarian", "Assistance sociale et humanitaire", "المساعدة الاجتماعية والإنسانية"),
+    ("vocational-training", "Formation professionnelle", "التكوين المهني"),
+    ("employment", "Emploi", "التشغيل"),
+    (
+        "flows-trafficking",
+        "Gestion des flux et lutte contre la traite des êtres humains",
+        "تدبير تدفقات الهجرة ومحاربة الاتجار بالبشر",
+    ),
+    (
+        "international-cooperation",
+        "Coopération et partenariats internationaux",
+        "التعاون والشراكات الدولية",
+    ),
+    ("regulatory-framework", "Cadre réglementaire et conventionnel", "الإطار التنظيمي والتعاقدي"),
+    ("governance-communication", "Gouvernance et communication", "الحكامة والتواصل"),
+]
+
+SNMRE_OBJECTIVES = [
+    (
+        "identity",
+        "Préserver l'identité marocaine des MRE",
+        "الحفاظ على الهوية المغربية لمغاربة العالم",
+    ),
+    (
+        "rights",
+        "Protéger les droits et les intérêts des MRE",
+        "حماية حقوق ومصالح مغاربة العالم",
+    ),
+    (
+        "development",
+        "Mobiliser les compétences et les investissements des MRE pour le développement",
+        "تعبئة كفاءات واستثمارات مغاربة العالم من أجل التنمية",
+    ),
+]
+
+
+def load_reference_lists(SniaProgramme, SnmreObjective) -> None:  # noqa: N803 (model classes)
+    """Create the missing rows; takes model classes so migrations can pass theirs."""
+    for model, rows in ((SniaProgramme, SNIA_PROGRAMMES), (SnmreObjective, SNMRE_OBJECTIVES)):
+        for order, (code, fr, ar) in enumerate(rows, start=1):
+            model.objects.get_or_create(
+                code=code, defaults={"name_fr": fr, "name_ar": ar, "order": order * 10}
+            )

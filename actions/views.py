@@ -1,0 +1,797 @@
+"""Steps 4 and 5 pages, under /communes/<code>/pac/<first year>/plan/ (see prim/urls.py).
+
+Every view goes through the access door (``get_cycle_for_user``: outsider 404,
+read-only 403) and reaches records through querysets filtered by that cycle, so a
+record of another commune is a 404 whatever its UUID. Writes also need the step to
+be open for the commune (``can_edit_step``).
+
+Base queries of every page (the arithmetic the query-count tests pin):
+session (1) + user (1) + the user's memberships (1, cached per request)
++ cycle with its commune and territory (1) + the step's status (1) = 5.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from communes import permissions
+from communes.access import get_cycle_for_user
+from communes.concurrency import STALE_MESSAGE, StaleRecord
+from communes.models import StepStatus
+from communes.steps import get_step
+from communes.tracker import StepRow
+from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea
+
+from . import services
+from .forms import (
+    ActionForm,
+    CriteriaForm,
+    DecisionFormSet,
+    DeliberationForm,
+    OpinionForm,
+    ScoreForm,
+    action_formsets,
+)
+from .models import (
+    INTEGRATION_STEP,
+    PRIORITISATION_STEP,
+    ActionCost,
+    ActionIdea,
+    CouncilDeliberation,
+    CriterionKind,
+    Financing,
+    IdeaDecision,
+    IeecagOpinion,
+    Milestone,
+    PacAction,
+    Score,
+)
+from .scoring import criteria_of, rank_ideas
+
+PAGE_SIZE = 25
+
+
+class StepContext:
+    """The cycle, the step's status and what the user may do with it (5 base queries)."""
+
+    def __init__(self, request, code, year, step, *, write=False):
+        self.request = request
+        self.number = step
+        self.cycle = get_cycle_for_user(request, code, year, write=write)
+        self.status = StepStatus.objects.filter(cycle=self.cycle, step=step).first() or StepStatus(
+            cycle=self.cycle, step=step
+        )
+        self.can_edit = permissions.can_edit_step(request.user, self.cycle, self.status)
+        if write and not self.can_edit:
+            raise PermissionDenied(
+                _("Step %(number)s is read-only while it is submitted or validated.")
+                % {"number": step}
+            )
+
+    def url(self, name, *args):
+        return reverse(name, args=[self.cycle.commune.code, self.cycle.start_year, *args])
+
+    def row(self) -> StepRow:
+        """The step panel: this step's checklist and figures (hook queries, fixed)."""
+        definition = get_step(self.number)
+        cycles = [self.cycle]
+        return StepRow(
+            definition=definition,
+            status=self.status,
+            checklist=list(definition.checklist(cycles).get(self.cycle.pk, [])),
+            figures=list(definition.figures(cycles).get(self.cycle.pk, [])),
+        )
+
+    def context(self, **extra):
+        return {
+            "cycle": self.cycle,
+            "commune": self.cycle.commune,
+            "step_status": self.status,
+            "can_edit": self.can_edit,
+            "can_edit_commune": permissions.can_edit_commune(self.request.user, self.cycle.commune),
+            **extra,
+        }
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- Step 4: criteria and weights ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def criteria(request, code, year):
+    """The weights of the criteria. Queries: 5 base + criteria (1) + scores exist (1)."""
+    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    current = criteria_of(step.cycle)
+    status = 200
+    if request.method == "POST":
+        form = CriteriaForm(request.POST, criteria=current)
+        if form.is_valid():
+            try:
+                services.criteria_save(
+                    cycle=step.cycle,
+                    weights=form.weights,
+                    versions=form.loaded_versions,
+                    by=request.user,
+                )
+            except StaleRecord:
+                form.add_error(None, STALE_MESSAGE)
+                status = 409
+            except ValidationError as error:
+                _apply_errors(form, error)
+                status = 400
+            else:
+                messages.success(request, _("Weights saved; the ranking uses them now."))
+                return redirect(step.url("actions_grid"))
+        else:
+            status = 400
+    else:
+        form = CriteriaForm(criteria=current)
+    scored = Score.objects.filter(criterion__cycle=step.cycle).exists()
+    return render(
+        request,
+        "actions/criteria.html",
+        step.context(form=form, scored=scored, tab="grid", page_title=_("Criteria and weights")),
+        status=status,
+    )
+
+
+# --- Step 4: the scoring grid --------------------------------------------------------------------
+
+
+def _grid_rows(cycle, ideas, criteria_list, ranking):
+    """Rows of the grid for ``ideas``: one query for their scores."""
+    scores = {
+        (s.idea_id, s.criterion_id): s
+        for s in Score.objects.filter(idea__in=[i.pk for i in ideas], criterion__cycle=cycle)
+    }
+    tied = defaultdict(int)
+    for r in ranking.ideas.values():
+        tied[r.rank] += 1
+    rows = []
+    for idea in ideas:
+        result = ranking.get(idea.pk)
+        rows.append(
+            {
+                "idea": idea,
+                "ranking": result,
+                "tie": result.rank is not None and tied[result.rank] > 1,
+                "cells": [
+                    (criterion, scores.get((idea.pk, criterion.pk))) for criterion in criteria_list
+                ],
+            }
+        )
+    return rows
+
+
+def _ideas(cycle):
+    return (
+        ProjectIdea.objects.filter(cycle=cycle)
+        .select_related("sector", "decision", "action_link__action")
+        .order_by("number")
+    )
+
+
+@require_GET
+def grid(request, code, year):
+    """Ideas x criteria, 25 ideas a page. Queries: 5 base + checklist (3) + figures (3)
+    + criteria (1) + ranking (1) + count (1) + page of ideas with decision and action (1)
+    + their scores (1) = 16, whatever the number of ideas and scores."""
+    step = StepContext(request, code, year, PRIORITISATION_STEP)
+    criteria_list = criteria_of(step.cycle)
+    ranking = rank_ideas(step.cycle, criteria_list)
+    page = Paginator(_ideas(step.cycle), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _grid_rows(step.cycle, list(page.object_list), criteria_list, ranking)
+    return render(
+        request,
+        "actions/grid.html",
+        step.context(
+            tab="grid",
+            page_title=_("Scoring grid"),
+            step=step.row(),
+            criteria=criteria_list,
+            weights_total=sum(c.weight for c in criteria_list),
+            page=page,
+            rows=rows,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def score_cell(request, code, year, uuid, kind):
+    """Edit one cell of the grid: in place with htmx (returns the updated row), or as a
+    plain form page without JavaScript (post, then back to the grid)."""
+    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    if kind not in CriterionKind.values:
+        raise Http404
+    idea = get_object_or_404(ProjectIdea.objects.filter(cycle=step.cycle), uuid=uuid)
+    criteria_list = criteria_of(step.cycle)
+    criterion = next(c for c in criteria_list if c.kind == kind)
+    score = Score.objects.filter(idea=idea, criterion=criterion).first() if criterion.pk else None
+    status = 200
+    if request.method == "POST":
+        form = ScoreForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    if not criterion.pk:
+                        criteria_list = services.criteria_ensure(cycle=step.cycle)
+                        criterion = next(c for c in criteria_list if c.kind == kind)
+                    services.score_set(
+                        idea=idea,
+                        criterion=criterion,
+                        value=form.cleaned_data["value"],
+                        reason=form.cleaned_data["reason"],
+                        loaded_version=form.cleaned_data["loaded_version"],
+                        by=request.user,
+                    )
+            except StaleRecord:
+                form.add_error(None, STALE_MESSAGE)
+                status = 409
+            except ValidationError as error:
+                _apply_errors(form, error)
+                status = 400
+            else:
+                if request.htmx:
+                    return _row_response(request, step, idea)
+                messages.success(
+                    request,
+                    _("Score of %(idea)s saved.") % {"idea": idea.code},
+                )
+                return redirect(step.url("actions_grid") + f"#idea-{idea.uuid}")
+        else:
+            status = 400
+    else:
+        form = ScoreForm(
+            initial={
+                "value": score.value if score else "",
+                "reason": score.reason if score else "",
+                "loaded_version": score.version if score else None,
+            }
+        )
+    context = step.context(
+        idea=idea,
+        criterion=criterion,
+        form=form,
+        score=score,
+        tab="grid",
+        page_title=_("Score an idea"),
+    )
+    if request.htmx:
+        response = render(
+            request, "actions/_score_form.html", {**context, "inline": True}, status=status
+        )
+        if request.method == "POST":  # an error: show the form again in its cell, not the row
+            response["HX-Retarget"] = f"#cell-{idea.uuid}-{criterion.kind}"
+            response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "actions/score_form.html", context, status=status)
+
+
+def _row_response(request, step, idea):
+    """The updated row, plus the rank cells of the other rows (their ranks may have moved)."""
+    criteria_list = criteria_of(step.cycle)
+    ranking = rank_ideas(step.cycle, criteria_list)
+    idea = _ideas(step.cycle).get(pk=idea.pk)
+    row = _grid_rows(step.cycle, [idea], criteria_list, ranking)[0]
+    tied = defaultdict(int)
+    for r in ranking.ideas.values():
+        tied[r.rank] += 1
+    ranks = [
+        {"uuid": uuid, "ranking": ranking.get(pk), "tie": tied[ranking.get(pk).rank] > 1}
+        for pk, uuid in ProjectIdea.objects.filter(cycle=step.cycle)
+        .exclude(pk=idea.pk)
+        .values_list("pk", "uuid")
+    ]
+    return render(
+        request,
+        "actions/_grid_row_response.html",
+        step.context(row=row, criteria=criteria_list, ranks=ranks),
+    )
+
+
+# --- Step 4: opinion, deliberation, decisions ----------------------------------------------------
+
+
+def _decision_rows(cycle, ranking, data=None):
+    """Ideas by rank, with a decision form each."""
+    ideas = list(_ideas(cycle).prefetch_related("target_groups"))
+    ideas.sort(key=lambda i: (ranking.get(i.pk).rank or 10_000, i.number))
+    initial = []
+    for idea in ideas:
+        decision = getattr(idea, "decision", None) if _has_decision(idea) else None
+        initial.append(
+            {
+                "idea": idea.uuid,
+                "outcome": decision.outcome if decision else "",
+                "reason": decision.reason if decision else "",
+                "loaded_version": decision.version if decision else None,
+            }
+        )
+    formset = DecisionFormSet(data, initial=initial, prefix="decisions")
+    return ideas, formset
+
+
+def _has_decision(idea) -> bool:
+    try:
+        return idea.decision is not None
+    except IdeaDecision.DoesNotExist:
+        return False
+
+
+def _decision_page(
+    request, step, *, opinion_form=None, deliberation_form=None, data=None, status=200
+):
+    """Queries: 5 base + checklist (3) + figures (3) + opinion (1) + deliberation (1)
+    + criteria (1) + ranking (1) + ideas with decision and action (1) + target groups (1)
+    + the step 5 status for an editor (1) = 18."""
+    cycle = step.cycle
+    opinion = IeecagOpinion.objects.filter(cycle=cycle).first()
+    deliberation = CouncilDeliberation.objects.filter(cycle=cycle).first()
+    ranking = rank_ideas(cycle)
+    ideas, formset = _decision_rows(cycle, ranking, data)
+    if step.can_edit:
+        opinion_form = opinion_form or OpinionForm(
+            instance=opinion or IeecagOpinion(cycle=cycle), prefix="opinion"
+        )
+        deliberation_form = deliberation_form or DeliberationForm(
+            instance=deliberation or CouncilDeliberation(cycle=cycle), prefix="deliberation"
+        )
+    rows = [
+        {
+            "idea": idea,
+            "form": form,
+            "ranking": ranking.get(idea.pk),
+            "decision": idea.decision if _has_decision(idea) else None,
+            "action": idea.action_link.action if hasattr(idea, "action_link") else None,
+        }
+        for idea, form in zip(ideas, formset.forms, strict=True)
+    ]
+    return render(
+        request,
+        "actions/decision.html",
+        step.context(
+            tab="decision",
+            page_title=_("The council's decision"),
+            can_edit_step5=_can_edit_step5(step),
+            step=step.row(),
+            opinion=opinion,
+            deliberation=deliberation,
+            opinion_form=opinion_form,
+            deliberation_form=deliberation_form,
+            formset=formset,
+            rows=rows,
+            adopted_without_action=[
+                r["idea"]
+                for r in rows
+                if r["decision"] and r["decision"].outcome == "adopted" and not r["action"]
+            ],
+        ),
+        status=status,
+    )
+
+
+def _can_edit_step5(step) -> bool:
+    """May the user write action sheets (step 5)? One query, only for the commune's editors."""
+    if not permissions.can_edit_commune(step.request.user, step.cycle.commune):
+        return False
+    status = StepStatus.objects.filter(cycle=step.cycle, step=INTEGRATION_STEP).first()
+    return permissions.can_edit_step(
+        step.request.user, step.cycle, status or StepStatus(cycle=step.cycle, step=INTEGRATION_STEP)
+    )
+
+
+@require_GET
+def decision(request, code, year):
+    step = StepContext(request, code, year, PRIORITISATION_STEP)
+    return _decision_page(request, step)
+
+
+def _save_cycle_record(request, code, year, model, form_class, prefix, done):
+    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    instance = model.objects.filter(cycle=step.cycle).first() or model(cycle=step.cycle)
+    form = form_class(request.POST, instance=instance, prefix=prefix)
+    status = 400
+    if form.is_valid():
+        try:
+            services.cycle_record_save(cycle=step.cycle, form=form, by=request.user)
+        except StaleRecord:
+            status = 409
+        else:
+            messages.success(request, done)
+            return redirect(step.url("actions_decision"))
+    return _decision_page(request, step, status=status, **{f"{prefix}_form": form})
+
+
+@require_POST
+def opinion_save(request, code, year):
+    return _save_cycle_record(
+        request, code, year, IeecagOpinion, OpinionForm, "opinion", _("IEECAG opinion saved.")
+    )
+
+
+@require_POST
+def deliberation_save(request, code, year):
+    return _save_cycle_record(
+        request,
+        code,
+        year,
+        CouncilDeliberation,
+        DeliberationForm,
+        "deliberation",
+        _("Council deliberation saved."),
+    )
+
+
+@require_POST
+def decisions_save(request, code, year):
+    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    formset = DecisionFormSet(request.POST, prefix="decisions")
+    if not formset.is_valid():
+        return _decision_page(request, step, data=request.POST, status=400)
+    ideas = {
+        i.uuid: i
+        for i in ProjectIdea.objects.filter(
+            cycle=step.cycle, uuid__in=[f.cleaned_data["idea"] for f in formset.forms]
+        )
+    }
+    rows = []
+    for form in formset.forms:
+        idea = ideas.get(form.cleaned_data["idea"])
+        if idea is None:  # an idea of another cycle, or deleted meanwhile
+            continue
+        rows.append(
+            {
+                "idea": idea,
+                "outcome": form.cleaned_data["outcome"],
+                "reason": form.cleaned_data["reason"],
+                "loaded_version": form.cleaned_data["loaded_version"],
+            }
+        )
+    try:
+        services.decisions_save(cycle=step.cycle, rows=rows, by=request.user)
+    except StaleRecord:
+        messages.error(request, STALE_MESSAGE)
+        return _decision_page(request, step, data=request.POST, status=409)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _decision_page(request, step, data=request.POST, status=400)
+    messages.success(request, _("Decisions saved."))
+    return redirect(step.url("actions_decision"))
+
+
+# --- Step 5: the PAC page ------------------------------------------------------------------------
+
+
+def _thread_prefetch():
+    """Each action's ideas, their findings, and the sessions the findings came from (3 queries)."""
+    return Prefetch(
+        "idea_links",
+        queryset=ActionIdea.objects.select_related("idea")
+        .prefetch_related(
+            Prefetch(
+                "idea__finding_links",
+                queryset=IdeaFinding.objects.select_related("finding")
+                .prefetch_related(
+                    Prefetch(
+                        "finding__sessions",
+                        queryset=ConsultationSession.objects.order_by("date", "pk"),
+                    )
+                )
+                .order_by("finding__number"),
+            )
+        )
+        .order_by("idea__number"),
+    )
+
+
+def _thread(action):
+    """The ideas, findings and sessions behind an action, each listed once."""
+    ideas = [link.idea for link in action.idea_links.all()]
+    findings, sessions = {}, {}
+    for idea in ideas:
+        for link in idea.finding_links.all():
+            findings.setdefault(link.finding.pk, link.finding)
+            for session in link.finding.sessions.all():
+                sessions.setdefault(session.pk, session)
+    return {
+        "ideas": ideas,
+        "findings": sorted(findings.values(), key=lambda f: f.number),
+        "sessions": sorted(sessions.values(), key=lambda s: (s.date, s.pk)),
+    }
+
+
+def _percent(part, whole):
+    if not whole:
+        return None
+    return round(100 * Decimal(part or 0) / Decimal(whole))
+
+
+@require_GET
+def pac(request, code, year):
+    """The PAC of the cycle. Queries: 5 base + checklist (2) + figures (4) + costs by year (1)
+    + financing by source (1) + marker shares (1) + count (1) + page of actions with totals (1)
+    + their costs (1) + milestones (1) + the thread (ideas 1, findings 1, sessions 1)
+    + adopted ideas without an action (1) = 22, whatever the number of actions."""
+    step = StepContext(request, code, year, INTEGRATION_STEP)
+    cycle = step.cycle
+    years = list(cycle.years)
+    by_year = dict(
+        ActionCost.objects.filter(action__cycle=cycle)
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("year", "total")
+    )
+    sources = dict(Financing.Source.choices)
+    statuses = Financing.Status.values
+    by_source = defaultdict(lambda: dict.fromkeys(statuses, Decimal(0)))
+    for row in (
+        Financing.objects.filter(action__cycle=cycle)
+        .values("source", "status")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        by_source[row["source"]][row["status"]] = row["total"]
+    financing_rows = [
+        {
+            "label": sources[key],
+            "by_status": [by_source[key][s] for s in statuses],
+            "total": sum(by_source[key].values()),
+        }
+        for key in Financing.Source.values
+        if key in by_source
+    ]
+    financing_total = sum((r["total"] for r in financing_rows), Decimal(0))
+    shares = ActionCost.objects.filter(action__cycle=cycle).aggregate(
+        total=Sum("amount"),
+        gender=Sum("amount", filter=Q(action__gender_marker__gte=1)),
+        migration=Sum("amount", filter=Q(action__migration_marker__gte=1)),
+    )
+    total_cost = shares["total"] or Decimal(0)
+
+    actions = (
+        PacAction.objects.filter(cycle=cycle)
+        .with_totals()
+        .select_related("sector")
+        .prefetch_related(
+            Prefetch("costs", queryset=ActionCost.objects.order_by("year")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+            _thread_prefetch(),
+        )
+        .order_by("axis", "number")
+    )
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    axes = []
+    for action in page.object_list:
+        costs = {c.year: c.amount for c in action.costs.all()}
+        action.cost_by_year = [costs.get(y) for y in years]
+        action.progress = services.action_progress(action, action.milestones.all())
+        action.thread = _thread(action)
+        action.gap = action.cost_total - action.financing_total
+        if not axes or axes[-1]["axis"] != action.axis:
+            axes.append({"axis": action.axis, "actions": []})
+        axes[-1]["actions"].append(action)
+    waiting = list(
+        ProjectIdea.objects.filter(
+            cycle=cycle, decision__outcome=IdeaDecision.Outcome.ADOPTED, action_link__isnull=True
+        ).order_by("number")
+    )
+    return render(
+        request,
+        "actions/pac.html",
+        step.context(
+            tab="pac",
+            page_title=_("PAC actions"),
+            step=step.row(),
+            years=years,
+            years_costs=list(
+                zip(years, [by_year.get(y) or Decimal(0) for y in years], strict=True)
+            ),
+            firm_until=cycle.start_year + 2,
+            cost_by_year=[by_year.get(y) or Decimal(0) for y in years],
+            total_cost=total_cost,
+            financing_rows=financing_rows,
+            financing_statuses=Financing.Status.choices,
+            financing_total=financing_total,
+            financing_by_status=[
+                sum((r["by_status"][i] for r in financing_rows), Decimal(0))
+                for i in range(len(statuses))
+            ],
+            gap=total_cost - financing_total,
+            gender_share=_percent(shares["gender"], total_cost),
+            migration_share=_percent(shares["migration"], total_cost),
+            gender_amount=shares["gender"] or Decimal(0),
+            migration_amount=shares["migration"] or Decimal(0),
+            page=page,
+            axes=axes,
+            waiting=waiting,
+            progress_rule=services.PROGRESS_RULE,
+        ),
+    )
+
+
+# --- Step 5: an action sheet ---------------------------------------------------------------------
+
+
+def _actions(cycle):
+    return PacAction.objects.filter(cycle=cycle)
+
+
+@require_GET
+def action_detail(request, code, year, uuid):
+    """One action sheet. Queries: 5 base + action with totals (1) + SNIA, SNMRE, groups (3)
+    + costs, financing, indicators, milestones (4) + thread (3) + ranking (2) + opinion
+    and deliberation (2) = 20."""
+    step = StepContext(request, code, year, INTEGRATION_STEP)
+    action = get_object_or_404(
+        _actions(step.cycle)
+        .with_totals()
+        .select_related("sector")
+        .prefetch_related(
+            "snia_programmes",
+            "snmre_objectives",
+            "target_groups",
+            Prefetch("costs", queryset=ActionCost.objects.order_by("year")),
+            Prefetch("financing", queryset=Financing.objects.order_by("source", "pk")),
+            "indicators",
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+            _thread_prefetch(),
+        ),
+        uuid=uuid,
+    )
+    thread = _thread(action)
+    ranking = rank_ideas(step.cycle)
+    ranks = [ranking.get(i.pk).rank for i in thread["ideas"] if ranking.get(i.pk).rank]
+    return render(
+        request,
+        "actions/action_detail.html",
+        step.context(
+            tab="pac",
+            page_title=action.code,
+            action=action,
+            thread=thread,
+            rank=min(ranks) if ranks else None,
+            firm_until=step.cycle.start_year + 2,
+            progress=services.action_progress(action, action.milestones.all()),
+            progress_rule=services.PROGRESS_RULE,
+            gap=action.cost_total - action.financing_total,
+            opinion=IeecagOpinion.objects.filter(cycle=step.cycle).first(),
+            deliberation=CouncilDeliberation.objects.filter(cycle=step.cycle).first(),
+        ),
+    )
+
+
+def _action_form_page(request, step, action):
+    creating = action.pk is None
+    cycle = step.cycle
+    data = request.POST if request.method == "POST" else None
+    initial = {}
+    if creating and data is None:
+        # Prefilled from the idea(s) chosen on the decision page: ?idea=<uuid>.
+        chosen = list(
+            ProjectIdea.objects.filter(cycle=cycle, uuid__in=request.GET.getlist("idea")[:10])
+            .select_related("sector")
+            .prefetch_related("target_groups")
+            .order_by("number")
+        )
+        if chosen:
+            first = chosen[0]
+            initial = {
+                "ideas": [i.pk for i in chosen],
+                "title": first.title,
+                "title_ar": first.title_ar,
+                "sector": first.sector_id,
+                "target_groups": [g.pk for g in first.target_groups.all()],
+                "beneficiaries_women": first.beneficiaries_women,
+                "beneficiaries_men": first.beneficiaries_men,
+            }
+    form = ActionForm(data, instance=action, cycle=cycle, initial=initial)
+    formsets = action_formsets(action, cycle, data)
+    status = 200
+    if data is not None:
+        valid = form.is_valid()
+        valid = all([fs.is_valid() for fs in formsets.values()]) and valid
+        if valid:
+            try:
+                action, gap = services.action_save(
+                    cycle=cycle,
+                    form=form,
+                    ideas=form.cleaned_data["ideas"],
+                    formsets=formsets,
+                    by=request.user,
+                )
+            except StaleRecord:
+                status = 409
+            except ValidationError as error:
+                status = 400
+                for field, errors in error.message_dict.items():
+                    if field in formsets:
+                        formsets[field]._non_form_errors = formsets[field].error_class(
+                            errors, error_class="nonform"
+                        )
+                    else:
+                        for message in errors:
+                            form.add_error(field if field in form.fields else None, message)
+                if creating:
+                    action.pk = None
+                    action.number = None
+            else:
+                messages.success(request, _("Action %(code)s saved.") % {"code": action.code})
+                if gap > 0:
+                    messages.warning(
+                        request,
+                        _("The financing does not cover the cost yet: %(gap)s still to find.")
+                        % {"gap": services.mad(gap)},
+                    )
+                return redirect(step.url("actions_action", action.uuid))
+        else:
+            status = 400
+    axes = sorted(
+        set(PacAction.objects.filter(cycle=cycle).exclude(axis="").values_list("axis", flat=True))
+    )
+    return render(
+        request,
+        "actions/action_form.html",
+        step.context(
+            tab="pac",
+            page_title=_("New action sheet") if creating else action.code,
+            progress_rule=services.PROGRESS_RULE,
+            form=form,
+            formsets=formsets,
+            action=action,
+            creating=creating,
+            axes=axes,
+            firm_until=cycle.start_year + 2,
+        ),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request, code, year):
+    step = StepContext(request, code, year, INTEGRATION_STEP, write=True)
+    return _action_form_page(request, step, PacAction(cycle=step.cycle))
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, code, year, uuid):
+    step = StepContext(request, code, year, INTEGRATION_STEP, write=True)
+    action = get_object_or_404(_actions(step.cycle), uuid=uuid)
+    return _action_form_page(request, step, action)
+
+
+@require_http_methods(["GET", "POST"])
+def action_delete(request, code, year, uuid):
+    step = StepContext(request, code, year, INTEGRATION_STEP, write=True)
+    action = get_object_or_404(_actions(step.cycle), uuid=uuid)
+    if request.method == "POST":
+        services.action_delete(action=action, by=request.user)
+        messages.success(request, _("Action %(code)s deleted.") % {"code": action.code})
+        return redirect(step.url("actions_pac"))
+    return render(
+        request,
+        "actions/action_confirm_delete.html",
+        step.context(action=action, tab="pac", page_title=action.code),
+    )

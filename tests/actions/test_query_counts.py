@@ -1,0 +1,75 @@
+"""Pages of steps 4-5 run a fixed number of queries whatever the data size (two sizes pinned).
+
+Base of every page: session + user + memberships + cycle + step status = 5 (see actions/views.py).
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.models import IdeaDecision
+
+from .conftest import build_ideas, decide, make_action, score_all
+
+# grid: 5 base + step 4 checklist (3) + figures (3) + criteria (1) + ranking (1)
+# + count (1) + page of ideas (1) + their scores (1) = 16.
+GRID_QUERIES = 16
+# pac: 5 base + step 5 checklist (2) + figures (4) + cost by year (1) + financing by source (1)
+# + marker shares (1) + count (1) + page of actions with totals (1) + costs (1)
+# + milestones (1) + thread: ideas (1), findings (1), sessions (1)
+# + adopted ideas without an action (1) = 22.
+PAC_QUERIES = 22
+
+
+def _build(cycle, size):
+    ideas = build_ideas(cycle, 2 * size)
+    score_all(ideas, [n % 4 for n in range(len(ideas))])
+    decide(ideas[: size + 1])
+    if ideas[size + 1 :]:
+        decide(ideas[size + 1 :], IdeaDecision.Outcome.POSTPONED, "Later")
+    make_action(cycle, ideas[:2])  # one merged action
+    for idea in ideas[2 : size + 1]:
+        make_action(
+            cycle,
+            [idea],
+            cost=Decimal(5000),
+            financing=Decimal(1000),
+            axis=f"Axe {idea.number % 3}",
+        )
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_grid_queries_do_not_grow(client_for, editor, cycle, size, django_assert_num_queries):
+    _build(cycle, size)
+    client = client_for(editor)
+    url = reverse("actions_grid", args=["oujda", 2022])
+    with django_assert_num_queries(GRID_QUERIES):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 2 * size
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_pac_queries_do_not_grow(client_for, coordinator, cycle, size, django_assert_num_queries):
+    _build(cycle, size)
+    client = client_for(coordinator)
+    url = reverse("actions_pac", args=["oujda", 2022])
+    with django_assert_num_queries(PAC_QUERIES):
+        response = client.get(url)
+    assert sum(len(group["actions"]) for group in response.context["axes"]) == size
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_step_hooks_batch_queries(cycle, other_cycle, size, django_assert_num_queries):
+    from actions import step_hooks
+
+    _build(cycle, size)
+    _build(other_cycle, size)
+    with django_assert_num_queries(3):
+        checklists = step_hooks.prioritisation_checklist([cycle, other_cycle])
+    assert all(item.done for item in checklists[cycle.pk][:1])
+    with django_assert_num_queries(2):
+        step_hooks.integration_checklist([cycle, other_cycle])
+    with django_assert_num_queries(4):
+        figures = step_hooks.integration_figures([cycle, other_cycle])
+    assert figures[cycle.pk][0][1] == size

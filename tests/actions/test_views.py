@@ -1,0 +1,443 @@
+"""Pages of steps 4-5: the access door for every view, then what an editor does there."""
+
+import html
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from actions.models import (
+    CouncilDeliberation,
+    Criterion,
+    IdeaDecision,
+    IeecagOpinion,
+    PacAction,
+    Score,
+)
+from communes.models import StepStatus
+
+from .conftest import build_ideas, decide, make_action, score_all
+
+
+@pytest.fixture
+def planned(cycle, ideas):
+    """Oujda: four ideas scored 3, 2, 2, 1; the first two adopted, merged into A-01."""
+    score_all(ideas, [3, 2, 2, 1])
+    decide(ideas[:2])
+    decide(ideas[2:], IdeaDecision.Outcome.POSTPONED, "Budget")
+    return make_action(cycle, ideas[:2])
+
+
+def _urls(planned):
+    idea = planned.ideas.order_by("number").first()
+    base = ["oujda", 2022]
+    return {
+        # name: (url, methods allowed, writes)
+        "grid": (reverse("actions_grid", args=base), {"GET"}, False),
+        "criteria": (reverse("actions_criteria", args=base), {"GET", "POST"}, True),
+        "score": (reverse("actions_score", args=[*base, idea.uuid, "need"]), {"GET", "POST"}, True),
+        "decision": (reverse("actions_decision", args=base), {"GET"}, False),
+        "opinion": (reverse("actions_opinion_save", args=base), {"POST"}, True),
+        "deliberation": (reverse("actions_deliberation_save", args=base), {"POST"}, True),
+        "decisions": (reverse("actions_decisions_save", args=base), {"POST"}, True),
+        "pac": (reverse("actions_pac", args=base), {"GET"}, False),
+        "action": (reverse("actions_action", args=[*base, planned.uuid]), {"GET"}, False),
+        "create": (reverse("actions_action_create", args=base), {"GET", "POST"}, True),
+        "edit": (reverse("actions_action_edit", args=[*base, planned.uuid]), {"GET", "POST"}, True),
+        "delete": (
+            reverse("actions_action_delete", args=[*base, planned.uuid]),
+            {"GET", "POST"},
+            True,
+        ),
+    }
+
+
+VIEWS = [
+    "grid",
+    "criteria",
+    "score",
+    "decision",
+    "opinion",
+    "deliberation",
+    "decisions",
+    "pac",
+    "action",
+    "create",
+    "edit",
+    "delete",
+]
+
+
+def _call(client, url, method):
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_anonymous_goes_to_login(client, planned, name):
+    url, methods, _writes = _urls(planned)[name]
+    response = _call(client, url, sorted(methods)[0])
+    assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+@pytest.mark.parametrize("name", VIEWS)
+@pytest.mark.parametrize("who", ["other_editor", "other_coordinator"])
+def test_outsiders_get_404(client_for, planned, personas, name, who):
+    url, methods, _writes = _urls(planned)[name]
+    client = client_for(getattr(personas, who))
+    for method in methods:
+        assert _call(client, url, method).status_code == 404
+
+
+@pytest.mark.parametrize("name", VIEWS)
+@pytest.mark.parametrize("who", ["viewer", "coordinator", "national"])
+def test_readers_read_but_cannot_write(client_for, planned, personas, name, who):
+    url, methods, writes = _urls(planned)[name]
+    client = client_for(getattr(personas, who))
+    for method in methods:
+        assert _call(client, url, method).status_code == (403 if writes else 200)
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_wrong_method_is_405(client_for, planned, editor, name):
+    url, methods, _writes = _urls(planned)[name]
+    client = client_for(editor)
+    response = client.put(url) if "POST" in methods else client.post(url)
+    if "POST" not in methods or "GET" in methods:
+        response = client.put(url)
+    assert response.status_code == 405
+    if methods == {"POST"}:
+        assert client.get(url).status_code == 405
+    if methods == {"GET"}:
+        assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in VIEWS if n not in {"opinion", "deliberation", "decisions"}]
+)
+def test_editor_opens_every_page(client_for, planned, editor, name):
+    url, _methods, _writes = _urls(planned)[name]
+    assert client_for(editor).get(url).status_code == 200
+
+
+def test_a_record_of_another_commune_is_404(client_for, editor, planned, other_cycle):
+    (foreign_idea,) = build_ideas(other_cycle, 1, prefix="SB ")
+    decide([foreign_idea])
+    foreign = make_action(other_cycle, [foreign_idea])
+    client = client_for(editor)
+    assert (
+        client.get(reverse("actions_action", args=["oujda", 2022, foreign.uuid])).status_code == 404
+    )
+    assert (
+        client.get(
+            reverse("actions_score", args=["oujda", 2022, foreign_idea.uuid, "need"])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("actions_score", args=["oujda", 2022, planned.ideas.first().uuid, "nonsense"])
+        ).status_code
+        == 404
+    )
+
+
+def test_a_submitted_step_is_read_only(client_for, editor, planned, cycle):
+    StepStatus.objects.filter(cycle=cycle, step=5).update(status="submitted")
+    client = client_for(editor)
+    assert (
+        client.get(reverse("actions_action_edit", args=["oujda", 2022, planned.uuid])).status_code
+        == 403
+    )
+    page = client.get(reverse("actions_pac", args=["oujda", 2022])).content.decode()
+    assert "/edit/" not in page and "/actions/new/" not in page
+
+
+# --- The scoring grid -----------------------------------------------------------------------
+
+
+def test_grid_shows_weighted_scores_ranks_and_ties(client_for, editor, planned, ideas):
+    page = client_for(editor).get(reverse("actions_grid", args=["oujda", 2022])).content.decode()
+    assert "100,0" in page and "66,7" in page and "33,3" in page  # French decimals
+    assert page.count("ex æquo") == 2  # the two ideas scored 2 share rank 2
+    assert 'hx-get="/communes/oujda/pac/2022/plan/scores/' in page
+
+
+def test_htmx_cell_edit_returns_the_row_with_its_new_rank(client_for, editor, planned, ideas):
+    client = client_for(editor)
+    idea = ideas[3]  # scored 1 everywhere, rank 4
+    url = reverse("actions_score", args=["oujda", 2022, idea.uuid, "need"])
+    form = client.get(url, headers={"HX-Request": "true"})
+    assert form.status_code == 200 and b"<form" in form.content and b"<html" not in form.content
+    score = Score.objects.get(idea=idea, criterion__kind="need")
+    response = client.post(
+        url,
+        {"value": "3", "reason": "Besoin critique", "loaded_version": score.version},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith("<tr") and f'id="idea-{idea.uuid}"' in body
+    assert "46,7" in body  # (20 x 3 + 80 x 1) / 3
+    # The other rows' ranks come along out of band (ideas 2 and 3 still tie at rank 2).
+    assert body.count('hx-swap-oob="true"') == 3
+    score.refresh_from_db()
+    assert (score.value, score.reason, score.version) == (3, "Besoin critique", 2)
+
+
+def test_cell_edit_without_javascript(client_for, editor, planned, ideas):
+    client = client_for(editor)
+    url = reverse("actions_score", args=["oujda", 2022, ideas[0].uuid, "women"])
+    page = client.get(url)
+    assert b"<html" in page.content and b"hx-post" not in page.content
+    score = Score.objects.get(idea=ideas[0], criterion__kind="women")
+    response = client.post(url, {"value": "1", "reason": "", "loaded_version": score.version})
+    assert response.status_code == 302
+    assert response.url.endswith(f"/plan/#idea-{ideas[0].uuid}")
+
+
+def test_bad_and_stale_scores_are_refused(client_for, editor, planned, ideas):
+    client = client_for(editor)
+    url = reverse("actions_score", args=["oujda", 2022, ideas[0].uuid, "need"])
+    assert client.post(url, {"value": "5", "loaded_version": 1}).status_code == 400
+    response = client.post(url, {"value": "1", "loaded_version": 1}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    stale = client.post(url, {"value": "2", "loaded_version": 1}, headers={"HX-Request": "true"})
+    assert stale.status_code == 409
+    assert stale["HX-Retarget"] == f"#cell-{ideas[0].uuid}-need"
+    assert "Quelqu'un d'autre a enregistré" in html.unescape(stale.content.decode())
+
+
+def test_first_score_creates_the_cycle_criteria(client_for, editor, cycle):
+    (idea,) = build_ideas(cycle, 1)
+    client = client_for(editor)
+    url = reverse("actions_score", args=["oujda", 2022, idea.uuid, "need"])
+    assert client.post(url, {"value": "2", "reason": ""}).status_code == 302
+    assert Criterion.objects.filter(cycle=cycle).count() == 7
+    assert Score.objects.get().value == 2
+
+
+def test_criteria_form_refuses_weights_not_adding_up_to_100(client_for, editor, planned, cycle):
+    client = client_for(editor)
+    url = reverse("actions_criteria", args=["oujda", 2022])
+    page = client.get(url)
+    versions = page.context["form"].fields["versions"].initial
+    data = {f"weight_{c.kind}": c.weight for c in Criterion.objects.filter(cycle=cycle)}
+    data |= {"weight_need": 30, "versions": versions}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "totalisent 110 %" in response.content.decode()
+    data["weight_need"], data["weight_feasibility"] = 30, 5
+    assert client.post(url, data).status_code == 302
+    assert Criterion.objects.get(cycle=cycle, kind="need").weight == 30
+    assert client.post(url, data).status_code == 409  # the same old versions again
+
+
+# --- Decision page ------------------------------------------------------------------------------
+
+
+def test_opinion_deliberation_and_decisions(client_for, editor, cycle, ideas):
+    client = client_for(editor)
+    base = ["oujda", 2022]
+    response = client.post(
+        reverse("actions_opinion_save", args=base),
+        {"opinion-date": "2023-01-20", "opinion-verdict": "favourable", "opinion-text": "Avis."},
+    )
+    assert response.status_code == 302 and IeecagOpinion.objects.get(cycle=cycle).version == 1
+    response = client.post(
+        reverse("actions_deliberation_save", args=base),
+        {
+            "deliberation-session": "ordinary",
+            "deliberation-date": "2023-02-07",
+            "deliberation-number": "07/2023",
+            "deliberation-decision": "Adopté.",
+        },
+    )
+    assert response.status_code == 302
+    assert CouncilDeliberation.objects.get(cycle=cycle).number == "07/2023"
+    bad = client.post(
+        reverse("actions_deliberation_save", args=base), {"deliberation-session": "x"}
+    )
+    assert bad.status_code == 400
+
+    page = client.get(reverse("actions_decision", args=base))
+    initial = page.context["formset"].initial
+    data = {"decisions-TOTAL_FORMS": 4, "decisions-INITIAL_FORMS": 4}
+    for n, row in enumerate(initial):
+        data[f"decisions-{n}-idea"] = row["idea"]
+        data[f"decisions-{n}-outcome"] = "adopted" if n < 2 else "rejected"
+        data[f"decisions-{n}-reason"] = ""
+    response = client.post(reverse("actions_decisions_save", args=base), data)
+    assert response.status_code == 400
+    assert "Indiquez le motif" in response.content.decode()
+    assert not IdeaDecision.objects.exists()
+    data["decisions-2-reason"] = data["decisions-3-reason"] = "Hors compétence"
+    response = client.post(reverse("actions_decisions_save", args=base), data)
+    assert response.status_code == 302
+    assert IdeaDecision.objects.filter(outcome="adopted").count() == 2
+    # The same form again is stale: the decisions changed since it was loaded.
+    assert client.post(reverse("actions_decisions_save", args=base), data).status_code == 409
+
+
+# --- Action sheet ---------------------------------------------------------------------------
+
+
+def _sheet(idea_pks, **extra):
+    data = {
+        "title": "Cellule d'accueil",
+        "title_ar": "",
+        "axis": "Axe 1",
+        "sector": "",
+        "competence": "own",
+        "partner_convention": "",
+        "objectives": "Accueillir.",
+        "expected_results": "",
+        "beneficiaries_women": "40",
+        "beneficiaries_men": "30",
+        "location": "Centre",
+        "partners": "",
+        "lead_service": "Affaires sociales",
+        "start_date": "2023-01-01",
+        "end_date": "2025-12-31",
+        "gender_marker": "1",
+        "migration_marker": "2",
+        "status": "planned",
+        "status_reason": "",
+        "ideas": idea_pks,
+        "costs-TOTAL_FORMS": 2,
+        "costs-INITIAL_FORMS": 0,
+        "costs-0-year": "2023",
+        "costs-0-amount": "100000",
+        "costs-1-year": "2024",
+        "costs-1-amount": "50000",
+        "financing-TOTAL_FORMS": 2,
+        "financing-INITIAL_FORMS": 0,
+        "financing-0-source": "prim",
+        "financing-0-amount": "90000",
+        "financing-0-status": "committed",
+        "financing-0-detail": "",
+        "financing-1-source": "commune",
+        "financing-1-amount": "40000",
+        "financing-1-status": "planned",
+        "financing-1-detail": "",
+        "indicators-TOTAL_FORMS": 1,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-0-name": "Personnes accueillies",
+        "indicators-0-unit": "personnes",
+        "indicators-0-target": "200",
+        "indicators-0-frequency": "yearly",
+        "indicators-0-by_sex": "on",
+        "milestones-TOTAL_FORMS": 1,
+        "milestones-INITIAL_FORMS": 0,
+        "milestones-0-title": "Local prêt",
+        "milestones-0-done": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_editor_fills_an_action_sheet(client_for, editor, cycle, ideas):
+    from diagnostics.models import Sector
+
+    decide(ideas[:1])
+    client = client_for(editor)
+    url = reverse("actions_action_create", args=["oujda", 2022])
+    prefilled = client.get(url, {"idea": str(ideas[0].uuid)})
+    assert prefilled.context["form"].initial["title"] == "Idea 1"
+    sector = Sector.objects.get(code="reception-orientation").pk
+    response = client.post(url, _sheet([ideas[0].pk], sector=sector))
+    assert response.status_code == 302, response.context["form"].errors
+    action = PacAction.objects.with_totals().get()
+    assert (action.cost_total, action.financing_total) == (Decimal(150000), Decimal(130000))
+    assert action.history.count() == 1 and action.costs.count() == 2
+    follow = client.get(response.url)
+    text = follow.content.decode().replace("\xa0", " ").replace("\u202f", " ")
+    assert "20 000" in text  # the gap is a warning, shown on the sheet
+    assert "Idea 1" in text and "Need 1" in text and "Workshop 1" in text  # the thread
+
+
+def test_action_sheet_refuses_bad_input_with_field_messages(client_for, editor, cycle, ideas):
+    from diagnostics.models import Sector
+
+    decide(ideas[:1])
+    client = client_for(editor)
+    url = reverse("actions_action_create", args=["oujda", 2022])
+    sector = Sector.objects.get(code="health").pk
+    data = _sheet(
+        [ideas[0].pk],
+        sector=sector,
+        competence="shared",
+        **{
+            "costs-1-year": "2031",
+            "costs-0-amount": "-5",
+            "start_date": "2020-01-01",
+        },
+    )
+    response = client.post(url, data)
+    assert response.status_code == 400
+    form, formsets = response.context["form"], response.context["formsets"]
+    assert "partner_convention" in form.errors and "start_date" in form.errors
+    assert "year" in formsets["costs"].forms[1].errors
+    assert "amount" in formsets["costs"].forms[0].errors
+    # Financing above the cost: refused, nothing written.
+    response = client.post(
+        url, _sheet([ideas[0].pk], sector=sector, **{"financing-1-amount": "70000"})
+    )
+    assert response.status_code == 400
+    assert "dépasse le coût" in str(response.context["formsets"]["financing"].non_form_errors())
+    assert not PacAction.objects.exists()
+
+
+def test_edit_detects_concurrent_changes_and_delete(client_for, editor, planned):
+    client = client_for(editor)
+    url = reverse("actions_action_edit", args=["oujda", 2022, planned.uuid])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = _sheet(
+        [i.pk for i in planned.ideas.all()],
+        sector=planned.sector_id,
+        loaded_version=0,
+        **{
+            "costs-TOTAL_FORMS": 0,
+            "financing-TOTAL_FORMS": 0,
+            "indicators-TOTAL_FORMS": 0,
+            "milestones-TOTAL_FORMS": 0,
+            "costs-INITIAL_FORMS": 0,
+        },
+    )
+    # Existing rows are not in this form: initial counts must match the database.
+    for prefix, related in (
+        ("costs", "costs"),
+        ("financing", "financing"),
+        ("indicators", "indicators"),
+        ("milestones", "milestones"),
+    ):
+        rows = list(getattr(planned, related).order_by("pk"))
+        data[f"{prefix}-INITIAL_FORMS"] = data[f"{prefix}-TOTAL_FORMS"] = len(rows)
+        for n, row in enumerate(rows):
+            data[f"{prefix}-{n}-id"] = row.pk
+    response = client.post(url, data)
+    assert response.status_code in {400, 409}
+    delete = client.post(reverse("actions_action_delete", args=["oujda", 2022, planned.uuid]))
+    assert delete.status_code == 302 and not PacAction.objects.exists()
+    assert IdeaDecision.objects.filter(outcome="adopted").count() == 2  # ideas stay adopted
+
+
+def test_pac_page_shows_budget_shares_and_the_thread(client_for, viewer, planned, cycle, ideas):
+    decide_more = build_ideas(cycle, 1, prefix="Extra ")
+    decide(decide_more)
+    make_action(
+        cycle,
+        decide_more,
+        gender_marker=0,
+        migration_marker=0,
+        cost=Decimal("300000"),
+        financing=Decimal("0"),
+    )
+    page = client_for(viewer).get(reverse("actions_pac", args=["oujda", 2022]))
+    text = page.content.decode()
+    # 100 000 with a gender marker of 1 out of 400 000: 25 %.
+    assert page.context["gender_share"] == 25
+    assert page.context["total_cost"] == Decimal(400000)
+    assert "Pourquoi cette action est-elle dans le plan ?" in text
+    assert "Workshop 1" in text and "Need 2" in text
+    assert "/actions/new/" not in text  # a viewer gets no edit button
