@@ -11,6 +11,11 @@ urlpatterns = [
         views.step_submit,
         name="step_submit",
     ),
+    path(
+        "<slug:code>/pac/<int:year>/steps/<int:step>/review/",
+        views.step_review,
+        name="step_review",
+    ),
 ]
 
 # Steps 1 (awareness sessions) and 2 (trainings), under the commune's PAC cycle.

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -113,3 +113,35 @@ def step_submit(request, code, year, step):
         )
         else reverse("cycle", kwargs={"code": code, "year": year})
     )
+
+
+@require_http_methods(["POST"])
+def step_review(request, code, year, step):
+    """A coordinator of the region validates a submitted step, or returns it with a comment."""
+    cycle = get_cycle_for_user(request, code, year)
+    if not permissions.can_review_commune(request.user, cycle.commune):
+        raise PermissionDenied
+    if step not in STEP_NUMBERS:
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in {"validate", "return"}:
+        messages.error(request, _("Choose to validate the step or to return it."))
+    else:
+        try:
+            services.step_review(
+                cycle=cycle,
+                step=step,
+                by=request.user,
+                validate=decision == "validate",
+                comment=request.POST.get("comment", "")[:2000],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if decision == "validate":
+                text = _("Step %(number)s validated.")
+            else:
+                text = _("Step %(number)s returned to the commune with your comment.")
+            messages.success(request, text % {"number": step})
+    return redirect("cycle", code=code, year=year)
