@@ -141,3 +141,8 @@ def test_not_found_page_in_arabic(client_for, editor):
     response = client.get("/communes/nador/")
     assert response.status_code == 404
     assert "الصفحة غير موجودة" in response.content.decode()
+
+
+def test_base_template_leaks_no_template_syntax(client):
+    page = client.get("/login/").content.decode()
+    assert "{#" not in page and "{%" not in page and "#}" not in page
