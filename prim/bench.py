@@ -32,12 +32,25 @@ def build():
     provinces = []
     for region in regions:
         existing = list(region.provinces.all())
-        provinces.extend(existing or [Province.objects.create(
-            code=f"bench-{region.code}", region=region, name_fr=f"P{region.code}",
-            name_ar=f"إقليم {region.code}")])
+        provinces.extend(
+            existing
+            or [
+                Province.objects.create(
+                    code=f"bench-{region.code}",
+                    region=region,
+                    name_fr=f"P{region.code}",
+                    name_ar=f"إقليم {region.code}",
+                )
+            ]
+        )
     communes = Commune.objects.bulk_create(
-        Commune(code=f"bench-{i}", province=provinces[i % len(provinces)], kind="rural",
-                name_fr=f"Commune {i}", name_ar=f"جماعة {i}")
+        Commune(
+            code=f"bench-{i}",
+            province=provinces[i % len(provinces)],
+            kind="rural",
+            name_fr=f"Commune {i}",
+            name_ar=f"جماعة {i}",
+        )
         for i in range(N_COMMUNES - Commune.objects.count())
     )
     for commune in communes[::3]:
@@ -67,8 +80,10 @@ def main():
         client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
         from communes.models import Commune
 
-        print(f"PRIM Planner benchmark - {Commune.objects.count()} communes, "
-              f"database {connection.vendor}, {REPEAT} requests each")
+        print(
+            f"PRIM Planner benchmark - {Commune.objects.count()} communes, "
+            f"database {connection.vendor}, {REPEAT} requests each"
+        )
         print(f"{'page':<40} {'median ms':>10} {'max ms':>8} {'queries':>8}")
         for label, url in [
             ("country (12 regions)", "/regions/"),
@@ -85,3 +100,88 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# --- The PAC annex (actions/annex): time to build the PDF, cold and from the cache ------------
+
+ANNEX_ACTIONS = 40
+ANNEX_TARGET_S = 2.0
+
+
+def annex_main():
+    """Time the annex of the largest demo commune and of a synthetic 40-action commune.
+
+    Cold = gather the data + render with WeasyPrint (what the first download after a change
+    costs); cached = what every later download costs until the commune's data changes.
+    """
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db.models import Count
+    from pypdf import PdfReader
+
+    from actions.annex.data import gather_annex
+    from actions.annex.render import cached_annex, render_annex
+    from actions.annex.sample import build_sample_cycle
+    from communes.models import Commune, PlanningCycle
+    from communes.services import cycle_open
+
+    try:
+        setup_test_environment()
+    except RuntimeError:
+        pass  # already set up by main()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="prim-bench-annex-"))
+    try:
+        with open(os.devnull, "w") as quiet:
+            call_command("load_demo", allow_production=True, stdout=quiet)
+        cycles = PlanningCycle.objects.select_related("commune__province__region")
+        largest = cycles.annotate(n=Count("pac_actions")).order_by("-n", "commune__code").first()
+        synthetic = Commune.objects.create(
+            code="bench-annex",
+            province=largest.commune.province,
+            kind="urban",
+            name_fr="Synthèse",
+            name_ar="الجماعة التركيبية",
+        )
+        build_sample_cycle(
+            cycle_open(commune=synthetic, start_year=2022, by=None), n_actions=ANNEX_ACTIONS
+        )
+        print()
+        print(
+            f"PAC annex (WeasyPrint, pdf/ua-1), {os.cpu_count()} CPUs, database {connection.vendor}"
+        )
+        print(
+            f"{'annex':<40} {'actions':>7} {'pages':>6} {'cold s':>7} {'cpu s':>6} "
+            f"{'cached ms':>10} {'KB':>6}"
+        )
+        for cycle in (largest, cycles.get(commune=synthetic)):
+            actions = cycle.pac_actions.count()
+            for language in ("fr", "ar"):
+                start, cpu = time.perf_counter(), time.process_time()
+                pdf = render_annex(gather_annex(cycle), language)
+                cold, cold_cpu = time.perf_counter() - start, time.process_time() - cpu
+                cached_annex(cycle, language)  # fills the cache
+                start = time.perf_counter()
+                _, _, hit = cached_annex(cycle, language)
+                cached = (time.perf_counter() - start) * 1000
+                assert hit
+                pages = len(PdfReader(io.BytesIO(pdf)).pages)
+                label = f"{cycle.commune.code} {cycle.period} ({language})"
+                print(
+                    f"{label:<40} {actions:>7} {pages:>6} {cold:>7.2f} {cold_cpu:>6.2f} "
+                    f"{cached:>10.1f} {len(pdf) // 1024:>6}"
+                )
+        print(
+            f"target: under {ANNEX_TARGET_S:.0f} s for {ANNEX_ACTIONS} actions; "
+            "cached = served from MEDIA_ROOT/annex-cache/ until the data changes"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    annex_main()

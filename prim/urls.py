@@ -24,6 +24,7 @@ urlpatterns = [
     # Step pages hang under their cycle: /communes/<code>/pac/<first year>/...
     path("communes/<slug:code>/pac/<int:year>/diagnosis/", include("diagnostics.urls")),
     path("communes/<slug:code>/pac/<int:year>/plan/", include("actions.urls")),
+    path("communes/<slug:code>/pac/<int:year>/annex/", include("actions.annex.urls")),
     path("admin/", admin.site.urls),
 ]
 

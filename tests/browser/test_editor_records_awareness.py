@@ -5,7 +5,6 @@ import os
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 SHOTS = os.environ.get("PRIM_SHOTS_DIR")

@@ -1,0 +1,217 @@
+"""Rendering of the PAC annex with WeasyPrint, and the cache of generated PDFs.
+
+WeasyPrint fetches what the HTML points at (images, stylesheets). The annex's HTML
+carries user text (escaped by the template engine, but a typed URL stays a URL),
+so the fetcher refuses everything except the application's own static files,
+looked up with Django's staticfiles finders: no ``file:``, no ``http(s):``, no
+``data:``. A refused resource is left out of the PDF and logged; it never fails
+the document.
+
+The cache: a PDF is stored under ``MEDIA_ROOT/annex-cache/`` (shared by every
+worker process), named after a fingerprint of the data the annex shows, its
+language and the templates. Any change to what the annex would show changes the
+fingerprint, so a stale PDF is never served; the older files of the same cycle
+and language are removed when a new one is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template import Context, Engine
+from django.template.backends.django import get_installed_libraries
+from django.utils import translation
+
+from . import LANGUAGES
+from .data import AnnexData, gather_annex
+
+logger = logging.getLogger(__name__)
+# WeasyPrint logs every step at INFO (from its import on); the application keeps its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+# The document's own origin: a reserved name (RFC 2606) that can never resolve, so a
+# relative URL in the HTML can only ever point at our static files.
+BASE_URL = "https://annex.prim.invalid/"
+STATIC_PREFIX = "/static/"
+TEMPLATE = "actions/annex/annex.html"
+TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "actions" / "annex"
+CACHE_DIRNAME = "annex-cache"
+PDF_VARIANT = "pdf/ua-1"
+
+CONTENT_TYPES = {
+    ".css": "text/css",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+}
+
+
+class RefusedURL(ValueError):
+    """A URL the annex may not fetch."""
+
+
+def static_path_for(url: str) -> Path:
+    """The file behind one of our own static URLs, or ``RefusedURL``.
+
+    Only ``<BASE_URL>static/<path>`` is accepted, and ``<path>`` must be found by the
+    staticfiles finders, without any ``..`` or absolute component.
+    """
+    parts = urlsplit(url)
+    base = urlsplit(BASE_URL)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        raise RefusedURL(f"not the application's own static files: {url[:80]}")
+    path = unquote(parts.path)
+    if not path.startswith(STATIC_PREFIX):
+        raise RefusedURL(f"not under {STATIC_PREFIX}: {url[:80]}")
+    relative = path[len(STATIC_PREFIX) :]
+    segments = relative.split("/")
+    if not relative or any(s in ("", ".", "..") for s in segments) or "\\" in relative:
+        raise RefusedURL(f"not a plain static path: {url[:80]}")
+    if Path(relative).suffix.lower() not in CONTENT_TYPES:
+        raise RefusedURL(f"not a stylesheet, image or font: {url[:80]}")
+    found = finders.find(relative)
+    if not found:
+        raise RefusedURL(f"no such static file: {url[:80]}")
+    return Path(found)
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint's fetcher, narrowed to the application's static files."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("https",), allow_redirects=False, timeout=1)
+
+    def fetch(self, url, headers=None):
+        try:
+            path = static_path_for(url)
+        except RefusedURL:
+            logger.warning("PAC annex: refused to fetch %r", url[:200])
+            raise
+        return URLFetcherResponse(
+            url,
+            body=path.read_bytes(),
+            headers={"Content-Type": CONTENT_TYPES[path.suffix.lower()]},
+        )
+
+
+@cache
+def _engine() -> Engine:
+    """The annex's own template engine: the project's templates plus ``{% load annex %}``.
+
+    Its filters live in this package, not in an app's ``templatetags``, so the web
+    pages' engine never sees them.
+    """
+    return Engine(
+        dirs=[str(Path(settings.BASE_DIR) / "templates")],
+        libraries={**get_installed_libraries(), "annex": "actions.annex.tags"},
+        autoescape=True,
+    )
+
+
+def render_html(data: AnnexData, language: str) -> str:
+    with translation.override(language):
+        template = _engine().get_template(TEMPLATE)
+        return template.render(Context({"annex": data, "language": language}))
+
+
+def html_to_pdf(html: str) -> bytes:
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT,
+        # The document's title and language go into the metadata (PDF/UA asks for both).
+        custom_metadata=True,
+    )
+
+
+def render_annex(data: AnnexData, language: str) -> bytes:
+    """The annex as PDF bytes, without cache."""
+    return html_to_pdf(render_html(data, language))
+
+
+# --- Cache ---------------------------------------------------------------------------------------
+
+
+@cache
+def _templates_fingerprint() -> str:
+    """Changes with the annex's templates (or this code): a deploy never serves old PDFs."""
+    digest = hashlib.sha256()
+    code = [Path(__file__).with_name(name) for name in ("render.py", "data.py", "tags.py")]
+    for path in sorted(TEMPLATE_DIR.glob("*")) + code:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _catalogue_fingerprint(language: str) -> str:
+    """Changes when the compiled translations change (a label of the annex may have moved)."""
+    digest = hashlib.sha256()
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / language / "LC_MESSAGES" / "django.mo"
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(data: AnnexData, language: str) -> str:
+    """A digest of everything the annex shows: same digest, same PDF."""
+    payload = json.dumps(
+        data.as_json(), sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":")
+    )
+    digest = hashlib.sha256()
+    for part in (payload, language, _templates_fingerprint(), _catalogue_fingerprint(language)):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / CACHE_DIRNAME
+
+
+def _cache_prefix(data: AnnexData, language: str) -> str:
+    return f"{data.cycle_uuid}-{language}-"
+
+
+def cached_annex(cycle, language: str) -> tuple[bytes, AnnexData, bool]:
+    """The annex PDF of a cycle in a language: ``(pdf, data, served_from_cache)``."""
+    if language not in LANGUAGES:
+        raise ValueError(f"The annex exists in {LANGUAGES}, not {language!r}.")
+    data = gather_annex(cycle)
+    with translation.override(language):
+        key = fingerprint(data, language)
+    folder = cache_dir()
+    prefix = _cache_prefix(data, language)
+    target = folder / f"{prefix}{key}.pdf"
+    try:
+        return target.read_bytes(), data, True
+    except FileNotFoundError:
+        pass
+    pdf = render_annex(data, language)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Written aside, then renamed: a reader never sees half a file, and two workers
+    # building the same annex at once both end with the same complete file.
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+    os.replace(temporary, target)
+    for old in folder.glob(f"{prefix}*.pdf"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return pdf, data, False

@@ -1,0 +1,76 @@
+"""Fixtures and PDF readers shared by the annex tests (imported by the other test_annex files)."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from actions.annex.sample import build_sample_cycle
+from communes.models import PlanningCycle
+
+NBSP = "\u00a0"
+
+
+# Fixtures are defined under a private name and registered under their public one, so that
+# test modules import them (``from ... import _annex_cycle``) without shadowing their argument.
+@pytest.fixture(name="annex_media")
+def _annex_media(settings, tmp_path):
+    """The PDF cache lives under MEDIA_ROOT: each test gets an empty one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def load_cycle(cycle) -> PlanningCycle:
+    """The cycle as the access door returns it (commune, province and region joined)."""
+    return PlanningCycle.objects.select_related("commune__province__region").get(pk=cycle.pk)
+
+
+@pytest.fixture(name="annex_cycle")
+def _annex_cycle(cycle):
+    """Oujda's cycle 2022-2027 with every step filled and three PAC actions."""
+    build_sample_cycle(cycle, n_actions=3)
+    return load_cycle(cycle)
+
+
+def reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page. Thousands keep their no-break space (cells are apart by a space)."""
+    return "\n".join(page.extract_text() for page in reader(pdf).pages)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace, to compare wrapped paragraphs with their source."""
+    return re.sub(r"\s+", "", text.replace(NBSP, " "))
+
+
+AMOUNT = r"\d{1,3}(?:\u00a0\d{3})*(?:,\d{2})?"
+
+
+def parse_amount(text: str) -> Decimal:
+    return Decimal(text.replace(" ", "").replace(NBSP, "").replace(",", "."))
+
+
+def to_unicode_maps(pdf: bytes) -> dict[str, dict[str, str]]:
+    """For each embedded font, its ToUnicode map: glyph code (hex) -> the text it stands for."""
+    maps: dict[str, dict[str, str]] = {}
+    for page in reader(pdf).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            name = str(font.get("/BaseFont"))
+            if name in maps or "/ToUnicode" not in font:
+                continue
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            entries = {}
+            for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+                for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                    entries[code] = bytes.fromhex(text).decode("utf-16-be")
+            maps[name] = entries
+    return maps

@@ -1,0 +1,58 @@
+"""Story: a commune editor downloads the PAC annex in French and in Arabic; an outsider cannot."""
+
+import io
+import re
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+
+def annex_url(live_server, language, code="oujda"):
+    return f"{live_server.url}/communes/{code}/pac/2022/annex/{language}.pdf"
+
+
+def download(page, live_server, language):
+    """Download through the PAC page's "Download the annex (PDF)" button."""
+    page.goto(f"{live_server.url}/communes/oujda/pac/2022/plan/pac/")
+    button = page.locator(f"a[href$='/annex/{language}.pdf']")
+    expect(button).to_have_count(1)
+    with page.expect_download() as info:
+        button.click()
+    return info.value
+
+
+def test_editor_downloads_the_annex_in_french_and_arabic(
+    page, live_server, login, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(page, "editor.oujda")
+
+    french = download(page, live_server, "fr")
+    assert french.suggested_filename == "annexe-pac-oujda-2022-2027-fr.pdf"
+    doc = PdfReader(io.BytesIO(open(french.path(), "rb").read()))
+    text = doc.pages[0].extract_text()
+    assert "Annexe genre et migration du PAC" in text
+    assert "وجدة" in text
+    assert doc.metadata.title.startswith("Annexe genre et migration du PAC - Oujda")
+    assert f"page 1 / {len(doc.pages)}" in text
+
+    arabic = download(page, live_server, "ar")
+    assert arabic.suggested_filename == "annexe-pac-oujda-2022-2027-ar.pdf"
+    doc = PdfReader(io.BytesIO(open(arabic.path(), "rb").read()))
+    assert "برنامج عمل الجماعة" in doc.pages[0].extract_text()
+    assert doc.trailer["/Root"]["/Lang"] == "ar"
+
+    # The PDF is kept until the commune's data changes: the second download is served as is.
+    response = page.request.get(annex_url(live_server, "fr"))
+    assert response.status == 200 and response.headers["x-annex-cache"] == "hit"
+
+
+def test_an_editor_of_another_commune_gets_404(page, live_server, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(page, "editor.sidi-bibi")
+    expect(page).to_have_url(re.compile(r"/communes/sidi-bibi/"))
+    response = page.request.get(annex_url(live_server, "fr"))
+    assert response.status == 404
+    response = page.request.get(annex_url(live_server, "fr", code="sidi-bibi"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
