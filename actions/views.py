@@ -1,6 +1,6 @@
 """Steps 4 and 5 pages, under /communes/<code>/pac/<first year>/plan/ (see prim/urls.py).
 
-Every view goes through the access door (``get_cycle_for_user``: outsider 404,
+Every view goes through the access door (``get_step_for_user``: outsider 404,
 read-only 403) and reaches records through querysets filtered by that cycle, so a
 record of another commune is a 404 whatever its UUID. Writes also need the step to
 be open for the commune (``can_edit_step``).
@@ -16,22 +16,20 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import permissions
-from communes.access import get_cycle_for_user
+from communes.access import get_step_for_user
 from communes.concurrency import STALE_MESSAGE, StaleRecord
+from communes.forms import add_validation_error
 from communes.models import StepStatus
-from communes.steps import get_step
-from communes.tracker import StepRow
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea
 
 from . import services
@@ -63,65 +61,13 @@ from .scoring import criteria_of, rank_ideas
 PAGE_SIZE = 25
 
 
-class StepContext:
-    """The cycle, the step's status and what the user may do with it (5 base queries)."""
-
-    def __init__(self, request, code, year, step, *, write=False):
-        self.request = request
-        self.number = step
-        self.cycle = get_cycle_for_user(request, code, year, write=write)
-        self.status = StepStatus.objects.filter(cycle=self.cycle, step=step).first() or StepStatus(
-            cycle=self.cycle, step=step
-        )
-        self.can_edit = permissions.can_edit_step(request.user, self.cycle, self.status)
-        if write and not self.can_edit:
-            raise PermissionDenied(
-                _("Step %(number)s is read-only while it is submitted or validated.")
-                % {"number": step}
-            )
-
-    def url(self, name, *args):
-        return reverse(name, args=[self.cycle.commune.code, self.cycle.start_year, *args])
-
-    def row(self) -> StepRow:
-        """The step panel: this step's checklist and figures (hook queries, fixed)."""
-        definition = get_step(self.number)
-        cycles = [self.cycle]
-        return StepRow(
-            definition=definition,
-            status=self.status,
-            checklist=list(definition.checklist(cycles).get(self.cycle.pk, [])),
-            figures=list(definition.figures(cycles).get(self.cycle.pk, [])),
-        )
-
-    def context(self, **extra):
-        return {
-            "cycle": self.cycle,
-            "commune": self.cycle.commune,
-            "step_status": self.status,
-            "can_edit": self.can_edit,
-            "can_edit_commune": permissions.can_edit_commune(self.request.user, self.cycle.commune),
-            **extra,
-        }
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 # --- Step 4: criteria and weights ----------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def criteria(request, code, year):
     """The weights of the criteria. Queries: 5 base + criteria (1) + scores exist (1)."""
-    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    step = get_step_for_user(request, code, year, PRIORITISATION_STEP, write=True)
     current = criteria_of(step.cycle)
     status = 200
     if request.method == "POST":
@@ -138,7 +84,7 @@ def criteria(request, code, year):
                 form.add_error(None, STALE_MESSAGE)
                 status = 409
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
                 status = 400
             else:
                 messages.success(request, _("Weights saved; the ranking uses them now."))
@@ -197,7 +143,7 @@ def grid(request, code, year):
     """Ideas x criteria, 25 ideas a page. Queries: 5 base + checklist (3) + figures (3)
     + criteria (1) + ranking (1) + count (1) + page of ideas with decision and action (1)
     + their scores (1) = 16, whatever the number of ideas and scores."""
-    step = StepContext(request, code, year, PRIORITISATION_STEP)
+    step = get_step_for_user(request, code, year, PRIORITISATION_STEP)
     criteria_list = criteria_of(step.cycle)
     ranking = rank_ideas(step.cycle, criteria_list)
     page = Paginator(_ideas(step.cycle), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -221,7 +167,7 @@ def grid(request, code, year):
 def score_cell(request, code, year, uuid, kind):
     """Edit one cell of the grid: in place with htmx (returns the updated row), or as a
     plain form page without JavaScript (post, then back to the grid)."""
-    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    step = get_step_for_user(request, code, year, PRIORITISATION_STEP, write=True)
     if kind not in CriterionKind.values:
         raise Http404
     idea = get_object_or_404(ProjectIdea.objects.filter(cycle=step.cycle), uuid=uuid)
@@ -249,7 +195,7 @@ def score_cell(request, code, year, uuid, kind):
                 form.add_error(None, STALE_MESSAGE)
                 status = 409
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
                 status = 400
             else:
                 if request.htmx:
@@ -403,12 +349,12 @@ def _can_edit_step5(step) -> bool:
 
 @require_GET
 def decision(request, code, year):
-    step = StepContext(request, code, year, PRIORITISATION_STEP)
+    step = get_step_for_user(request, code, year, PRIORITISATION_STEP)
     return _decision_page(request, step)
 
 
 def _save_cycle_record(request, code, year, model, form_class, prefix, done):
-    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    step = get_step_for_user(request, code, year, PRIORITISATION_STEP, write=True)
     instance = model.objects.filter(cycle=step.cycle).first() or model(cycle=step.cycle)
     form = form_class(request.POST, instance=instance, prefix=prefix)
     status = 400
@@ -445,7 +391,7 @@ def deliberation_save(request, code, year):
 
 @require_POST
 def decisions_save(request, code, year):
-    step = StepContext(request, code, year, PRIORITISATION_STEP, write=True)
+    step = get_step_for_user(request, code, year, PRIORITISATION_STEP, write=True)
     formset = DecisionFormSet(request.POST, prefix="decisions")
     if not formset.is_valid():
         return _decision_page(request, step, data=request.POST, status=400)
@@ -534,7 +480,7 @@ def pac(request, code, year):
     + financing by source (1) + marker shares (1) + count (1) + page of actions with totals (1)
     + their costs (1) + milestones (1) + the thread (ideas 1, findings 1, sessions 1)
     + adopted ideas without an action (1) = 22, whatever the number of actions."""
-    step = StepContext(request, code, year, INTEGRATION_STEP)
+    step = get_step_for_user(request, code, year, INTEGRATION_STEP)
     cycle = step.cycle
     years = list(cycle.years)
     by_year = dict(
@@ -644,7 +590,7 @@ def action_detail(request, code, year, uuid):
     """One action sheet. Queries: 5 base + action with totals (1) + SNIA, SNMRE, groups (3)
     + costs, financing, indicators, milestones (4) + thread (3) + ranking (2) + opinion
     and deliberation (2) = 20."""
-    step = StepContext(request, code, year, INTEGRATION_STEP)
+    step = get_step_for_user(request, code, year, INTEGRATION_STEP)
     action = get_object_or_404(
         _actions(step.cycle)
         .with_totals()
@@ -771,20 +717,20 @@ def _action_form_page(request, step, action):
 
 @require_http_methods(["GET", "POST"])
 def action_create(request, code, year):
-    step = StepContext(request, code, year, INTEGRATION_STEP, write=True)
+    step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
     return _action_form_page(request, step, PacAction(cycle=step.cycle))
 
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, code, year, uuid):
-    step = StepContext(request, code, year, INTEGRATION_STEP, write=True)
+    step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
     action = get_object_or_404(_actions(step.cycle), uuid=uuid)
     return _action_form_page(request, step, action)
 
 
 @require_http_methods(["GET", "POST"])
 def action_delete(request, code, year, uuid):
-    step = StepContext(request, code, year, INTEGRATION_STEP, write=True)
+    step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
     action = get_object_or_404(_actions(step.cycle), uuid=uuid)
     if request.method == "POST":
         services.action_delete(action=action, by=request.user)

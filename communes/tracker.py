@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from .models import PlanningCycle, StepStatus
-from .steps import ChecklistItem, StepDefinition, all_steps
+from .steps import ChecklistItem, StepDefinition, all_steps, get_step
 
 
 @dataclass
@@ -92,3 +92,16 @@ def build_trackers(cycles: Sequence[PlanningCycle]) -> dict[int, list[StepRow]]:
             for s in steps
         ]
     return rows
+
+
+def step_row(cycle: PlanningCycle, status: StepStatus | None, number: int) -> StepRow:
+    """The row of one step of one cycle, for a step page's panel (its hooks' queries only)."""
+    definition = get_step(number)
+    return StepRow(
+        definition=definition,
+        status=status,
+        checklist=list(definition.checklist([cycle]).get(cycle.pk, []))
+        if definition.checklist
+        else [],
+        figures=list(definition.figures([cycle]).get(cycle.pk, [])) if definition.figures else [],
+    )

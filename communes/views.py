@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import permissions, services
 from .access import get_commune_for_user, get_cycle_for_user
-from .forms import CycleOpenForm
+from .forms import CycleOpenForm, add_validation_error
 from .models import PlanningCycle
 from .steps import STEP_NUMBERS
 from .tracker import build_trackers
@@ -75,9 +75,7 @@ def cycle_open(request, code):
                 commune=commune, start_year=form.cleaned_data["start_year"], by=request.user
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("PAC %(period)s opened.") % {"period": cycle.period})
             return redirect("cycle", code=commune.code, year=cycle.start_year)

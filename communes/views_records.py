@@ -8,7 +8,7 @@ another commune is a 404 whatever its UUID.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Sum
@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import permissions, services
-from .access import get_cycle_for_user
+from .access import get_step_for_user
 from .concurrency import StaleRecord
+from .forms import add_validation_error
 from .forms_records import (
     AwarenessSessionForm,
     SessionAttachmentForm,
@@ -27,11 +28,9 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
-from .models import StepStatus
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .step_hooks import percent, training_list_stats, with_stats
-from .steps import get_step
-from .tracker import StepRow
+from .tracker import step_row
 
 PAGE_SIZE = 25
 AWARENESS, TRAINING = 1, 2
@@ -41,29 +40,9 @@ AWARENESS, TRAINING = 1, 2
 
 
 def _step_access(request, code, year, step, *, write=False):
-    """The cycle (through the access door), the step's status, and whether the user may write.
-
-    Queries: scope (1, cached per request) + cycle (1) + step status (1).
-    """
-    cycle = get_cycle_for_user(request, code, year, write=write)
-    status = StepStatus.objects.filter(cycle=cycle, step=step).first() or StepStatus(
-        cycle=cycle, step=step
-    )
-    can_edit = permissions.can_edit_step(request.user, cycle, status)
-    if write and not can_edit:
-        raise PermissionDenied
-    return cycle, status, can_edit
-
-
-def _step_row(cycle, status, step) -> StepRow:
-    """The tracker row of this one step (its checklist and figures: two queries)."""
-    definition = get_step(step)
-    return StepRow(
-        definition=definition,
-        status=status,
-        checklist=list(definition.checklist([cycle]).get(cycle.pk, [])),
-        figures=list(definition.figures([cycle]).get(cycle.pk, [])),
-    )
+    """The cycle through the step door, the step's status, and whether the user may write."""
+    access = get_step_for_user(request, code, year, step, write=write)
+    return access.cycle, access.status, access.can_edit
 
 
 def _context(request, cycle, status, can_edit, **extra):
@@ -75,16 +54,6 @@ def _context(request, cycle, status, can_edit, **extra):
         "can_edit_commune": permissions.can_edit_commune(request.user, cycle.commune),
         **extra,
     }
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- Step 1: awareness sessions ------------------------------------------------------------------
@@ -119,7 +88,7 @@ def awareness_list(request, code, year):
             status,
             can_edit,
             page=page,
-            step=_step_row(cycle, status, AWARENESS),
+            step=step_row(cycle, status, AWARENESS),
         ),
     )
 
@@ -195,7 +164,7 @@ def _awareness_form_page(request, cycle, status, session, *, creating: bool):
             except StaleRecord:
                 code = 409
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
                 code = 400
             else:
                 messages.success(request, _("Awareness session saved."))
@@ -334,7 +303,7 @@ def training_list(request, code, year):
             status,
             can_edit,
             page=page,
-            step=_step_row(cycle, status, TRAINING),
+            step=step_row(cycle, status, TRAINING),
         ),
     )
 
@@ -383,7 +352,7 @@ def _training_form_page(request, cycle, status, training, *, creating: bool):
             except StaleRecord:
                 code = 409
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
                 code = 400
             else:
                 messages.success(request, _("Training saved."))

@@ -1,4 +1,4 @@
-"""Step 3 pages. Every view goes through the access door (``get_cycle_for_user``) and
+"""Step 3 pages. Every view goes through the access door (``get_step_for_user``) and
 reaches records through querysets filtered by that cycle, so a record of another
 commune is a 404. Writes also need the step to be open for the commune.
 
@@ -12,17 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from communes import permissions
-from communes.access import get_cycle_for_user
+from communes.access import get_step_for_user
 from communes.concurrency import StaleRecord
+from communes.forms import add_validation_error
 from communes.models import StepStatus
 
 from . import services, step_hooks
@@ -42,45 +41,8 @@ from .models import (
 PAGE_SIZE = 25
 
 
-class StepContext:
-    """The cycle, its step 3 status and what the user may do with it."""
-
-    def __init__(self, request, code, year, *, write=False):
-        self.cycle = get_cycle_for_user(request, code, year, write=write)
-        self.status = StepStatus.objects.filter(cycle=self.cycle, step=STEP).first() or StepStatus(
-            cycle=self.cycle, step=STEP
-        )
-        self.can_edit = permissions.can_edit_step(request.user, self.cycle, self.status)
-        if write and not self.can_edit:
-            raise PermissionDenied(_("Step 3 is read-only while it is submitted or validated."))
-        self.can_review = permissions.can_review_commune(request.user, self.cycle.commune)
-
-    def url(self, name, *args):
-        return reverse(name, args=[self.cycle.commune.code, self.cycle.start_year, *args])
-
-    def context(self, **extra):
-        return {
-            "cycle": self.cycle,
-            "commune": self.cycle.commune,
-            "step_status": self.status,
-            "can_edit": self.can_edit,
-            "can_review": self.can_review,
-            **extra,
-        }
-
-
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- Summary ---
@@ -91,7 +53,7 @@ def summary(request, code, year):
     """The diagnosis at a glance. Queries: 5 base + 4 stats + 1 participation by group
     + 1 by age band + 1 by session type + 1 profile + 3 findings (with groups, idea links)
     + 2 ideas (with finding links) = 18, whatever the number of records."""
-    step = StepContext(request, code, year)
+    step = get_step_for_user(request, code, year, STEP)
     cycle = step.cycle
     stats = step_hooks.cycle_stats([cycle])[cycle.pk]
 
@@ -209,7 +171,7 @@ def _grid_groups(session=None):
 def session_list(request, code, year):
     """Sessions of the cycle, 25 a page. Queries: 5 base + count (1) + page (1)
     + their participations (1) = 8."""
-    step = StepContext(request, code, year)
+    step = get_step_for_user(request, code, year, STEP)
     sessions = (
         ConsultationSession.objects.filter(cycle=step.cycle)
         .prefetch_related("participations")
@@ -221,7 +183,7 @@ def session_list(request, code, year):
 
 @require_GET
 def session_detail(request, code, year, uuid):
-    step = StepContext(request, code, year)
+    step = get_step_for_user(request, code, year, STEP)
     session = get_object_or_404(ConsultationSession.objects.filter(cycle=step.cycle), uuid=uuid)
     rows = defaultdict(lambda: {"women": 0, "men": 0, "bands": {}})
     participations = sorted(
@@ -299,13 +261,13 @@ def _session_edit(request, step, session):
 
 @require_http_methods(["GET", "POST"])
 def session_create(request, code, year):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     return _session_edit(request, step, ConsultationSession(cycle=step.cycle))
 
 
 @require_http_methods(["GET", "POST"])
 def session_edit(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     session = get_object_or_404(ConsultationSession.objects.filter(cycle=step.cycle), uuid=uuid)
     return _session_edit(request, step, session)
 
@@ -329,7 +291,7 @@ def _delete(request, step, obj, *, service, label, back, done):
 
 @require_http_methods(["GET", "POST"])
 def session_delete(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     session = get_object_or_404(ConsultationSession.objects.filter(cycle=step.cycle), uuid=uuid)
     return _delete(
         request,
@@ -355,7 +317,7 @@ def _figure_edit(request, step, figure):
             except StaleRecord:
                 status = 409
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
                 status = 400
             else:
                 messages.success(request, _("Migration profile figure saved."))
@@ -378,20 +340,20 @@ def _figure_edit(request, step, figure):
 
 @require_http_methods(["GET", "POST"])
 def figure_create(request, code, year):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     return _figure_edit(request, step, MigrationFigure(cycle=step.cycle))
 
 
 @require_http_methods(["GET", "POST"])
 def figure_edit(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     figure = get_object_or_404(MigrationFigure.objects.filter(cycle=step.cycle), uuid=uuid)
     return _figure_edit(request, step, figure)
 
 
 @require_http_methods(["GET", "POST"])
 def figure_delete(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     figure = get_object_or_404(MigrationFigure.objects.filter(cycle=step.cycle), uuid=uuid)
     return _delete(
         request,
@@ -411,7 +373,7 @@ def figure_delete(request, code, year, uuid):
 def finding_list(request, code, year):
     """Findings, 25 a page. Queries: 5 base + count (1) + page with sectors (1)
     + groups (1) + sessions (1) + idea links with ideas (1) = 10."""
-    step = StepContext(request, code, year)
+    step = get_step_for_user(request, code, year, STEP)
     findings = (
         Finding.objects.filter(cycle=step.cycle)
         .select_related("sector")
@@ -442,7 +404,7 @@ def _record_edit(
             except StaleRecord:
                 status = 409
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
                 status = 400
             else:
                 messages.success(request, saved % {"code": obj.code})
@@ -480,20 +442,20 @@ def _finding_edit(request, step, finding):
 
 @require_http_methods(["GET", "POST"])
 def finding_create(request, code, year):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     return _finding_edit(request, step, Finding(cycle=step.cycle))
 
 
 @require_http_methods(["GET", "POST"])
 def finding_edit(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     finding = get_object_or_404(Finding.objects.filter(cycle=step.cycle), uuid=uuid)
     return _finding_edit(request, step, finding)
 
 
 @require_http_methods(["GET", "POST"])
 def finding_delete(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     finding = get_object_or_404(Finding.objects.filter(cycle=step.cycle), uuid=uuid)
     return _delete(
         request,
@@ -527,14 +489,14 @@ def _ideas(cycle):
 def idea_list(request, code, year):
     """Ideas, 25 a page. Queries: 5 base + count (1) + page with sectors (1)
     + target groups (1) + finding links with findings (1) = 9."""
-    step = StepContext(request, code, year)
+    step = get_step_for_user(request, code, year, STEP)
     page = _page(request, _ideas(step.cycle).order_by("number"))
     return render(request, "diagnostics/idea_list.html", step.context(page=page))
 
 
 @require_GET
 def idea_detail(request, code, year, uuid):
-    step = StepContext(request, code, year)
+    step = get_step_for_user(request, code, year, STEP)
     idea = get_object_or_404(_ideas(step.cycle), uuid=uuid)
     sessions = (
         ConsultationSession.objects.filter(findings__idea_links__idea=idea)
@@ -565,7 +527,7 @@ def _idea_edit(request, step, idea, initial=None):
 
 @require_http_methods(["GET", "POST"])
 def idea_create(request, code, year):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     initial = None
     wanted = request.GET.get("finding", "")
     if wanted:
@@ -579,14 +541,14 @@ def idea_create(request, code, year):
 
 @require_http_methods(["GET", "POST"])
 def idea_edit(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     idea = get_object_or_404(ProjectIdea.objects.filter(cycle=step.cycle), uuid=uuid)
     return _idea_edit(request, step, idea)
 
 
 @require_http_methods(["GET", "POST"])
 def idea_delete(request, code, year, uuid):
-    step = StepContext(request, code, year, write=True)
+    step = get_step_for_user(request, code, year, STEP, write=True)
     idea = get_object_or_404(ProjectIdea.objects.filter(cycle=step.cycle), uuid=uuid)
     return _delete(
         request,
