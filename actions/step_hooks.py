@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import PlanningCycle
+from communes.numbers import percent
 from communes.steps import ChecklistItem
 from diagnostics.models import ProjectIdea
 
@@ -221,19 +222,13 @@ def integration_checklist(cycles: Sequence) -> dict[int, list[ChecklistItem]]:
     return result
 
 
-def _share(part: Decimal, whole: Decimal) -> str:
-    if not whole:
-        return "-"
-    return f"{round(100 * part / whole)}%"
-
-
 def integration_figures(cycles: Sequence) -> dict[int, list[tuple[str, object]]]:
     return {
         pk: [
             (_("PAC actions"), s.actions),
             (_("Total cost"), mad(s.cost)),
-            (_("Financing found"), _share(s.financing, s.cost)),
-            (_("Budget with a gender marker"), _share(s.gender_cost, s.cost)),
+            (_("Financing found"), percent(s.financing, s.cost)),
+            (_("Budget with a gender marker"), percent(s.gender_cost, s.cost)),
         ]
         for pk, s in integration_stats(cycles, money=True).items()
     }

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from .numbers import percent
 from .records import (
     OFFICIAL_CATEGORIES,
     AwarenessSession,
@@ -22,13 +23,6 @@ from .records import (
     Training,
 )
 from .steps import ChecklistItem
-
-
-def percent(part: int, whole: int) -> str:
-    """A share for people to read: "37 %" (or a dash when there is nobody to count)."""
-    if not whole:
-        return "-"
-    return _("%(value)s%%") % {"value": number_format(round(100 * part / whole))}
 
 
 def _ids(cycles: Sequence) -> list[int]:

@@ -28,8 +28,9 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
+from .numbers import percent
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
-from .step_hooks import percent, training_list_stats, with_stats
+from .step_hooks import training_list_stats, with_stats
 from .tracker import step_row
 
 PAGE_SIZE = 25

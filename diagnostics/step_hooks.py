@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from communes.numbers import percent
 from communes.steps import ChecklistItem
 
 from .models import ConsultationSession, Finding, MigrationFigure, Participation, ProjectIdea
@@ -110,11 +111,10 @@ def checklist_from(stats: CycleStats) -> list[ChecklistItem]:
 
 
 def figures_from(stats: CycleStats) -> list[tuple[str, object]]:
-    women = stats.women_percent
     return [
         (_("Consultation sessions"), stats.sessions),
         (_("Participants"), stats.participants),
-        (_("Women among participants"), "-" if women is None else f"{women}%"),
+        (_("Women among participants"), percent(stats.women, stats.participants)),
         (_("Findings"), stats.findings),
         (_("Project ideas"), stats.ideas),
     ]

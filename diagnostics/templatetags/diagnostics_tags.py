@@ -1,5 +1,7 @@
 from django import template
 
+from communes.numbers import percent as shared_percent
+
 register = template.Library()
 
 
@@ -14,6 +16,6 @@ def sum_counts(rows) -> dict:
 @register.filter
 def percent(part, whole) -> str:
     try:
-        return f"{round(100 * part / whole)}%" if whole else "-"
+        return shared_percent(part, whole)
     except (TypeError, ValueError):
         return "-"
