@@ -1,6 +1,8 @@
 import factory
 
-from communes.models import Commune, Membership, PlanningCycle, Province, Region, Role, User
+from communes.models import Commune, Membership, Province, Region, Role, User
+
+PASSWORD = "pass-for-tests"
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -43,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"User {n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass-for-tests")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
@@ -64,7 +66,3 @@ def open_cycle(commune, start_year=2022):
     from communes.services import cycle_open
 
     return cycle_open(commune=commune, start_year=start_year, by=None)
-
-
-PASSWORD = "pass-for-tests"
-__all__ = ["PlanningCycle", "PASSWORD"]
