@@ -312,6 +312,8 @@ def gather_annex(cycle) -> AnnexData:
                 "milestones_done": ms["done"] if ms else 0,
                 "milestones": ms["n"] if ms else 0,
                 "costs": [costs.get(y) for y in years],
+                # The years with a cost, for the action's sheet: [(year, amount), ...].
+                "year_costs": [(y, costs[y]) for y in years if costs.get(y)],
                 "cost_total": a.cost_total,
                 "financing_total": a.financing_total,
                 "financing": [

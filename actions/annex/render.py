@@ -16,11 +16,14 @@ and language are removed when a new one is written.
 
 from __future__ import annotations
 
+import fcntl
+import gc
 import hashlib
 import json
 import logging
 import os
 import tempfile
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -131,12 +134,33 @@ def render_html(data: AnnexData, language: str) -> str:
         return template.render(Context({"annex": data, "language": language}))
 
 
+@contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cycle collector while WeasyPrint works.
+
+    A 40-action annex makes WeasyPrint allocate millions of small objects (boxes, styles,
+    text runs); each allocation burst sets off a collection that walks every live object
+    of the process, Django's included. Measured by ``make bench``: a third of the build
+    time. Reference counting still frees what is no longer used; the few cycles left
+    are collected when the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT,
-        # The document's title and language go into the metadata (PDF/UA asks for both).
-        custom_metadata=True,
-    )
+    with cyclic_gc_paused():
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+        return document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            # The document's title and language go into the metadata (PDF/UA asks for both).
+            custom_metadata=True,
+        )
 
 
 def render_annex(data: AnnexData, language: str) -> bytes:
@@ -194,24 +218,51 @@ def cached_annex(cycle, language: str) -> tuple[bytes, AnnexData, bool]:
     if language not in LANGUAGES:
         raise ValueError(f"The annex exists in {LANGUAGES}, not {language!r}.")
     data = gather_annex(cycle)
+    pdf, from_cache = cached_pdf(data, language)
+    return pdf, data, from_cache
+
+
+@contextmanager
+def _exclusive(path: Path):
+    """An exclusive lock on ``path``, shared by every process of this host.
+
+    The kernel releases it if the process dies, so a killed worker never blocks the others.
+    """
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def cached_pdf(data: AnnexData, language: str) -> tuple[bytes, bool]:
+    """The PDF for ``data``: from the cache, or built once and stored. ``(pdf, from_cache)``."""
     with translation.override(language):
         key = fingerprint(data, language)
     folder = cache_dir()
     prefix = _cache_prefix(data, language)
     target = folder / f"{prefix}{key}.pdf"
     try:
-        return target.read_bytes(), data, True
+        return target.read_bytes(), True
     except FileNotFoundError:
         pass
-    pdf = render_annex(data, language)
     folder.mkdir(parents=True, exist_ok=True)
-    # Written aside, then renamed: a reader never sees half a file, and two workers
-    # building the same annex at once both end with the same complete file.
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
-    with os.fdopen(handle, "wb") as out:
-        out.write(pdf)
-    os.replace(temporary, target)
-    for old in folder.glob(f"{prefix}*.pdf"):
-        if old != target:
-            old.unlink(missing_ok=True)
-    return pdf, data, False
+    # One build at a time per cycle and language: a double click, or two people opening the
+    # annex after a change, wait for the build under way instead of starting another one
+    # (each takes seconds of CPU on a small server).
+    with _exclusive(folder / f".{prefix}lock"):
+        try:
+            return target.read_bytes(), True
+        except FileNotFoundError:
+            pass
+        pdf = render_annex(data, language)
+        # Written aside, then renamed: a reader never sees half a file.
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+        with os.fdopen(handle, "wb") as out:
+            out.write(pdf)
+        os.replace(temporary, target)
+        for old in folder.glob(f"{prefix}*.pdf"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    return pdf, False

@@ -18,12 +18,25 @@ from diagnostics import models as dm
 
 D = datetime.date
 
-ARABIC_TITLES = [
-    "خلية جماعية لاستقبال وتوجيه ومواكبة مغاربة العالم والمهاجرين",
-    "دعم مدرسي للأطفال العائدين وأطفال المهاجرين",
-    "مواكبة صحة الأم والطفل للنساء المهاجرات",
-    "فضاء للشباب حول الرياضة والمواطنة",
-    "تكوين مهني للنساء في المهن الفلاحية",
+# (French, Arabic): the same action in both languages.
+TITLES = [
+    (
+        "accueil et orientation des MRE et des migrants",
+        "خلية جماعية لاستقبال وتوجيه ومواكبة مغاربة العالم والمهاجرين",
+    ),
+    (
+        "soutien scolaire des enfants de retour et des enfants migrants",
+        "دعم مدرسي للأطفال العائدين وأطفال المهاجرين",
+    ),
+    (
+        "santé de la mère et de l'enfant pour les femmes migrantes",
+        "مواكبة صحة الأم والطفل للنساء المهاجرات",
+    ),
+    ("espace jeunes : sport et citoyenneté", "فضاء للشباب حول الرياضة والمواطنة"),
+    (
+        "formation professionnelle des femmes aux métiers agricoles",
+        "تكوين مهني للنساء في المهن الفلاحية",
+    ),
 ]
 
 
@@ -156,8 +169,8 @@ def build_sample_cycle(cycle, *, n_actions: int = 40, long_text: str = "") -> li
         action = am.PacAction.objects.create(
             cycle=cycle,
             number=k + 1,
-            title=f"Action {k + 1} : accueil et orientation des MRE et des migrants",
-            title_ar=ARABIC_TITLES[k % len(ARABIC_TITLES)] + f" {k + 1}",
+            title=f"Action {k + 1} : {TITLES[k % len(TITLES)][0]}",
+            title_ar=f"الإجراء {k + 1}: {TITLES[k % len(TITLES)][1]}",
             axis=f"Axe {1 + k % 3} - Accueil, droits et services",
             sector=sectors[k % len(sectors)],
             competence="own" if k % 2 == 0 else "shared",

@@ -1,6 +1,9 @@
 """What the annex gathers (fixed queries, totals from the database), its formats and its cache."""
 
 import datetime
+import gc
+import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -136,7 +139,7 @@ def test_cache_serves_the_same_pdf_until_the_data_changes(cycle, annex_media, mo
     am.Financing.objects.filter(action__cycle=cycle).update(amount=Decimal("1.00"))
     changed, _, cached = render.cached_annex(cycle, "fr")
     assert (changed, cached) == (b"%PDF-fr-3", False)
-    files = sorted(p.name for p in (annex_media / "annex-cache").iterdir())
+    files = sorted(p.name for p in (annex_media / "annex-cache").glob("*.pdf"))
     assert len(files) == 2  # one per language
     assert all(name.startswith(str(cycle.uuid)) for name in files)
     # A change elsewhere (another commune) keeps the cache.
@@ -145,3 +148,39 @@ def test_cache_serves_the_same_pdf_until_the_data_changes(cycle, annex_media, mo
     assert render.cached_annex(cycle, "fr")[2] is True
     with pytest.raises(ValueError):
         render.cached_annex(cycle, "en")
+
+
+@pytest.mark.django_db
+def test_two_requests_for_the_same_missing_annex_build_it_once(cycle, annex_media, monkeypatch):
+    """A double click on Download: the second request waits for the first build and reuses it."""
+    build_sample_cycle(cycle, n_actions=1)
+    data = gather_annex(load_cycle(cycle))
+    builds = []
+    started = threading.Event()
+
+    def slow_render(data, language):
+        builds.append(language)
+        started.set()
+        time.sleep(0.5)
+        return b"%PDF-built-once"
+
+    monkeypatch.setattr(render, "render_annex", slow_render)
+    results = []
+    first = threading.Thread(target=lambda: results.append(render.cached_pdf(data, "fr")))
+    first.start()
+    assert started.wait(5)
+    # The first build is under way: the second request waits for it instead of building.
+    second = render.cached_pdf(data, "fr")
+    first.join(5)
+    assert builds == ["fr"]
+    assert results == [(b"%PDF-built-once", False)]
+    assert second == (b"%PDF-built-once", True)
+
+
+def test_the_cycle_collector_resumes_after_a_build_even_a_failed_one():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with render.cyclic_gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("WeasyPrint failed")
+    assert gc.isenabled()
