@@ -175,6 +175,10 @@ STORAGES = {
 # Uploaded files live outside the static path and are served only through views
 # that check the user's territory.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# After a download of the PAC annex had to build its PDF, build the other language in the
+# background: whoever downloads one usually downloads the other. Off in tests, which check it
+# on purpose (a stray thread would outlive its test).
+ANNEX_PREPARE_OTHER_LANGUAGES = env_bool("ANNEX_PREPARE_OTHER_LANGUAGES", not TESTING)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

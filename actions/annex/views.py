@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
@@ -21,9 +22,13 @@ def annex_pdf(request, code, year, language):
         raise Http404
     cycle = get_cycle_for_user(request, code, year)
     # WeasyPrint is imported on the first download, not when the URLs load.
-    from .render import cached_annex
+    from . import render
 
-    pdf, data, from_cache = cached_annex(cycle, language)
+    pdf, data, from_cache = render.cached_annex(cycle, language)
+    if not from_cache and settings.ANNEX_PREPARE_OTHER_LANGUAGES:
+        # The data changed since the last build: the other language's annex is stale too,
+        # and is usually the next download.
+        render.prepare_in_background(data, [other for other in LANGUAGES if other != language])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{annex_filename(data, language)}"'
     response["Content-Language"] = language

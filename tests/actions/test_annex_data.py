@@ -177,10 +177,46 @@ def test_two_requests_for_the_same_missing_annex_build_it_once(cycle, annex_medi
     assert second == (b"%PDF-built-once", True)
 
 
+@pytest.mark.django_db
+def test_the_other_language_is_built_in_the_background(cycle, annex_media, monkeypatch, caplog):
+    build_sample_cycle(cycle, n_actions=1)
+    data = gather_annex(load_cycle(cycle))
+    builds = []
+
+    def fake_render(data, language):
+        builds.append(language)
+        return f"%PDF-{language}".encode()
+
+    monkeypatch.setattr(render, "render_annex", fake_render)
+    render.prepare_in_background(data, ["ar"]).join(5)
+    assert builds == ["ar"]
+    # The download that follows is served from the cache.
+    assert render.cached_pdf(data, "ar") == (b"%PDF-ar", True)
+
+    def broken_render(data, language):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(render, "render_annex", broken_render)
+    with caplog.at_level("ERROR", logger="actions.annex.render"):
+        render.prepare_in_background(data, ["fr"]).join(5)
+    assert "background build failed (fr)" in caplog.text
+    assert not list((annex_media / "annex-cache").glob(f"{data.cycle_uuid}-fr-*.pdf"))
+
+
 def test_the_cycle_collector_resumes_after_a_build_even_a_failed_one():
     assert gc.isenabled()
     with pytest.raises(RuntimeError):
         with render.cyclic_gc_paused():
             assert not gc.isenabled()
             raise RuntimeError("WeasyPrint failed")
+    assert gc.isenabled()
+
+
+def test_overlapping_builds_resume_the_collector_when_the_last_one_ends():
+    first, second = render.cyclic_gc_paused(), render.cyclic_gc_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second build is still under way
+    second.__exit__(None, None, None)
     assert gc.isenabled()

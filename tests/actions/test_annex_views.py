@@ -72,6 +72,27 @@ def test_second_download_comes_from_the_cache(client_for, editor, cycle, fake_pd
 
 
 @pytest.mark.django_db
+def test_a_fresh_build_prepares_the_other_language(
+    client_for, editor, cycle, fake_pdf, settings, monkeypatch
+):
+    settings.ANNEX_PREPARE_OTHER_LANGUAGES = True
+    prepared = []
+    monkeypatch.setattr(
+        render, "prepare_in_background", lambda data, languages: prepared.append(languages)
+    )
+    client = client_for(editor)
+    assert client.get(url("fr"))["X-Annex-Cache"] == "miss"
+    assert prepared == [["ar"]]
+    # From the cache: nothing changed, nothing to prepare.
+    assert client.get(url("fr"))["X-Annex-Cache"] == "hit"
+    assert prepared == [["ar"]]
+
+    settings.ANNEX_PREPARE_OTHER_LANGUAGES = False
+    assert client.get(url("ar"))["X-Annex-Cache"] == "miss"
+    assert prepared == [["ar"]]
+
+
+@pytest.mark.django_db
 def test_wrong_method_language_or_cycle(client_for, editor, cycle, fake_pdf):
     client = client_for(editor)
     assert client.post(url()).status_code == 405
