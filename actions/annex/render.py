@@ -148,7 +148,8 @@ def cyclic_gc_paused():
     text runs); each allocation burst sets off a collection that walks every live object
     of the process, Django's included. Measured by ``make bench``: a quarter of the build
     time. Reference counting still frees what is no longer used; the cycles left are
-    collected when the last build of the process ends, once (a tenth of a second), rather
+    collected when the last build of the process ends (the youngest generation only: they
+    are all there, and the rest of the process is not walked again), rather
     than by whichever request the process serves next. Builds may overlap in threads: the
     first one in pauses the collector, the last one out resumes it.
     """
@@ -165,7 +166,7 @@ def cyclic_gc_paused():
             _gc_pausers -= 1
             if _gc_pausers == 0 and _gc_was_enabled:
                 gc.enable()
-                gc.collect()
+                gc.collect(0)
 
 
 def _write_pdf(html: str) -> bytes:
