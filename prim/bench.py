@@ -159,6 +159,7 @@ def annex_main():
             f"{'annex':<40} {'actions':>7} {'pages':>6} {'cold s':>7} {'cpu s':>6} "
             f"{'cached ms':>10} {'KB':>6}"
         )
+        synthetic_cold = {}
         for cycle in (largest, cycles.get(commune=synthetic)):
             actions = cycle.pac_actions.count()
             for language in ("fr", "ar"):
@@ -171,15 +172,19 @@ def annex_main():
                 cached = (time.perf_counter() - start) * 1000
                 assert hit
                 pages = len(PdfReader(io.BytesIO(pdf)).pages)
+                if cycle.commune_id == synthetic.pk:
+                    synthetic_cold[language] = cold
                 label = f"{cycle.commune.code} {cycle.period} ({language})"
                 print(
                     f"{label:<40} {actions:>7} {pages:>6} {cold:>7.2f} {cold_cpu:>6.2f} "
                     f"{cached:>10.1f} {len(pdf) // 1024:>6}"
                 )
-        print(
-            f"target: under {ANNEX_TARGET_S:.0f} s for {ANNEX_ACTIONS} actions; "
-            "cached = served from MEDIA_ROOT/annex-cache/ until the data changes"
+        verdicts = ", ".join(
+            f"{language} {seconds:.1f} s ({'met' if seconds < ANNEX_TARGET_S else 'missed'})"
+            for language, seconds in synthetic_cold.items()
         )
+        print(f"target: under {ANNEX_TARGET_S:.0f} s for {ANNEX_ACTIONS} actions: {verdicts}")
+        print("cached = served from MEDIA_ROOT/annex-cache/ until the data changes")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -279,11 +279,14 @@ def cached_pdf(data: AnnexData, language: str) -> tuple[bytes, bool]:
             pass
         pdf = render_annex(data, language)
         # Written aside, then renamed: a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".tmp-{prefix}", suffix=".pdf")
         with os.fdopen(handle, "wb") as out:
             out.write(pdf)
         os.replace(temporary, target)
-        for old in folder.glob(f"{prefix}*.pdf"):
+        # Older versions go; so does a half-written file of a process killed mid-write
+        # (every write of this cycle and language happens under the lock held here).
+        leftovers = [*folder.glob(f"{prefix}*.pdf"), *folder.glob(f".tmp-{prefix}*.pdf")]
+        for old in leftovers:
             if old != target:
                 old.unlink(missing_ok=True)
     return pdf, False

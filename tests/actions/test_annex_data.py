@@ -135,12 +135,16 @@ def test_cache_serves_the_same_pdf_until_the_data_changes(cycle, annex_media, mo
     arabic, _, cached = render.cached_annex(cycle, "ar")
     assert (arabic, cached) == (b"%PDF-ar-2", False)
 
-    # Any change the annex would show makes a new PDF, and the old one goes away.
+    # Any change the annex would show makes a new PDF, and the old one goes away, with what
+    # a worker killed while writing left behind.
+    orphan = annex_media / "annex-cache" / f".tmp-{cycle.uuid}-fr-x1y2.pdf"
+    orphan.write_bytes(b"%PDF-half")
     am.Financing.objects.filter(action__cycle=cycle).update(amount=Decimal("1.00"))
     changed, _, cached = render.cached_annex(cycle, "fr")
     assert (changed, cached) == (b"%PDF-fr-3", False)
     files = sorted(p.name for p in (annex_media / "annex-cache").glob("*.pdf"))
     assert len(files) == 2  # one per language
+    assert not orphan.exists()
     assert all(name.startswith(str(cycle.uuid)) for name in files)
     # A change elsewhere (another commune) keeps the cache.
     other = open_cycle(CommuneFactory(), 2022)
