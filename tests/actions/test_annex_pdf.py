@@ -25,6 +25,11 @@ from tests.actions.test_annex_support import (  # noqa: F401 (fixtures: _annex_*
 )
 
 
+def french_amount(amount: Decimal) -> str:
+    """216000 -> '216 000' (no-break space), as the French annex writes whole dirhams."""
+    return f"{amount:,.0f}".replace(",", "\u00a0")
+
+
 def db_totals(cycle):
     costs = am.ActionCost.objects.filter(action__cycle=cycle)
     return {
@@ -74,6 +79,15 @@ def test_french_annex_shows_every_action_and_totals_equal_the_database(annex_cyc
     figures = [parse_amount(v) for v in row.groups()]
     assert figures[:-1] == [years[y] for y in annex_cycle.years]
     assert figures[-1] == total
+
+    # Each action's sheet: its yearly costs on one row, then its total, as in the database.
+    for action in am.PacAction.objects.filter(cycle=annex_cycle).prefetch_related("costs"):
+        yearly = sorted((c.year, c.amount) for c in action.costs.all() if c.amount)
+        assert yearly, action.code
+        row = " · ".join(f"{year} : {french_amount(amount)}" for year, amount in yearly)
+        action_total = sum(amount for _, amount in yearly)
+        expected_row = f"Coût par année {row} · total {french_amount(action_total)} MAD"
+        assert squash(expected_row) in squash(text), expected_row
 
 
 @pytest.mark.django_db
