@@ -42,9 +42,11 @@ Outcome = IdeaDecision.Outcome
 
 
 def mad(value) -> str:
-    """An amount for people to read: "1 250 000,00 MAD" in French."""
+    """An amount for people to read: "1 250 000 MAD" in French; cents only when there are some."""
+    value = Decimal(value or 0)
+    decimals = 0 if value == value.to_integral_value() else 2
     return _("%(amount)s MAD") % {
-        "amount": number_format(value or 0, decimal_pos=2, force_grouping=True)
+        "amount": number_format(value, decimal_pos=decimals, force_grouping=True)
     }
 
 

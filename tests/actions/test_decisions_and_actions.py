@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from actions import services
 from actions.models import ActionCost, ActionIdea, Financing, IdeaDecision, PacAction
@@ -144,3 +145,18 @@ def test_export_dossier_includes_steps_4_and_5(cycle, ideas):
     assert five[0]["code"] == "A-01" and five[0]["ideas"] == ["I-01", "I-02"]
     assert five[0]["costs"] == [{"year": 2023, "amount": "100000.00"}]
     assert five[0]["cost_total"] == "100000.00"
+
+
+@pytest.mark.parametrize(
+    "language,value,text",
+    [
+        ("fr", Decimal("1250000"), "1\xa0250\xa0000 MAD"),
+        ("fr", Decimal("1250000.5"), "1\xa0250\xa0000,50 MAD"),
+        ("ar", Decimal("64000"), "64\u202f000 درهم"),
+        ("fr", None, "0 MAD"),
+    ],
+)
+def test_amounts_read_the_same_on_every_page(language, value, text):
+    """Cents only when there are some (as on the PAC page and in the annex)."""
+    with translation.override(language):
+        assert services.mad(value) == text

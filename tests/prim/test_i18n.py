@@ -1,6 +1,7 @@
 """The French and Arabic catalogues are complete, compiled, and the right one is chosen."""
 
 import gettext
+import unicodedata
 from pathlib import Path
 
 import polib
@@ -83,7 +84,7 @@ def test_unknown_language_code_in_switch_keeps_french(client):
 
 @pytest.mark.parametrize(
     "language,number,day",
-    [("fr", "1\xa0920\xa0000,50", "29/11/2026"), ("ar", "1\xa0920\xa0000,50", "29/11/2026")],
+    [("fr", "1\xa0920\xa0000,50", "29/11/2026"), ("ar", "1\u202f920\u202f000,50", "29/11/2026")],
 )
 def test_numbers_and_dates_follow_moroccan_usage(language, number, day):
     import datetime
@@ -95,5 +96,9 @@ def test_numbers_and_dates_follow_moroccan_usage(language, number, day):
     with override(language):
         assert formats.localize(Decimal("1920000.50"), use_l10n=True) == number
         assert formats.date_format(datetime.date(2026, 11, 29), "SHORT_DATE_FORMAT") == day
+        if language == "ar":
+            # The thousands separator keeps a figure in one piece in right-to-left text: a
+            # number separator for the bidirectional algorithm (CS), not white space (WS).
+            assert unicodedata.bidirectional(number[1]) == "CS"
         # Digits stay 0-9 in Arabic text.
         assert formats.date_format(datetime.date(2026, 11, 29)).startswith("29 ")
