@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from communes.concurrency import STALE_MESSAGE, StaleRecord
 from communes.models import PlanningCycle, User
+from communes.numbers import listing
 from communes.services import step_mark_in_progress
 from diagnostics.models import ProjectIdea
 
@@ -307,7 +308,7 @@ def _check_money(action: PacAction) -> Decimal:
         raise ValidationError(
             {
                 "costs": _("%(years)s is outside the PAC %(period)s.")
-                % {"years": ", ".join(str(y) for y in outside), "period": cycle.period}
+                % {"years": listing(outside), "period": cycle.period}
             }
         )
     cost, money = financing_totals(action)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from .models import Commune, PlanningCycle, StepStatus, User
+from .numbers import listing
 from .steps import STEP_NUMBERS
 
 Status = StepStatus.Status
@@ -83,7 +84,7 @@ def step_submit(*, cycle: PlanningCycle, step: int, by: User | None) -> StepStat
     if not row.complete:
         raise ValidationError(
             _("This step cannot be submitted yet. Still missing: %(missing)s")
-            % {"missing": "; ".join(str(m) for m in row.missing) or _("its records")}
+            % {"missing": listing(row.missing, long_items=True) or _("its records")}
         )
     return _move(status, Status.SUBMITTED, by)
 

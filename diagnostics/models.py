@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.concurrency import VersionedModel
 from communes.models import BilingualNameMixin, PlanningCycle, TimeStampedModel
+from communes.numbers import listing
 
 STEP = 3
 
@@ -150,7 +151,7 @@ class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel)
 
     def get_languages_display(self) -> str:
         labels = dict(self.Language.choices)
-        return ", ".join(str(labels.get(code, code)) for code in self.languages or [])
+        return listing(labels.get(code, code) for code in self.languages or [])
 
 
 class AgeBand(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from communes.models import PlanningCycle, User
+from communes.numbers import listing
 from communes.services import step_mark_in_progress
 
 from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
@@ -114,7 +115,7 @@ def idea_save(*, cycle: PlanningCycle, form: IdeaForm, by: User | None) -> Proje
 
 
 def _names(records) -> str:
-    return ", ".join(f'{r.code} "{r.display_title}"' for r in records)
+    return listing((f'{r.code} "{r.display_title}"' for r in records), long_items=True)
 
 
 @transaction.atomic

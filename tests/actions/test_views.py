@@ -15,6 +15,7 @@ from actions.models import (
     Score,
 )
 from communes.models import StepStatus
+from diagnostics.models import TargetGroup
 
 from .conftest import build_ideas, decide, make_action, score_all
 
@@ -441,3 +442,28 @@ def test_pac_page_shows_budget_shares_and_the_thread(client_for, viewer, planned
     assert "Pourquoi cette action est-elle dans le plan ?" in text
     assert "Workshop 1" in text and "Need 2" in text
     assert "/actions/new/" not in text  # a viewer gets no edit button
+
+
+@pytest.mark.django_db
+def test_action_sheet_in_arabic_shows_each_title_once_and_arabic_separators(
+    client_for, editor, planned
+):
+    PacAction.objects.filter(pk=planned.pk).update(
+        title="Cellule d'accueil", title_ar="خلية الاستقبال"
+    )
+    planned.target_groups.set(TargetGroup.objects.all()[:2])
+    client = client_for(editor)
+    client.cookies["prim_language"] = "ar"
+    page = client.get(reverse("actions_action", args=["oujda", 2022, planned.uuid]))
+    text = page.content.decode()
+    assert text.count("خلية الاستقبال") == 1  # the heading, not repeated beneath it
+    subtitle = '<p class="mb-0 text-body-secondary" dir="auto" lang="fr">Cellule d&#x27;accueil</p>'
+    assert subtitle in text
+    first, second = (g.name_ar for g in planned.target_groups.all())
+    assert f"{first}؛ {second}" in text  # the Arabic semicolon, not ";"
+
+    client.cookies["prim_language"] = "fr"
+    text = client.get(reverse("actions_action", args=["oujda", 2022, planned.uuid])).content
+    text = text.decode()
+    assert text.count("Cellule d&#x27;accueil") == 1
+    assert '<p class="mb-0 text-body-secondary" dir="rtl" lang="ar">خلية الاستقبال</p>' in text

@@ -26,7 +26,8 @@ def test_commune_page_shows_cycle_and_five_steps_not_started(client_for, editor,
     response = client_for(editor).get("/communes/oujda/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Plan d'action de la commune (PAC) 2022-2027" in page
+    # The period is isolated left to right: "2027-2022" in Arabic text otherwise.
+    assert 'Plan d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
     for number, title in enumerate(
         [
             "Sensibilisation des acteurs territoriaux",
@@ -46,7 +47,7 @@ def test_commune_page_shows_cycle_and_five_steps_not_started(client_for, editor,
 
 def test_viewer_sees_the_same_page_read_only(client_for, viewer, cycle):
     page = client_for(viewer).get("/communes/oujda/").content.decode()
-    assert "Plan d'action de la commune (PAC) 2022-2027" in page
+    assert 'Plan d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
     assert "Lecture seule" in page
     assert "Ouvrir un nouveau cycle" not in page
 

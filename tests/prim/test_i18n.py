@@ -102,3 +102,16 @@ def test_numbers_and_dates_follow_moroccan_usage(language, number, day):
             assert unicodedata.bidirectional(number[1]) == "CS"
         # Digits stay 0-9 in Arabic text.
         assert formats.date_format(datetime.date(2026, 11, 29)).startswith("29 ")
+
+
+def test_lists_are_joined_with_the_languages_separators():
+    from django.utils.translation import override
+
+    from communes.numbers import listing
+
+    with override("ar"):
+        assert listing(["الدارجة", "الفرنسية"]) == "الدارجة، الفرنسية"
+        assert listing(["F-01 أ", "F-07 ب"], long_items=True) == "F-01 أ؛ F-07 ب"
+    with override("fr"):
+        assert listing(["darija", "français"]) == "darija, français"
+        assert listing(["F-01 a", "F-07 b"], long_items=True) == "F-01 a\u00a0; F-07 b"
