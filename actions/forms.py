@@ -235,6 +235,12 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             self.fields["ideas"].initial = list(
                 self.instance.idea_links.values_list("idea_id", flat=True)
             )
+        elif not self.fields["ideas"].queryset.exists():
+            # An empty list of boxes with a star says nothing: say why, and where to go.
+            self.fields["ideas"].help_text = _(
+                "Every adopted idea already has its action sheet. Adopt another idea in the "
+                "council's decision (step 4), or open an existing sheet to extend it."
+            )
 
     def clean(self):
         data = super().clean()

@@ -467,3 +467,10 @@ def test_action_sheet_in_arabic_shows_each_title_once_and_arabic_separators(
     text = text.decode()
     assert text.count("Cellule d&#x27;accueil") == 1
     assert '<p class="mb-0 text-body-secondary" dir="rtl" lang="ar">خلية الاستقبال</p>' in text
+
+
+@pytest.mark.django_db
+def test_new_sheet_says_why_no_idea_is_left_to_tick(client_for, editor, planned):
+    # The two adopted ideas are both in A-01 already.
+    page = client_for(editor).get(reverse("actions_action_create", args=["oujda", 2022]))
+    assert "Chaque idée adoptée a déjà sa fiche action." in html.unescape(page.content.decode())
