@@ -89,7 +89,7 @@ def test_editor_prioritises_and_integrates(page, live_server, login):
     action = page.locator("tr[data-action='A-04']")
     action.get_by_text("Pourquoi cette action est-elle dans le plan ?").click()
     expect(action.locator(".thread-list")).to_contain_text(waiting.code)
-    expect(page.locator("[data-figure=gender-share]")).to_have_text(re.compile(r"\d+%"))
+    expect(page.locator("[data-figure=gender-share]")).to_have_text(re.compile(r"\d+\s?%"))
     _shot(page, "pac-fr")
     page.set_viewport_size({"width": 390, "height": 844})
     _shot(page, "pac-fr-phone")
