@@ -378,6 +378,18 @@ class MilestoneForm(RowForm):
 
 
 class YearsFormSet(forms.BaseInlineFormSet):
+    def display_forms(self) -> list:
+        """The rows in year order: the saved years come first in the formset, so an empty
+        first year offered again would otherwise show after the last one."""
+
+        def year(form):
+            try:
+                return int(form["year"].value())
+            except (TypeError, ValueError):
+                return 10_000  # a row without a year goes last
+
+        return sorted(self.forms, key=year)
+
     def clean(self):
         super().clean()
         years = []

@@ -1,6 +1,7 @@
 """Pages of steps 4-5: the access door for every view, then what an editor does there."""
 
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -474,3 +475,12 @@ def test_new_sheet_says_why_no_idea_is_left_to_tick(client_for, editor, planned)
     # The two adopted ideas are both in A-01 already.
     page = client_for(editor).get(reverse("actions_action_create", args=["oujda", 2022]))
     assert "Chaque idée adoptée a déjà sa fiche action." in html.unescape(page.content.decode())
+
+
+@pytest.mark.django_db
+def test_edit_form_lists_the_cost_years_in_order(client_for, editor, planned):
+    # A-01 has a cost for 2023 only: the other years are offered again, all in year order.
+    url = reverse("actions_action_edit", args=["oujda", 2022, planned.uuid])
+    page = client_for(editor).get(url)
+    years = re.findall(r'name="costs-\d+-year" value="(\d{4})"', page.content.decode())
+    assert years == ["2022", "2023", "2024", "2025", "2026", "2027"]
