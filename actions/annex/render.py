@@ -11,7 +11,9 @@ The cache: a PDF is stored under ``MEDIA_ROOT/annex-cache/`` (shared by every
 worker process), named after a fingerprint of the data the annex shows, its
 language and the templates. Any change to what the annex would show changes the
 fingerprint, so a stale PDF is never served; the older files of the same cycle
-and language are removed when a new one is written.
+and language are removed when a new one is written. Builds of one cycle and language
+take turns behind a file lock (a second request waits for the first build and reuses
+it), and ``prepare_in_background`` builds the other language after a download.
 """
 
 from __future__ import annotations
