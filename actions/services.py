@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes import numbers
 from communes.concurrency import STALE_MESSAGE, StaleRecord
 from communes.models import PlanningCycle, User
 from communes.numbers import listing
@@ -44,11 +44,7 @@ Outcome = IdeaDecision.Outcome
 
 def mad(value) -> str:
     """An amount for people to read: "1 250 000 MAD" in French; cents only when there are some."""
-    value = Decimal(value or 0)
-    decimals = 0 if value == value.to_integral_value() else 2
-    return _("%(amount)s MAD") % {
-        "amount": number_format(value, decimal_pos=decimals, force_grouping=True)
-    }
+    return _("%(amount)s MAD") % {"amount": numbers.amount(value or 0)}
 
 
 # --- Step 4: criteria and weights --------------------------------------------------------------

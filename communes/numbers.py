@@ -1,8 +1,22 @@
 """Figures and lists as people read them, the same on every page."""
 
+from decimal import Decimal
+
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+
+def grouped(value, decimals: int = 0) -> str:
+    """A number in the language's format, thousands always grouped: "1 250 000,50" in French
+    (U+00A0), "1 250 000,50" in Arabic (U+202F, see prim/formats/ar)."""
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def amount(value) -> str:
+    """The figure of an amount in dirhams: cents only when there are some."""
+    value = Decimal(value)
+    return grouped(value, 0 if value == value.to_integral_value() else 2)
 
 
 def percent(part, whole) -> str:

@@ -14,11 +14,12 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import numberformat
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
+
+from communes import numbers
 
 register = template.Library()
 
@@ -27,27 +28,12 @@ def _is_arabic() -> bool:
     return (get_language() or "").startswith("ar")
 
 
-# Thousands are grouped with a no-break space, the decimal separator is a comma:
-# "1 250 000,50". French uses U+00A0 (as Django's French format does). Arabic uses the
-# narrow no-break space U+202F: WeasyPrint lays a U+00A0-grouped number out as
-# "000 250 1" inside right-to-left text, while U+202F (a common separator for the bidi
-# algorithm) keeps "1 250 000" in one piece. Django's Arabic format has no grouping at all.
-THOUSANDS = {"fr": "\u00a0", "ar": "\u202f"}
-DECIMAL = ","
-
-
 def format_number(value, decimals: int = 0) -> str:
+    """Grouped as on the pages (``communes.numbers``): U+00A0 in French, U+202F in Arabic,
+    a number separator that keeps "1 250 000" whole inside right-to-left text."""
     if value is None or value == "":
         return "-"
-    return numberformat.format(
-        value,
-        DECIMAL,
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep=THOUSANDS["ar" if _is_arabic() else "fr"],
-        force_grouping=True,
-        use_l10n=True,
-    )
+    return numbers.grouped(value, decimals)
 
 
 @register.filter
@@ -60,11 +46,7 @@ def num(value) -> str:
 
 def amount_text(value) -> str:
     """The figure of an amount in dirhams: cents only when there are some."""
-    if value is None:
-        return "-"
-    value = Decimal(value)
-    decimals = 0 if value == value.to_integral_value() else 2
-    return format_number(value, decimals)
+    return "-" if value is None else numbers.amount(value)
 
 
 @register.filter
@@ -74,7 +56,7 @@ def amount(value) -> str:
 
 @register.filter
 def mad(value) -> str:
-    """An amount with its currency: "1 250 000 MAD", "1.250.000 درهم"."""
+    """An amount with its currency: "1 250 000 MAD", "1 250 000 درهم"."""
     if value is None:
         return "-"
     return pgettext("amount in Moroccan dirhams", "%(amount)s MAD") % {"amount": amount_text(value)}
