@@ -70,17 +70,15 @@ def step_mark_in_progress(*, cycle: PlanningCycle, step: int, by: User | None) -
 @transaction.atomic
 def step_submit(*, cycle: PlanningCycle, step: int, by: User | None) -> StepStatus:
     """The commune sends a complete step for review; it becomes read-only for the commune."""
-    from .tracker import build_trackers
+    from .tracker import step_row
 
     status = _lock_step(cycle, step)
     if status.status not in {Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED}:
         raise ValidationError(
             _("This step is already %(status)s.") % {"status": status.get_status_display()}
         )
-    cycle = (
-        PlanningCycle.objects.prefetch_related("steps").select_related("commune").get(pk=cycle.pk)
-    )
-    row = build_trackers([cycle])[cycle.pk][step - 1]
+    # This step's checklist only, not the whole tracker.
+    row = step_row(cycle, status, step)
     if not row.complete:
         raise ValidationError(
             _("This step cannot be submitted yet. Still missing: %(missing)s")
@@ -199,7 +197,9 @@ def training_save(*, training, trainees: list, removed: list, by: User | None):
             trainee.delete()
     for trainee in trainees:
         trainee.training = training
-        trainee.full_clean()
+        # The row form has validated the fields and constraints already; checking them again
+        # here cost five queries per trainee. The database constraints still hold the line.
+        trainee.full_clean(exclude=["training"], validate_constraints=False)
         trainee.save()
     step_mark_in_progress(cycle=training.cycle, step=2, by=by)
     return training
