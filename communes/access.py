@@ -59,12 +59,15 @@ class StepAccess:
         )
         user = request.user
         self.can_edit = permissions.can_edit_step(user, cycle, self.status)
-        if write and not self.can_edit:
-            raise PermissionDenied(
-                _("Step %(number)s is read-only while it is submitted or validated.")
-                % {"number": number}
-            )
         self.can_edit_commune = permissions.can_edit_commune(user, cycle.commune)
+        if write and not self.can_edit:
+            if self.can_edit_commune:
+                # An editor of the commune: the step's state is the reason, shown on the 403 page.
+                raise PermissionDenied(
+                    _("Step %(number)s is read-only while it is submitted or validated.")
+                    % {"number": number}
+                )
+            raise PermissionDenied
         self.can_review = permissions.can_review_commune(user, cycle.commune)
 
     @property

@@ -8,7 +8,9 @@ from django import forms
 from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .concurrency import VersionedFormMixin
 from .records import AudienceCategory, AwarenessSession, SessionAttachment, Trainee, Training
@@ -46,7 +48,7 @@ def _not_too_far_ahead(value: datetime.date) -> None:
     if value > limit:
         raise forms.ValidationError(
             _("This date is more than a year ahead (after %(limit)s). Check the year."),
-            params={"limit": limit.strftime("%d/%m/%Y")},
+            params={"limit": date_format(limit, "SHORT_DATE_FORMAT")},
             code="too_far_ahead",
         )
 
@@ -251,10 +253,14 @@ class TrainingForm(VersionedFormMixin, forms.ModelForm):
             elif days > span:
                 self.add_error(
                     "days",
-                    _("From %(start)s to %(end)s there are only %(span)s days.")
+                    ngettext(
+                        "From %(start)s to %(end)s there is only %(span)s day.",
+                        "From %(start)s to %(end)s there are only %(span)s days.",
+                        span,
+                    )
                     % {
-                        "start": start.strftime("%d/%m/%Y"),
-                        "end": end.strftime("%d/%m/%Y"),
+                        "start": date_format(start, "SHORT_DATE_FORMAT"),
+                        "end": date_format(end, "SHORT_DATE_FORMAT"),
                         "span": span,
                     },
                 )
@@ -297,7 +303,12 @@ class TraineeForm(forms.ModelForm):
         if days is not None and self.max_days is not None and days > self.max_days:
             self.add_error(
                 "days_attended",
-                _("The training lasts %(days)s days.") % {"days": self.max_days},
+                ngettext(
+                    "The training lasts %(days)s day.",
+                    "The training lasts %(days)s days.",
+                    self.max_days,
+                )
+                % {"days": self.max_days},
             )
         return cleaned
 

@@ -94,7 +94,9 @@ def region_detail(request, code):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    # Only communes.access gives a reason (a translated sentence): a locked step.
+    reason = str(exception) if exception is not None else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request, exception=None):

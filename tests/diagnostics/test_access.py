@@ -1,5 +1,7 @@
 """Permissions for every step 3 view: anonymous, outsiders, read-only roles, wrong methods."""
 
+import html
+
 import pytest
 
 from communes.models import StepStatus
@@ -144,3 +146,17 @@ def test_record_of_another_commune_is_404(
     # Oujda's editor asks for a Sidi Bibi record under Oujda's address.
     response = client_for(personas.editor).get(url(name, cycle, records[kind]))
     assert response.status_code == 404
+
+
+def test_the_403_page_says_why_the_editor_may_not_write(client_for, editor, viewer, cycle, url):
+    StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
+    page = client_for(editor).get(url("diagnosis_session_create", cycle))
+    assert page.status_code == 403
+    text = html.unescape(page.content.decode())
+    assert "L'étape 3 est en lecture seule tant qu'elle est soumise ou validée." in text
+    # A reader of the commune gets the general explanation, not the step's state.
+    page = client_for(viewer).get(url("diagnosis_session_create", cycle))
+    assert page.status_code == 403
+    text = html.unescape(page.content.decode())
+    assert "lecture seule" not in text
+    assert "Vous pouvez consulter cette page" in text
