@@ -12,6 +12,7 @@ session (1) + user (1) + the user's memberships (1, cached per request)
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
@@ -265,7 +266,8 @@ def _decision_rows(cycle, ranking, data=None):
     ideas.sort(key=lambda i: (ranking.get(i.pk).rank or 10_000, i.number))
     initial = []
     for idea in ideas:
-        decision = getattr(idea, "decision", None) if _has_decision(idea) else None
+        # No decision yet: Django's RelatedObjectDoesNotExist is an AttributeError.
+        decision = getattr(idea, "decision", None)
         initial.append(
             {
                 "idea": idea.uuid,
@@ -276,13 +278,6 @@ def _decision_rows(cycle, ranking, data=None):
         )
     formset = DecisionFormSet(data, initial=initial, prefix="decisions")
     return ideas, formset
-
-
-def _has_decision(idea) -> bool:
-    try:
-        return idea.decision is not None
-    except IdeaDecision.DoesNotExist:
-        return False
 
 
 def _decision_page(
@@ -296,6 +291,19 @@ def _decision_page(
     deliberation = CouncilDeliberation.objects.filter(cycle=cycle).first()
     ranking = rank_ideas(cycle)
     ideas, formset = _decision_rows(cycle, ranking, data)
+    # Posted rows go back next to their own idea (by its UUID), never by position.
+    posted = {str(form["idea"].value()): form for form in formset.forms}
+    if data is not None and set(posted) != {str(idea.uuid) for idea in ideas}:
+        # Ideas were added or removed since the page was loaded: show the list afresh.
+        messages.warning(
+            request,
+            _(
+                "The list of ideas changed since you opened this page. Here it is again: "
+                "enter the decisions again."
+            ),
+        )
+        ideas, formset = _decision_rows(cycle, ranking)
+        posted = {str(form["idea"].value()): form for form in formset.forms}
     if step.can_edit:
         opinion_form = opinion_form or OpinionForm(
             instance=opinion or IeecagOpinion(cycle=cycle), prefix="opinion"
@@ -308,10 +316,11 @@ def _decision_page(
             "idea": idea,
             "form": form,
             "ranking": ranking.get(idea.pk),
-            "decision": idea.decision if _has_decision(idea) else None,
+            "decision": getattr(idea, "decision", None),
             "action": idea.action_link.action if hasattr(idea, "action_link") else None,
         }
-        for idea, form in zip(ideas, formset.forms, strict=True)
+        for idea in ideas
+        for form in [posted[str(idea.uuid)]]
     ]
     return render(
         request,
@@ -636,8 +645,15 @@ def _action_form_page(request, step, action):
     initial = {}
     if creating and data is None:
         # Prefilled from the idea(s) chosen on the decision page: ?idea=<uuid>.
+        # A value that is not a UUID (a mistyped link) is ignored, not a server error.
+        wanted = []
+        for value in request.GET.getlist("idea")[:10]:
+            try:
+                wanted.append(uuid.UUID(value))
+            except ValueError:
+                continue
         chosen = list(
-            ProjectIdea.objects.filter(cycle=cycle, uuid__in=request.GET.getlist("idea")[:10])
+            ProjectIdea.objects.filter(cycle=cycle, uuid__in=wanted)
             .select_related("sector")
             .prefetch_related("target_groups")
             .order_by("number")

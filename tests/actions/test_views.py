@@ -484,3 +484,34 @@ def test_edit_form_lists_the_cost_years_in_order(client_for, editor, planned):
     page = client_for(editor).get(url)
     years = re.findall(r'name="costs-\d+-year" value="(\d{4})"', page.content.decode())
     assert years == ["2022", "2023", "2024", "2025", "2026", "2027"]
+
+
+@pytest.mark.django_db
+def test_decisions_posted_for_an_older_list_of_ideas_are_shown_afresh(
+    client_for, editor, planned, ideas
+):
+    # One row posted (the page was loaded before three more ideas existed), and it is invalid.
+    data = {
+        "decisions-TOTAL_FORMS": "1",
+        "decisions-INITIAL_FORMS": "1",
+        "decisions-0-idea": str(ideas[0].uuid),
+        "decisions-0-outcome": "not-an-outcome",
+        "decisions-0-reason": "",
+        "decisions-0-loaded_version": "",
+    }
+    response = client_for(editor).post(
+        reverse("actions_decisions_save", args=["oujda", 2022]), data
+    )
+    assert response.status_code == 400
+    text = html.unescape(response.content.decode())
+    assert "La liste des idées a changé depuis l'ouverture de cette page." in text
+    for idea in ideas:  # every idea has its row again
+        assert f'value="{idea.uuid}"' in text
+
+
+@pytest.mark.django_db
+def test_a_mistyped_idea_in_the_new_sheet_link_is_ignored(client_for, editor, planned):
+    url = reverse("actions_action_create", args=["oujda", 2022])
+    response = client_for(editor).get(url, {"idea": ["not-a-uuid", "12"]})
+    assert response.status_code == 200
+    assert "Nouvelle fiche action" in response.content.decode()
