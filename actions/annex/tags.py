@@ -138,6 +138,14 @@ def iso(value) -> str:
 
 
 @register.filter
+def period(annex) -> str:
+    """The PAC period "2022-2027" in a left-to-right isolate (LRI ... PDI): after Arabic words
+    the digits are Arabic numbers for the bidi algorithm and the hyphen is neutral, which would
+    print "2027-2022"."""
+    return mark_safe(f"\u2066{annex.start_year}-{annex.end_year}\u2069")  # noqa: S308
+
+
+@register.filter
 def cssstr(value) -> str:
     """A CSS string literal (with its quotes) that nothing inside can break out of."""
     out = []
