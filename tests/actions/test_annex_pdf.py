@@ -122,6 +122,9 @@ def test_arabic_annex_is_shaped_in_logical_order_and_right_to_left(annex_cycle):
 
     # Page numbers in Arabic, and the amount in dirhams.
     assert f"{len(pages)} / 1 صفحة" in pages[0].extract_text()
+    # The cover's period in its own order (pypdf reads the line as laid out, right to left:
+    # without the isolate it came out as "2027-2022 برنامج عمل الجماعة").
+    assert "2022-2027 برنامج عمل الجماعة" in pages[0].extract_text()
     # The budget by year, recomputed from the Arabic text too (pypdf glues each year to its
     # amount in right-to-left rows: "2023" + "60 000" comes out as "202360 000").
     expected = db_totals(annex_cycle)
