@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import (
+    ActionCost,
     CouncilDeliberation,
     Criterion,
     IdeaDecision,
@@ -515,3 +516,12 @@ def test_a_mistyped_idea_in_the_new_sheet_link_is_ignored(client_for, editor, pl
     response = client_for(editor).get(url, {"idea": ["not-a-uuid", "12"]})
     assert response.status_code == 200
     assert "Nouvelle fiche action" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_amounts_with_cents_are_not_rounded_on_the_pages(client_for, viewer, planned):
+    ActionCost.objects.filter(action=planned).update(amount=Decimal("150000.50"))
+    for name, args in (("actions_pac", []), ("actions_action", [planned.uuid])):
+        page = client_for(viewer).get(reverse(name, args=["oujda", 2022, *args]))
+        assert "150\xa0000,50" in page.content.decode(), name
+        assert "150\xa0001" not in page.content.decode(), name

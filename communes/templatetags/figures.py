@@ -1,0 +1,13 @@
+"""Figures in templates, as ``communes.numbers`` writes them: ``{% load figures %}``."""
+
+from django import template
+
+from communes import numbers
+
+register = template.Library()
+
+
+@register.filter
+def amount(value) -> str:
+    """An amount in dirhams, figure only: "1 250 000", "150 000,50" (never rounded away)."""
+    return "-" if value is None or value == "" else numbers.amount(value)
