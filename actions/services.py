@@ -422,14 +422,22 @@ PROGRESS_RULE = gettext_lazy(
 )
 
 
+def progress_percent(status: str, done: int, planned: int) -> int | None:
+    """The rule above, from counts: a completed action counts 100 %; otherwise milestones done /
+    milestones planned; no figure without milestones."""
+    if status == PacAction.Status.COMPLETED:
+        return 100
+    if not planned:
+        return None
+    return round(100 * done / planned)
+
+
 def action_progress(action: PacAction, milestones: Sequence[Milestone] | None = None) -> int | None:
     """Progress in percent by the rule above (``milestones`` prefetched or queried)."""
     if action.status == PacAction.Status.COMPLETED:
-        return 100
+        return 100  # whatever its milestones: no need to read them
     rows = list(milestones) if milestones is not None else list(action.milestones.all())
-    if not rows:
-        return None
-    return round(100 * sum(1 for m in rows if m.done) / len(rows))
+    return progress_percent(action.status, sum(1 for m in rows if m.done), len(rows))
 
 
 __all__ = [
@@ -438,6 +446,7 @@ __all__ = [
     "action_create",
     "action_delete",
     "action_progress",
+    "progress_percent",
     "action_save",
     "criteria_ensure",
     "criteria_save",

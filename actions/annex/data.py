@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actions import models as am
 from actions.scoring import criteria_of, rank_ideas
+from actions.services import progress_percent
 from communes.models import Commune, StepStatus
 from communes.records import AwarenessSession, SessionAttendance, Sex, Trainee, Training
 from communes.steps import all_steps
@@ -280,7 +281,7 @@ def gather_annex(cycle) -> AnnexData:
     action_rows = []
     for a in actions:
         costs = {c.year: c.amount for c in a.costs.all()}
-        ms = milestones.get(a.pk)
+        ms = milestones.get(a.pk) or {"done": 0, "n": 0}
         action_rows.append(
             {
                 "code": a.code,
@@ -308,9 +309,10 @@ def gather_annex(cycle) -> AnnexData:
                 "status": a.status,
                 "status_label": label(am.PacAction.Status, a.status),
                 "status_reason": a.status_reason,
-                "progress": (round(100 * ms["done"] / ms["n"]) if ms and ms["n"] else None),
-                "milestones_done": ms["done"] if ms else 0,
-                "milestones": ms["n"] if ms else 0,
+                # The pages' rule (a completed action counts 100 %), from the counts above.
+                "progress": progress_percent(a.status, ms["done"], ms["n"]),
+                "milestones_done": ms["done"],
+                "milestones": ms["n"],
                 "costs": [costs.get(y) for y in years],
                 # The years with a cost, for the action's sheet: [(year, amount), ...].
                 "year_costs": [(y, costs[y]) for y in years if costs.get(y)],

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import translation
 
 from actions import models as am
+from actions import services
 from actions.annex import render, tags
 from actions.annex.data import gather_annex
 from actions.annex.sample import build_sample_cycle
@@ -224,3 +225,15 @@ def test_overlapping_builds_resume_the_collector_when_the_last_one_ends():
     assert not gc.isenabled()  # the second build is still under way
     second.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_annex_progress_follows_the_pages_rule(cycle):
+    """A completed action counts 100 %, in the annex as on the PAC page."""
+    first, second = build_sample_cycle(cycle, n_actions=2)
+    am.PacAction.objects.filter(pk=first.pk).update(status=am.PacAction.Status.COMPLETED)
+    rows = {row["code"]: row for row in gather_annex(load_cycle(cycle)).actions}
+    for action in (first, second):
+        action.refresh_from_db()
+        assert rows[action.code]["progress"] == services.action_progress(action)
+    assert rows[first.code]["progress"] == 100
