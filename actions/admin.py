@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from diagnostics.admin import NationalAdminOnly
+
 from .models import SniaProgramme, SnmreObjective
 
 
 @admin.register(SniaProgramme, SnmreObjective)
-class StrategyReferenceAdmin(SimpleHistoryAdmin):
+class StrategyReferenceAdmin(NationalAdminOnly, SimpleHistoryAdmin):
     """National administrators keep the strategies' reference lists (FR and AR names)."""
 
     list_display = ["code", "name_fr", "name_ar", "order", "active"]
