@@ -236,7 +236,10 @@ def _session_edit(request, step, session):
     )
     status = 200
     if data is not None:
-        if form.is_valid() and grid.is_valid():
+        # Both validated, so that every wrong cell is outlined even when a field is wrong too.
+        valid = form.is_valid()
+        valid = grid.is_valid() and valid
+        if valid:
             try:
                 session = services.session_save(
                     cycle=step.cycle, form=form, grid=grid, by=request.user

@@ -273,6 +273,20 @@ def test_negative_count_is_refused_and_nothing_saved(client_for, editor, cycle, 
     assert not ConsultationSession.objects.filter(cycle=cycle).exists()
 
 
+def test_a_wrong_count_is_outlined_even_when_the_title_is_missing_too(
+    client_for, editor, cycle, url
+):
+    client = client_for(editor)
+    address = url("diagnosis_session_create", cycle)
+    grid, codes = _grid(client, address)
+    data = _session_data(**grid, **{"grid-0-women_all": "-3", "title": ""})
+    response = client.post(address, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"]
+    assert response.context["grid"].formset.forms[0].errors["women_all"]
+    assert "is-invalid" in str(response.context["grid"].formset.forms[0]["women_all"])
+
+
 @pytest.mark.parametrize(
     ("date", "message"),
     [("2030-01-01", "future"), ("2010-05-01", "2019-01-01")],
