@@ -15,3 +15,11 @@ def ltr(value):
     isolate keeps the piece in its own order, as the tables and tabs already show it.
     """
     return format_html('<bdi dir="ltr">{}</bdi>', value)
+
+
+@register.filter
+def isolate(value):
+    """User text inside a translated sentence, in its own direction (``<bdi>``): a French place
+    name in an Arabic sentence keeps the sentence's punctuation where it belongs."""
+    return format_html("<bdi>{}</bdi>", value)
+

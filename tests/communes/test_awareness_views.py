@@ -224,7 +224,8 @@ def test_editor_deletes_a_session(client_for, editor, cycle):
     session = make_session(cycle, by=editor)
     client = client_for(editor)
     confirm = client.get(url("awareness_delete", cycle, uuid=session.uuid))
-    assert "Salle des délibérations" in confirm.content.decode()
+    # The place typed by the user is isolated inside the translated sentence (bidi).
+    assert "<bdi>Salle des délibérations</bdi>" in confirm.content.decode()
     response = client.post(url("awareness_delete", cycle, uuid=session.uuid))
     assert response.status_code == 302
     assert not AwarenessSession.objects.exists()
