@@ -2,9 +2,9 @@
 
 Models that users edit carry ``version = models.PositiveIntegerField(default=1)``
 (``VersionedModel``). Edit forms inherit ``VersionedFormMixin``: the form carries
-the version it was loaded with in a hidden field; ``save_versioned()`` (inside
-the service's transaction) locks the row, refuses a stale version with a clear
-error on the form, and bumps the version.
+the version it was loaded with in a hidden field; ``check_version()`` (inside the
+transaction that saves) locks the row and raises ``StaleRecord`` on a stale
+version, which the view answers with a clear message; saving bumps the version.
 """
 
 from __future__ import annotations

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import Count, Q, Sum
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .numbers import percent
+from .numbers import grouped, percent
 from .records import (
     OFFICIAL_CATEGORIES,
     AwarenessSession,
@@ -91,8 +90,8 @@ def awareness_figures(cycles: Sequence) -> dict[int, list[tuple[str, object]]]:
     for pk, t in awareness_totals(cycles).items():
         total = t["women"] + t["men"]
         result[pk] = [
-            (_("Sessions"), number_format(t["sessions"], force_grouping=True)),
-            (_("Participants"), number_format(total, force_grouping=True)),
+            (_("Sessions"), grouped(t["sessions"])),
+            (_("Participants"), grouped(total)),
             (_("Women"), percent(t["women"], total)),
         ]
     return result
@@ -176,8 +175,8 @@ def training_figures(cycles: Sequence) -> dict[int, list[tuple[str, object]]]:
     for c in cycles:
         row = rows.get(c.pk) or {"n_trainings": 0, "n_trainees": 0, "n_women": 0}
         result[c.pk] = [
-            (_("Trainings"), number_format(row["n_trainings"], force_grouping=True)),
-            (_("Trainees"), number_format(row["n_trainees"], force_grouping=True)),
+            (_("Trainings"), grouped(row["n_trainings"])),
+            (_("Trainees"), grouped(row["n_trainees"])),
             (_("Women"), percent(row["n_women"], row["n_trainees"])),
         ]
     return result
@@ -257,4 +256,4 @@ def register() -> None:
     )
 
 
-__all__ = ["register", "with_stats", "training_list_stats", "percent"]
+__all__ = ["register", "with_stats", "training_list_stats"]

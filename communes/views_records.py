@@ -1,6 +1,6 @@
 """Pages of steps 1 (awareness sessions) and 2 (trainings) under a commune's PAC cycle.
 
-Every view enters through ``get_cycle_for_user`` (outsider 404, read-only 403) and
+Every view enters through ``get_step_for_user`` (outsider 404, read-only 403) and
 reaches records only through querysets filtered by that cycle, so a record of
 another commune is a 404 whatever its UUID.
 """

@@ -5,9 +5,11 @@ import datetime
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
+from communes.numbers import listing
 
 from .models import (
     AgeBand,
@@ -59,7 +61,7 @@ class SessionForm(CycleBoundForm):
         if date < earliest:
             raise forms.ValidationError(
                 _("A diagnosis for the PAC %(period)s cannot date from before %(date)s.")
-                % {"period": self.cycle.period, "date": earliest.isoformat()}
+                % {"period": self.cycle.period, "date": date_format(earliest, "SHORT_DATE_FORMAT")}
             )
         if date > latest:
             raise forms.ValidationError(_("This date is more than a year in the future."))
@@ -100,7 +102,7 @@ class ParticipationRowForm(forms.Form):
                 parts = [group_name, str(sex_label)]
                 if band:
                     parts.append(str(band_labels[band]))
-                self.fields[f"{sex}_{band_key(band)}"].widget.attrs["aria-label"] = ", ".join(parts)
+                self.fields[f"{sex}_{band_key(band)}"].widget.attrs["aria-label"] = listing(parts)
 
     def cells(self):
         return [
@@ -282,7 +284,7 @@ class FindingForm(CycleBoundForm):
             cycle=self.cycle
         ).order_by("-date", "pk")
         self.fields["sessions"].label_from_instance = lambda s: (
-            f"{s.date.isoformat()} - {s.display_title}"
+            f"{date_format(s.date, 'SHORT_DATE_FORMAT')} - {s.display_title}"
         )
         self.fields["severity"].choices = Finding.Severity.choices
 

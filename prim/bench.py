@@ -2,8 +2,10 @@
 
 Builds 1,503 communes (the country's count) spread over the 12 regions, a PAC cycle
 for a third of them, then times the country page, a region page and a commune page
-over repeated requests and prints the figures with their query counts. Nothing is
-asserted: it measures.
+over repeated requests and prints the figures with their query counts; then
+(``annex_main``) times the PAC annex of the largest demo commune and of a synthetic
+40-action commune, cold and from the cache. It asserts only that the set-up worked
+(pages answer 200, the cache serves): it measures, it does not judge.
 """
 
 import os

@@ -52,6 +52,7 @@ class AdminAwareCSPMiddleware(CSPMiddleware):
     """
 
     def process_response(self, request, response):
-        if request.path.startswith("/admin/") and not hasattr(response, "_csp_update"):
+        # path_info: the path inside the application, also when it is served under a prefix.
+        if request.path_info.startswith("/admin/") and not hasattr(response, "_csp_update"):
             response._csp_update = {"style-src": [UNSAFE_INLINE]}
         return super().process_response(request, response)

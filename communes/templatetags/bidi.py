@@ -22,4 +22,3 @@ def isolate(value):
     """User text inside a translated sentence, in its own direction (``<bdi>``): a French place
     name in an Arabic sentence keeps the sentence's punctuation where it belongs."""
     return format_html("<bdi>{}</bdi>", value)
-

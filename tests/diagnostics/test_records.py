@@ -289,7 +289,10 @@ def test_a_wrong_count_is_outlined_even_when_the_title_is_missing_too(
 
 @pytest.mark.parametrize(
     ("date", "message"),
-    [("2030-01-01", "future"), ("2010-05-01", "2019-01-01")],
+    [
+        ("2030-01-01", "Cette date est à plus d'un an dans le futur."),
+        ("2010-05-01", "ne peut pas dater d'avant le 01/01/2019."),
+    ],
 )
 def test_session_date_is_checked(client_for, editor, cycle, url, date, message):
     client = client_for(editor)
@@ -297,7 +300,7 @@ def test_session_date_is_checked(client_for, editor, cycle, url, date, message):
     grid, _codes = _grid(client, address)
     response = client.post(address, _session_data(date=date, **grid))
     assert response.status_code == 400
-    assert "date" in response.context["form"].errors
+    assert message in " ".join(response.context["form"].errors["date"])
 
 
 def test_session_edit_updates_the_grid_and_keeps_history(client_for, editor, cycle, diagnosis, url):
