@@ -565,7 +565,6 @@ def pac(request, code, year):
                 zip(years, [by_year.get(y) or Decimal(0) for y in years], strict=True)
             ),
             firm_until=cycle.start_year + 2,
-            cost_by_year=[by_year.get(y) or Decimal(0) for y in years],
             total_cost=total_cost,
             financing_rows=financing_rows,
             financing_statuses=Financing.Status.choices,
@@ -577,8 +576,6 @@ def pac(request, code, year):
             gap=total_cost - financing_total,
             gender_share=_percent(shares["gender"], total_cost),
             migration_share=_percent(shares["migration"], total_cost),
-            gender_amount=shares["gender"] or Decimal(0),
-            migration_amount=shares["migration"] or Decimal(0),
             page=page,
             axes=axes,
             waiting=waiting,

@@ -19,11 +19,16 @@ def amount(value) -> str:
     return grouped(value, 0 if value == value.to_integral_value() else 2)
 
 
+def share(value) -> str:
+    """A percentage already worked out, for people to read: "37 %" in French, "37%" in Arabic."""
+    return _("%(value)s%%") % {"value": number_format(value)}
+
+
 def percent(part, whole) -> str:
-    """A share for people to read: "37 %" in French, "37%" in Arabic; a dash when whole is 0."""
+    """``part`` as a share of ``whole`` (see ``share``); a dash when whole is 0."""
     if not whole:
         return "-"
-    return _("%(value)s%%") % {"value": number_format(round(100 * part / whole))}
+    return share(round(100 * part / whole))
 
 
 def listing(items, *, long_items: bool = False) -> str:

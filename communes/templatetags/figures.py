@@ -11,3 +11,9 @@ register = template.Library()
 def amount(value) -> str:
     """An amount in dirhams, figure only: "1 250 000", "150 000,50" (never rounded away)."""
     return "-" if value is None or value == "" else numbers.amount(value)
+
+
+@register.filter
+def share(value) -> str:
+    """A percentage already worked out: "37 %" in French, "37%" in Arabic; "-" for none."""
+    return "-" if value is None or value == "" else numbers.share(value)
