@@ -293,6 +293,9 @@ class StepStatus(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.cycle} - {self.step}: {self.get_status_display()}"
 
+    # The states a commune may submit its step from (not sent yet, or sent back).
+    SUBMITTABLE = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED})
+
     @property
     def is_locked_for_commune(self) -> bool:
         """Submitted or validated steps are read-only for the commune until returned."""

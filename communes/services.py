@@ -73,7 +73,7 @@ def step_submit(*, cycle: PlanningCycle, step: int, by: User | None) -> StepStat
     from .tracker import step_row
 
     status = _lock_step(cycle, step)
-    if status.status not in {Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED}:
+    if status.status not in StepStatus.SUBMITTABLE:
         raise ValidationError(
             _("This step is already %(status)s.") % {"status": status.get_status_display()}
         )

@@ -50,6 +50,11 @@ class StepRow:
     def complete(self) -> bool:
         return bool(self.checklist) and not self.missing
 
+    @property
+    def submittable(self) -> bool:
+        """Complete, and in a state the commune may submit from (the editor's right aside)."""
+        return self.complete and self.status_code in StepStatus.SUBMITTABLE
+
 
 def current_cycle(commune) -> PlanningCycle | None:
     """The newest cycle, read from ``CommuneQuerySet.with_current_cycle()``'s prefetch."""

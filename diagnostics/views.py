@@ -126,12 +126,13 @@ def summary(request, code, year):
         )
         .order_by("number")
     )
+    checklist = step_hooks.checklist_from(stats)
     return render(
         request,
         "diagnostics/summary.html",
         step.context(
             stats=stats,
-            checklist=step_hooks.checklist_from(stats),
+            checklist=checklist,
             participation=participation,
             by_band=by_band,
             by_kind=by_kind,
@@ -140,16 +141,9 @@ def summary(request, code, year):
             findings_count=len(findings),
             unanswered=unanswered,
             ideas=ideas,
-            submittable=(
-                step.can_edit
-                and all(item.done for item in step_hooks.checklist_from(stats))
-                and step.status.status
-                in {
-                    StepStatus.Status.NOT_STARTED,
-                    StepStatus.Status.IN_PROGRESS,
-                    StepStatus.Status.RETURNED,
-                }
-            ),
+            submittable=step.can_edit
+            and all(item.done for item in checklist)
+            and step.status.status in StepStatus.SUBMITTABLE,
         ),
     )
 
