@@ -73,3 +73,35 @@ def test_step_hooks_batch_queries(cycle, other_cycle, size, django_assert_num_qu
     with django_assert_num_queries(4):
         figures = step_hooks.integration_figures([cycle, other_cycle])
     assert figures[cycle.pk][0][1] == size
+
+
+# decision (an editor): 5 base + step 4 checklist (3) + figures (3) + opinion (1)
+# + deliberation (1) + criteria (1) + ranking (1) + ideas with decision and action (1)
+# + their target groups (1) + the step 5 status for the "new sheet" links (1) = 18.
+DECISION_QUERIES = 18
+# action sheet: 5 base + action with totals (1) + SNIA, SNMRE, groups (3) + costs, financing,
+# indicators, milestones (4) + thread (3) + ranking (2) + opinion and deliberation (2) = 20.
+ACTION_QUERIES = 20
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_decision_queries_do_not_grow(client_for, editor, cycle, size, django_assert_num_queries):
+    _build(cycle, size)
+    client = client_for(editor)
+    url = reverse("actions_decision", args=["oujda", 2022])
+    with django_assert_num_queries(DECISION_QUERIES):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 2 * size
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_action_sheet_queries_do_not_grow(
+    client_for, viewer, cycle, size, django_assert_num_queries
+):
+    _build(cycle, size)
+    action = cycle.pac_actions.order_by("number").first()  # the merged one: two ideas
+    client = client_for(viewer)
+    url = reverse("actions_action", args=["oujda", 2022, action.uuid])
+    with django_assert_num_queries(ACTION_QUERIES):
+        response = client.get(url)
+    assert response.context["action"] == action
