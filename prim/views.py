@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET
 from communes.access import get_region_for_user
 from communes.models import Commune, PlanningCycle, Region, StepStatus
 from communes.scope import user_scope
+from communes.steps import STEP_NUMBERS, all_steps, get_step
 from communes.tracker import build_trackers, current_cycle
 
 from . import health
+from .help import ROLE_HELP, STEP_HELP
 
 PAGE_SIZE = 25
 
@@ -133,3 +135,35 @@ def health_check(request):
 def favicon(request):
     # Resolved per request: the hashed name exists only once collectstatic has run.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@login_not_required
+@require_GET
+def help_index(request):
+    """What the application is for, the five steps, and who does what (no data: public)."""
+    return render(request, "prim/help.html", {"steps": all_steps(), "roles": ROLE_HELP})
+
+
+@login_not_required
+@require_GET
+def help_step(request, number):
+    if number not in STEP_NUMBERS:
+        raise Http404
+    position = STEP_NUMBERS.index(number)
+    return render(
+        request,
+        "prim/help_step.html",
+        {
+            "step": get_step(number),
+            "help": STEP_HELP[number],
+            "previous": STEP_NUMBERS[position - 1] if position else None,
+            "next": STEP_NUMBERS[position + 1] if position + 1 < len(STEP_NUMBERS) else None,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def privacy(request):
+    """The privacy notice (law 09-08), linked from every page's footer, login page included."""
+    return render(request, "prim/privacy.html")
