@@ -16,7 +16,7 @@ def test_help_index_lists_the_five_steps_and_the_roles_in_french(client):
 
 def test_step_help_says_what_the_step_is_for_and_what_the_coordinator_looks_at(client):
     page = client.get("/help/steps/3/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "À quoi sert l&#x27;étape" in page
+    assert "À quoi sert l'étape" in page
     assert "Écouter la population, les migrants et leurs familles" in page
     assert "Le coordinateur vérifie que les migrants et les femmes ont été entendus" in page
     # Neighbouring steps are one click away.
@@ -52,7 +52,7 @@ def test_a_step_page_links_its_own_help(client, editor, cycle):
     client.force_login(editor)
     page = client.get(f"/communes/oujda/pac/{cycle.start_year}/awareness/").content.decode()
     assert 'href="/help/steps/1/"' in page
-    assert "Aide : ce que demande l&#x27;étape 1" in page
+    assert "Aide : ce que demande l'étape 1" in page
 
 
 @pytest.mark.parametrize("path", ["/help/", "/help/steps/1/", "/privacy/"])
