@@ -58,3 +58,11 @@ def test_a_step_page_links_its_own_help(client, editor, cycle):
 @pytest.mark.parametrize("path", ["/help/", "/help/steps/1/", "/privacy/"])
 def test_help_pages_refuse_writes(client, path):
     assert client.post(path).status_code == 405
+
+
+def test_a_printed_page_says_when_it_was_printed(client, editor, cycle):
+    client.force_login(editor)
+    page = client.get(f"/communes/oujda/pac/{cycle.start_year}/awareness/").content.decode()
+    # Hidden on screen, shown on paper, beside the breadcrumb that names commune and period.
+    assert '<p class="d-none d-print-block small text-body-secondary mb-2">' in page
+    assert "PRIM Planner · Imprimé le" in page
