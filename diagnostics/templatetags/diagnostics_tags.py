@@ -9,4 +9,3 @@ def sum_counts(rows) -> dict:
     women = sum(r.women for r in rows)
     men = sum(r.men for r in rows)
     return {"women": women, "men": men, "total": women + men}
-
