@@ -33,7 +33,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from communes.models import Commune, StepStatus
-from communes.steps import Bi, all_steps, bi_name, choice_label
+from communes.steps import AnnexSection, Bi, all_steps, bi_name, choice_label
+from communes.tracker import step_summary
 
 
 @dataclass
@@ -83,8 +84,8 @@ def gather_annex(cycle) -> AnnexData:
     statuses = {s.step: s for s in StepStatus.objects.filter(cycle=cycle)}
     steps, sections = [], {}
     for definition in all_steps():
-        summary = definition.summary([cycle])[cycle.pk]
-        section = definition.annex(cycle, summary)
+        summary = step_summary(cycle, definition.number)
+        section = definition.annex(cycle, summary) if definition.annex else AnnexSection()
         sections.update(section.data)
         status = statuses.get(definition.number)
         code = status.status if status else StepStatus.Status.NOT_STARTED
