@@ -1,5 +1,6 @@
 """The summary's figures on the known fixture, the checklist, the submission, fixed query counts."""
 
+import html
 import re
 
 import pytest
@@ -141,3 +142,22 @@ def test_commune_tracker_links_to_the_diagnosis(client_for, viewer, cycle, diagn
     page = client_for(viewer).get("/communes/oujda/").content.decode()
     assert f'href="{url("diagnosis", cycle)}"' in page
     assert "Femmes parmi les participants" in page and "54 %" in page
+
+
+def test_summary_shows_the_shared_step_panel(client_for, editor, cycle, diagnosis, url):
+    """Step 3 draws the same panel as the other steps: status, progress, checklist, figures."""
+    page = html.unescape(client_for(editor).get(url("diagnosis", cycle)).content.decode())
+    panel = page[
+        page.index('data-step="3"') : page.index("</section>", page.index('data-step="3"'))
+    ]
+    assert 'value="100"' in panel  # four items of four done
+    assert "Au moins une séance de consultation avec des participants" in panel
+    assert "Femmes parmi les participants" in panel and "54 %" in panel
+    assert "/steps/3/submit/" in panel
+
+
+def test_locked_summary_says_read_only_once(client_for, editor, cycle, diagnosis, url):
+    StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
+    page = html.unescape(client_for(editor).get(url("diagnosis", cycle)).content.decode())
+    assert page.count("lecture seule") == 1
+    assert "/steps/3/submit/" not in page
