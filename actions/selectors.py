@@ -1,9 +1,9 @@
 """The read model of steps 4 (prioritisation) and 5 (the PAC): what these steps hold for cycles.
 
-``prioritisation_summary`` (two queries) and ``integration_summary`` (one query) take a batch
-of cycles and run a fixed number of queries whatever its size (one row per cycle, each figure a
-correlated subquery). Every figure of these steps is computed here, once: the tracker, the grid,
-decision and PAC pages, the PAC annex and the dossier read it from there.
+``prioritisation_summary`` and ``integration_summary`` take a batch of cycles and run one query
+each whatever its size (one row per cycle, each figure a correlated subquery). Every figure of
+these steps is computed here, once: the tracker, the grid, decision and PAC pages, the PAC annex
+and the dossier read it from there.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import PlanningCycle
@@ -72,15 +73,40 @@ class Stats:
     adopted_in_action: int = 0
 
 
+def _ideas_with_score_counts():
+    """Ideas with how many criteria of their cycle they are scored on, and how many criteria
+    their cycle has (two subqueries per idea)."""
+    scores = (
+        Score.objects.filter(idea=OuterRef("pk"), criterion__cycle=OuterRef("cycle"))
+        .order_by()
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    criteria = (
+        Criterion.objects.filter(cycle=OuterRef("cycle"))
+        .order_by()
+        .values("cycle")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return ProjectIdea.objects.annotate(
+        n_scores=Coalesce(Subquery(scores), 0), n_criteria=Coalesce(Subquery(criteria), 0)
+    ).filter(n_scores__gt=0)
+
+
 def prioritisation_stats(cycles: Sequence) -> dict[int, Stats]:
-    """Two queries for any number of cycles: the counts per cycle, then the scores per idea."""
+    """One query for any number of cycles: a row per cycle, each figure its own subquery."""
     ids = [c.pk for c in cycles]
     stats = {pk: Stats() for pk in ids}
+    scored = _ideas_with_score_counts()
     for row in (
         PlanningCycle.objects.filter(pk__in=ids)
         .annotate(
             n_ideas=per_cycle(ProjectIdea.objects.all(), Count("pk")),
             n_criteria=per_cycle(Criterion.objects.all(), Count("pk")),
+            n_scored=per_cycle(scored, Count("pk")),
+            n_fully_scored=per_cycle(scored.filter(n_scores__gte=F("n_criteria")), Count("pk")),
             has_opinion=Exists(IeecagOpinion.objects.filter(cycle=OuterRef("pk"))),
             has_deliberation=Exists(CouncilDeliberation.objects.filter(cycle=OuterRef("pk"))),
             n_adopted=_decisions(ADOPTED),
@@ -93,6 +119,8 @@ def prioritisation_stats(cycles: Sequence) -> dict[int, Stats]:
         stats[row["id"]] = Stats(
             ideas=row["n_ideas"] or 0,
             criteria=row["n_criteria"] or 0,
+            scored=row["n_scored"] or 0,
+            fully_scored=row["n_fully_scored"] or 0,
             opinion=row["has_opinion"],
             deliberation=row["has_deliberation"],
             adopted=row["n_adopted"] or 0,
@@ -100,17 +128,6 @@ def prioritisation_stats(cycles: Sequence) -> dict[int, Stats]:
             rejected=row["n_rejected"] or 0,
             adopted_in_action=row["n_planned"] or 0,
         )
-    for cycle_id, n in (
-        Score.objects.filter(criterion__cycle__in=ids)
-        .values("criterion__cycle", "idea")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("criterion__cycle", "n")
-    ):
-        s = stats[cycle_id]
-        s.scored += 1
-        if n >= s.criteria:
-            s.fully_scored += 1
     return stats
 
 

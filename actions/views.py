@@ -137,9 +137,9 @@ def _ideas(cycle):
 
 @require_GET
 def grid(request, code, year):
-    """Ideas x criteria, 25 ideas a page. Queries: 5 base + step 4 summary (2)
+    """Ideas x criteria, 25 ideas a page. Queries: 5 base + step 4 summary (1)
     + criteria (1) + ranking (1) + count (1) + page of ideas with decision and action (1)
-    + their scores (1) = 12, whatever the number of ideas and scores."""
+    + their scores (1) = 11, whatever the number of ideas and scores."""
     step = get_step_for_user(request, code, year, PRIORITISATION_STEP)
     criteria_list = criteria_of(step.cycle)
     ranking = rank_ideas(step.cycle, criteria_list)
@@ -279,9 +279,9 @@ def _decision_rows(cycle, ranking, data=None):
 def _decision_page(
     request, step, *, opinion_form=None, deliberation_form=None, data=None, status=200
 ):
-    """Queries: 5 base + step 4 summary (2) + opinion (1) + deliberation (1)
+    """Queries: 5 base + step 4 summary (1) + opinion (1) + deliberation (1)
     + criteria (1) + ranking (1) + ideas with decision and action (1) + target groups (1)
-    + the step 5 status for an editor (1) = 14."""
+    + the step 5 status for an editor (1) = 13."""
     cycle = step.cycle
     opinion = IeecagOpinion.objects.filter(cycle=cycle).first()
     deliberation = CouncilDeliberation.objects.filter(cycle=cycle).first()

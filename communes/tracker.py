@@ -75,8 +75,8 @@ def current_cycle(commune) -> PlanningCycle | None:
 def build_trackers(cycles: Sequence[PlanningCycle]) -> dict[int, list[StepRow]]:
     """Tracker rows for many cycles at once.
 
-    Queries: each step's ``summary`` selector once, whatever the number of cycles (steps 1, 2,
-    3 and 5 one each, step 4 two: 6); the step statuses are expected prefetched
+    Queries: each step's ``summary`` selector once, whatever the number of cycles (one query
+    per step: 5); the step statuses are expected prefetched
     (``prefetch_related("steps")``).
     """
     cycles = [c for c in cycles if c is not None]

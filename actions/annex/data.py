@@ -17,13 +17,13 @@ cycle comes with its commune, province and region (``access.get_cycle_for_user``
   2 step 1 summary                                   3 step 2 summary
   4 step 3 summary        5 participants by group    6 migration profile
   7 findings (+ sector)   8 groups of the findings
-  9-10 step 4 summary    11 criteria                12 scores summed by idea (rank_ideas)
- 13 ideas (+ sector, decision)                      14 IEECAG opinion   15 council deliberation
- 16 step 5 summary (counts, budget totals and marker shares, financing total)
- 17-27 actions ``PacAction.objects.for_sheet()`` (with totals and sector; yearly costs,
+  9 step 4 summary      10 criteria                11 scores summed by idea (rank_ideas)
+ 12 ideas (+ sector, decision)                      13 IEECAG opinion   14 council deliberation
+ 15 step 5 summary (counts, budget totals and marker shares, financing total)
+ 16-26 actions ``PacAction.objects.for_sheet()`` (with totals and sector; yearly costs,
        milestones, ideas, their findings, the findings' sessions, SNIA programmes, SNMRE
        objectives, target groups, financing lines, indicators)
- 28 costs by year       29 financing by source
+ 27 costs by year       28 financing by source
 """
 
 from __future__ import annotations

@@ -32,11 +32,10 @@ def tracker_queries(cycles):
     return len(captured)
 
 
-# The tracker runs each step's summary selector once, whatever the number of cycles:
-# steps 1, 2, 3 and 5 one query each (one row per cycle), step 4 two (counts, then scores
-# per idea) = 6. Before the selectors it was 24: separate checklist and figures hooks,
-# 9 of them repeating the same statistics queries.
-TRACKER = 6
+# The tracker runs each step's summary selector once, whatever the number of cycles: one
+# query per step (one row per cycle, every figure a subquery) = 5. Before the selectors it
+# was 24: separate checklist and figures hooks, 9 of them repeating the same statistics queries.
+TRACKER = 5
 
 
 def test_tracker_hooks_run_a_fixed_number_of_queries(oriental):
@@ -63,7 +62,7 @@ def test_region_page_query_count(
     _grow_region(oriental, extra_communes)
     client = client_for(coordinator)
     # region (1) + count for the paginator (1) + page of communes (1) + their cycles (1)
-    # + the cycles' step statuses (1) + the tracker (6) = 3 + 11 = 14 (32 before the selectors).
+    # + the cycles' step statuses (1) + the tracker (5) = 3 + 10 = 13 (32 before the selectors).
     with django_assert_num_queries(AUTH + 5 + TRACKER):
         response = client.get("/regions/02/")
     assert response.status_code == 200
@@ -88,7 +87,7 @@ def test_commune_page_query_count(client_for, editor, oujda, cycles, django_asse
         open_cycle(oujda, 2010 + 6 * i)
     client = client_for(editor)
     # commune with province and region (1) + its cycles (1) + their step statuses (1)
-    # + the tracker (6) = 3 + 9 = 12.
+    # + the tracker (5) = 3 + 8 = 11 (30 before the selectors).
     with django_assert_num_queries(AUTH + 3 + TRACKER):
         response = client.get("/communes/oujda/")
     assert response.status_code == 200
