@@ -29,6 +29,7 @@ from communes.steps import (
 )
 
 from .models import (
+    AgeBand,
     ConsultationSession,
     Finding,
     IdeaFinding,
@@ -193,6 +194,34 @@ def participation_by_group(cycle) -> list[dict]:
             }
         )
     return result
+
+
+def participation_by_age_band(cycle) -> list[dict]:
+    """Women and men of the sessions counted by age band, bands in their order (1 query)."""
+    labels = dict(AgeBand.choices)
+    order = [b for b in AgeBand.values if b]
+    rows = [
+        {"label": labels.get(row["age_band"], row["age_band"]), **row}
+        for row in Participation.objects.filter(session__cycle=cycle)
+        .exclude(age_band="")
+        .values("age_band")
+        .annotate(women=Sum("women"), men=Sum("men"))
+        .order_by("age_band")
+    ]
+    rows.sort(key=lambda row: order.index(row["age_band"]))
+    return rows
+
+
+def sessions_by_kind(cycle) -> list[tuple]:
+    """``(kind label, number of sessions)`` per kind of consultation session (1 query)."""
+    kinds = dict(ConsultationSession.Kind.choices)
+    return [
+        (kinds.get(row["kind"], row["kind"]), row["n"])
+        for row in ConsultationSession.objects.filter(cycle=cycle)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
+    ]
 
 
 def migration_profile(cycle):

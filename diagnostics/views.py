@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,7 +32,6 @@ from .models import (
     Finding,
     IdeaFinding,
     MigrationFigure,
-    Participation,
     ProjectIdea,
     TargetGroup,
 )
@@ -60,27 +59,8 @@ def summary(request, code, year):
         for row in selectors.participation_by_group(cycle)
         if row["total"]
     ]
-    band_labels = dict(AgeBand.choices)
-    by_band = [
-        {"label": band_labels.get(row["age_band"], row["age_band"]), **row}
-        for row in Participation.objects.filter(session__cycle=cycle)
-        .exclude(age_band="")
-        .values("age_band")
-        .annotate(women=Sum("women"), men=Sum("men"))
-        .order_by("age_band")
-    ]
-    band_order = [b for b in AgeBand.values if b]
-    by_band.sort(key=lambda row: band_order.index(row["age_band"]))
-
-    kinds = dict(ConsultationSession.Kind.choices)
-    by_kind = [
-        (kinds.get(row["kind"], row["kind"]), row["n"])
-        for row in ConsultationSession.objects.filter(cycle=cycle)
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .order_by("kind")
-    ]
-
+    by_band = selectors.participation_by_age_band(cycle)
+    by_kind = selectors.sessions_by_kind(cycle)
     profile = list(selectors.migration_profile(cycle))
 
     findings = list(
