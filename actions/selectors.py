@@ -41,7 +41,7 @@ from .models import (
     PacAction,
     Score,
 )
-from .scoring import criteria_of, rank_ideas
+from .scoring import criteria_of, rank_ideas, weights_total
 from .services import action_progress, mad
 
 ZERO = Decimal(0)
@@ -201,7 +201,7 @@ def prioritisation_annex(cycle, summary: StepSummary) -> AnnexSection:
                 }
                 for c in criteria
             ],
-            "weights_total": sum(c.weight for c in criteria),
+            "weights_total": weights_total(criteria),
             "ideas": ideas,
             "ideas_count": len(ideas),
             "deliberation": (

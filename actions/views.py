@@ -53,7 +53,7 @@ from .models import (
     PacAction,
     Score,
 )
-from .scoring import criteria_of, rank_ideas
+from .scoring import criteria_of, rank_ideas, weights_total
 
 PAGE_SIZE = 25
 
@@ -153,7 +153,7 @@ def grid(request, code, year):
             page_title=_("Scoring grid"),
             step=step.row(),
             criteria=criteria_list,
-            weights_total=sum(c.weight for c in criteria_list),
+            weights_total=weights_total(criteria_list),
             page=page,
             rows=rows,
         ),
