@@ -172,10 +172,7 @@ def step_validate(
     _check_seen(status, seen_at)
     waiting = workflow.waiting_for(step, {n: s.status for n, s in statuses.items()})
     if waiting:
-        raise workflow.TransitionRefused(
-            _("This step cannot be validated while %(steps)s is not submitted.")
-            % {"steps": workflow.step_names(waiting)}
-        )
+        raise workflow.TransitionRefused(workflow.waiting_message(waiting))
     row = step_row(cycle, status, step)
     if not row.complete:
         raise workflow.TransitionRefused(

@@ -37,9 +37,11 @@ Action = StepEvent.Action
 
 
 class Actor(models.TextChoices):
-    EDITOR = "editor", _("commune editor")
-    REVIEWER = "reviewer", _("reviewer")
-    READER = "reader", _("reader")
+    """The part a user plays on a commune's steps (never shown: not translated)."""
+
+    EDITOR = "editor"
+    REVIEWER = "reviewer"  # a coordinator of the commune's region or a national administrator
+    READER = "reader"
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def target(action: str, actor: str, state: str, to: str | None = None) -> str:
 def refusal(action: str, state: str) -> str:
     label = Status(state).label
     messages = {
-        Action.START: _("This step has already started."),
+        Action.START: _("This step is already %(status)s."),
         Action.SUBMIT: _("This step is already %(status)s: it cannot be submitted again."),
         Action.VALIDATE: _("This step is %(status)s: only a submitted step can be validated."),
         Action.RETURN: _("This step is %(status)s: only a submitted step can be returned."),
