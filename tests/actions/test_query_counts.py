@@ -18,8 +18,9 @@ GRID_QUERIES = 16
 # pac: 5 base + step 5 checklist (2) + figures (4) + cost by year (1) + financing by source (1)
 # + marker shares (1) + count (1) + page of actions with totals (1) + costs (1)
 # + milestones (1) + thread: ideas (1), findings (1), sessions (1)
-# + adopted ideas without an action (1) = 22.
-PAC_QUERIES = 22
+# + adopted ideas without an action (1)
+# + the navigation's count of steps waiting for review (1: a coordinator reads the page) = 23.
+PAC_QUERIES = 23
 
 
 def _build(cycle, size):
