@@ -8,6 +8,7 @@ import datetime
 import html
 import importlib
 import itertools
+import os
 import re
 
 import pytest
@@ -366,3 +367,22 @@ def test_step_review_still_validates_and_returns(coordinator, complete):
     set_state(complete, 2, SU)
     services.step_review(cycle=complete, step=2, by=coordinator, validate=True)
     assert state(complete, 2) == VA
+
+
+def test_reopen_leads_only_to_in_progress_or_returned(client_for, coordinator, complete):
+    set_state(complete, 2, VA)
+    response = client_for(coordinator).post(
+        url(2, "reopen"), {"reason": "Un stagiaire en double.", "to": VA}
+    )
+    assert response.status_code == 400
+    assert "Choisissez « en cours » ou « renvoyée à la commune »." in page_of(response)
+    assert state(complete, 2) == VA
+
+
+def test_the_demo_shows_a_returned_and_resubmitted_step(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", allow_production=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    actions = StepEvent.objects.filter(cycle__commune__code="driouch", step=2).order_by("pk")
+    assert list(actions.values_list("action", flat=True)) == ["start", "submit", "return", "submit"]
+    assert "résultats des tests" in actions[2].comment
