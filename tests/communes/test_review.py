@@ -386,3 +386,24 @@ def test_the_demo_shows_a_returned_and_resubmitted_step(db):
     actions = StepEvent.objects.filter(cycle__commune__code="driouch", step=2).order_by("pk")
     assert list(actions.values_list("action", flat=True)) == ["start", "submit", "return", "submit"]
     assert "résultats des tests" in actions[2].comment
+
+
+def test_the_dossier_carries_each_step_thread(client_for, coordinator, complete):
+    from communes.dossier import build_dossier
+
+    set_state(complete, 2, SU)
+    client_for(coordinator).post(url(2, "review"), {"decision": "return", "comment": "Tests ?"})
+    steps = build_dossier(complete.commune)["cycles"][0]["steps"]
+    assert [(e["action"], e["from"], e["to"]) for e in steps[1]["review"]] == [
+        ("start", "not_started", "in_progress"),
+        ("return", "submitted", "returned"),
+    ]
+    assert steps[1]["review"][1]["by"] == "coord.oriental"
+    assert steps[1]["review"][1]["comment"] == "Tests ?"
+    assert steps[0]["review"] == []
+
+
+def test_the_editor_also_reads_what_validation_waits_for(client_for, editor, cycle):
+    set_state(cycle, 4, SU)
+    card = page_of(client_for(editor).get("/communes/oujda/")).split('id="step-4"')[1]
+    assert "La validation attend que l'étape 3 soit soumise." in card.split('id="step-5"')[0]
