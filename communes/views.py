@@ -106,12 +106,13 @@ def _render_commune(request, commune, cycle, form=None, failed=None, status=None
 
 
 def _commune_with_cycles(request, code):
-    # Queries: commune with territory (1) + cycles (1) + their step statuses (1).
+    # Queries: commune with territory (1) + cycles (1) + their step statuses (1) + who moved
+    # them last (1, none when nobody has yet), shown on each step of the tracker.
     commune = get_commune_for_user(request, code)
     commune.prefetched_cycles = list(
         PlanningCycle.objects.filter(commune=commune)
         .order_by("-start_year")
-        .prefetch_related("steps")
+        .prefetch_related("steps__changed_by")
     )
     for cycle in commune.prefetched_cycles:
         cycle.commune = commune

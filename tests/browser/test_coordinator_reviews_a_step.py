@@ -125,3 +125,13 @@ def test_coordinator_reviews_a_step(page, live_server, login, language):
         card = step.bounding_box()
         number = step.locator(".step-number").bounding_box()
         assert number["x"] > card["x"] + card["width"] / 2
+
+    # On a phone, neither the commune page with its thread nor the queue scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/communes/oujda/", "/regions/02/"):
+        page.goto(live_server.url + path)
+        wider = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert wider <= 1, (path, wider)
+        _shot(page, f"phone-{path.strip('/').replace('/', '-')}-{language}")

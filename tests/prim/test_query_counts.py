@@ -102,12 +102,15 @@ def test_country_page_query_count(
 
 @pytest.mark.parametrize("cycles", [1, 3])
 def test_commune_page_query_count(client_for, editor, oujda, cycles, django_assert_num_queries):
+    from communes.models import StepStatus
+
     for i in range(cycles):
         open_cycle(oujda, 2010 + 6 * i)
+    StepStatus.objects.update(changed_by=editor)
     hooks = tracker_queries(oujda.cycles.all()[:1])
     client = client_for(editor)
-    # commune with province and region (1) + its cycles (1) + their step statuses (1) + hooks
-    # + the shown cycle's review thread with its authors (1).
-    with django_assert_num_queries(AUTH + 4 + hooks):
+    # commune with province and region (1) + its cycles (1) + their step statuses (1) + who
+    # moved them last (1) + hooks + the shown cycle's review thread with its authors (1).
+    with django_assert_num_queries(AUTH + 5 + hooks):
         response = client.get("/communes/oujda/")
     assert response.status_code == 200
