@@ -407,3 +407,9 @@ def test_the_editor_also_reads_what_validation_waits_for(client_for, editor, cyc
     set_state(cycle, 4, SU)
     card = page_of(client_for(editor).get("/communes/oujda/")).split('id="step-4"')[1]
     assert "La validation attend que l'étape 3 soit soumise." in card.split('id="step-5"')[0]
+
+
+def test_a_validated_step_page_says_only_a_reopening_unlocks_it(client_for, editor, complete):
+    set_state(complete, 2, VA)
+    page = page_of(client_for(editor).get("/communes/oujda/pac/2022/training/"))
+    assert "Cette étape est validée : elle reste en lecture seule sauf si le coordinateur" in page
