@@ -16,6 +16,11 @@ urlpatterns = [
         views.step_review,
         name="step_review",
     ),
+    path(
+        "<slug:code>/pac/<int:year>/steps/<int:step>/reopen/",
+        views.step_reopen,
+        name="step_reopen",
+    ),
 ]
 
 # Steps 1 (awareness sessions) and 2 (trainings), under the commune's PAC cycle.

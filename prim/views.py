@@ -1,5 +1,7 @@
 """Home and dashboards: the composition root that reads every step through the tracker."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
@@ -9,6 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from communes import workflow
 from communes.access import get_region_for_user
 from communes.models import Commune, PlanningCycle, Region, StepStatus
 from communes.scope import user_scope
@@ -19,6 +22,29 @@ from . import health
 from .help import ROLE_HELP, STEP_HELP
 
 PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 10
+
+
+@dataclass
+class QueueRow:
+    status: StepStatus
+    waiting_text: str  # why it cannot be validated yet, if it cannot
+
+
+def _review_queue(request, steps) -> dict:
+    """The submitted steps a reviewer has to decide on, oldest first, a page at a time.
+
+    Queries: the count (1) + the page with commune and author (1) + the step statuses of the
+    page's cycles, for what validation still waits for (1). None when nothing waits.
+    """
+    steps = steps.select_related("cycle__commune", "changed_by").prefetch_related("cycle__steps")
+    page = Paginator(steps, QUEUE_PAGE_SIZE).get_page(request.GET.get("queue"))
+    rows = []
+    for status in page.object_list:
+        states = {s.step: s.status for s in status.cycle.steps.all()}
+        waiting = workflow.waiting_for(status.step, states)
+        rows.append(QueueRow(status, workflow.waiting_message(waiting) if waiting else ""))
+    return {"queue": page, "queue_rows": rows}
 
 
 @require_GET
@@ -39,6 +65,11 @@ def home(request):
         {
             "regions": Region.objects.visible_to(request.user),
             "communes": Commune.objects.filter(pk__in=scope.commune_ids).with_territory(),
+            **(
+                _review_queue(request, StepStatus.objects.awaiting_review_by(request.user))
+                if scope.region_ids
+                else {}
+            ),
         },
     )
 
@@ -86,7 +117,10 @@ def country(request):
         n_submitted=Count("provinces__communes__cycles__steps", filter=submitted, distinct=True),
         n_validated=Count("provinces__communes__cycles__steps", filter=validated, distinct=True),
     )
-    context = {"regions": regions}
+    context = {
+        "regions": regions,
+        **_review_queue(request, StepStatus.objects.awaiting_review_by(request.user)),
+    }
     if request.GET.get("q"):
         context.update(_communes_listing(request, Commune.objects.visible_to(request.user)))
     return render(request, "prim/country.html", context)
@@ -97,7 +131,16 @@ def region_detail(request, code):
     """A region: its communes, each with the five-step tracker of its current cycle."""
     region = get_region_for_user(request, code)
     communes = Commune.objects.filter(province__region=region)
-    context = {"region": region, **_communes_listing(request, communes)}
+    context = {
+        "region": region,
+        **_communes_listing(request, communes),
+        **_review_queue(
+            request,
+            StepStatus.objects.awaiting_review_by(request.user).filter(
+                cycle__commune__province__region=region
+            ),
+        ),
+    }
     return render(request, "prim/region_detail.html", context)
 
 
