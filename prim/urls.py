@@ -28,5 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "prim.views.bad_request"
 handler403 = "prim.views.permission_denied"
 handler404 = "prim.views.page_not_found"
+handler500 = "prim.views.server_error"

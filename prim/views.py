@@ -2,7 +2,9 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from communes.access import get_region_for_user
@@ -47,7 +49,8 @@ def _commune_rows(communes_page):
 
 
 def _communes_listing(request, communes):
-    query = request.GET.get("q", "").strip()[:100]
+    # A NUL character cannot reach PostgreSQL (a 500); nobody types one in a name.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         communes = communes.filter(
             Q(name_fr__icontains=query) | Q(name_ar__icontains=query) | Q(code__icontains=query)
@@ -106,3 +109,15 @@ def page_not_found(request, exception=None):
 def csrf_failure(request, reason=""):
     """A form sent without its security token: explained in the user's language."""
     return render(request, "403_csrf.html", status=403)
+
+
+# The 400 and 500 pages are drawn without the request: the request may be what failed
+# (a charset nobody can decode, a form that cannot be read), and reading it again would fail
+# again; the page of a 500 must not need the database either. The language is the one the
+# language middleware chose, when it got that far.
+def bad_request(request, exception=None):
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def server_error(request):
+    return HttpResponseServerError(render_to_string("500.html"))
