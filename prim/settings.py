@@ -114,6 +114,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database is safe for a small team too (two workers saving at once):
+    # WAL lets pages read while someone writes; a transaction takes the write lock when it
+    # begins (IMMEDIATE), so a second one waits its turn (up to the timeout, in seconds)
+    # instead of failing with "database is locked" halfway, then reads what the first wrote
+    # (a record version check answers "changed meanwhile" instead of overwriting it).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "communes.User"
