@@ -64,7 +64,7 @@ def in_threads(*jobs):
     def run(index, job):
         try:
             results[index] = job(barrier.wait)
-        except Exception as error:  # noqa: BLE001 - reported by the test below
+        except Exception as error:  # reported by the test below
             results[index] = error
         finally:
             connections.close_all()
