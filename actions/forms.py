@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
+from communes.formfields import ModelMultipleChoiceField, formfield
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 from .models import (
@@ -150,7 +151,7 @@ DecisionFormSet = forms.formset_factory(DecisionRowForm, extra=0)
 # --- Step 5: the action sheet ----------------------------------------------------------------
 
 
-class IdeaChoiceField(forms.ModelMultipleChoiceField):
+class IdeaChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.display_title}"
 
@@ -165,6 +166,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = PacAction
+        formfield_callback = formfield
         fields = [
             "title",
             "title_ar",

@@ -134,10 +134,12 @@ def score_set(
         raise ValidationError(_("This idea and this criterion belong to different PAC cycles."))
     if value is not None and not (0 <= value <= MAX_SCORE):
         raise ValidationError({"value": _("A score is between 0 and 3.")})
+    # The step's row is locked first: a cell with no score yet has no row to lock, and two
+    # first scores would otherwise both see it empty (one then fails on the unique rule).
+    step_mark_in_progress(cycle=idea.cycle, step=PRIORITISATION_STEP, by=by)
     current = Score.objects.select_for_update().filter(idea=idea, criterion=criterion).first()
     if check_version and (current.version if current else None) != loaded_version:
         raise StaleRecord
-    step_mark_in_progress(cycle=idea.cycle, step=PRIORITISATION_STEP, by=by)
     if value is None:
         if current is not None:
             current.delete()

@@ -155,6 +155,11 @@ def attachment_path(instance: SessionAttachment, filename: str) -> str:
     return f"awareness/{instance.session.uuid}/{uuid.uuid4().hex}{extension}"
 
 
+def thumbnail_path(instance: SessionAttachment, filename: str) -> str:
+    # Next to the original: "<random>.jpg" has its thumbnail "<random>.thumb.jpg".
+    return str(PurePosixPath(instance.file.name).with_suffix(".thumb.jpg"))
+
+
 class SessionAttachment(TimeStampedModel):
     """The signed attendance sheet or a photo of a session (PDF, JPEG or PNG)."""
 
@@ -174,6 +179,10 @@ class SessionAttachment(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     # The default storage: a FileSystemStorage rooted at settings.MEDIA_ROOT.
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    # Images only: what the session page shows instead of the original (communes.images).
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=200, blank=True, editable=False
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))

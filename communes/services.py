@@ -287,13 +287,24 @@ def awareness_session_save(*, session, attendance: dict[str, tuple[int, int]], b
 @transaction.atomic
 def awareness_session_delete(*, session, by: User | None) -> None:
     """Delete a session, its attendance and its attachments (files removed after commit)."""
-    names = [a.file.name for a in session.attachments.all()]
+    names = [name for a in session.attachments.all() for name in (a.file.name, a.thumbnail.name)]
     session.delete()
     _delete_files_on_commit(names)
 
 
-def session_attachment_add(*, session, kind: str, upload, content_type: str, by: User | None):
-    """Store an uploaded file (already checked by content) as an attachment of a session."""
+def session_attachment_add(
+    *,
+    session,
+    kind: str,
+    upload,
+    content_type: str,
+    by: User | None,
+    thumbnail: bytes | None = None,
+):
+    """Store an uploaded file (already checked by content) as an attachment of a session,
+    with the thumbnail of an image next to it (``communes.images.thumbnail``)."""
+    from django.core.files.base import ContentFile
+
     from .records import SessionAttachment
 
     attachment = SessionAttachment(
@@ -306,21 +317,24 @@ def session_attachment_add(*, session, kind: str, upload, content_type: str, by:
     try:
         with transaction.atomic():
             attachment.file.save("upload", upload, save=False)
+            if thumbnail:
+                attachment.thumbnail.save("thumbnail", ContentFile(thumbnail), save=False)
             attachment.full_clean()
             attachment.save()
     except Exception:
-        # The row was not written: do not leave its file behind.
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
+        # The row was not written: do not leave its files behind.
+        for stored in (attachment.file, attachment.thumbnail):
+            if stored.name:
+                stored.storage.delete(stored.name)
         raise
     return attachment
 
 
 @transaction.atomic
 def session_attachment_delete(*, attachment, by: User | None) -> None:
-    name = attachment.file.name
+    names = [attachment.file.name, attachment.thumbnail.name]
     attachment.delete()
-    _delete_files_on_commit([name])
+    _delete_files_on_commit(names)
 
 
 @transaction.atomic

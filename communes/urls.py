@@ -56,6 +56,11 @@ urlpatterns += [
         name="awareness_attachment_file",
     ),
     path(
+        f"{_cycle}/awareness/<uuid:uuid>/attachments/<uuid:attachment>/thumbnail/",
+        views_records.awareness_attachment_thumbnail,
+        name="awareness_attachment_thumbnail",
+    ),
+    path(
         f"{_cycle}/awareness/<uuid:uuid>/attachments/<uuid:attachment>/delete/",
         views_records.awareness_attachment_delete,
         name="awareness_attachment_delete",

@@ -192,6 +192,7 @@ def awareness_attachment_add(request, code, year, uuid):
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
             content_type=form.content_type,
+            thumbnail=form.thumbnail,
             by=request.user,
         )
         messages.success(request, _("File attached."))
@@ -210,18 +211,24 @@ def _get_attachment(cycle, uuid, attachment):
     )
 
 
+def _serve(stored, **kwargs):
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError) as error:  # ValueError: no file (no thumbnail)
+        raise Http404 from error
+    response = FileResponse(handle, **kwargs)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 def awareness_attachment_file(request, code, year, uuid, attachment):
     """Serve an attachment to those who may read the commune (never from a public path)."""
     step = get_step_for_user(request, code, year, AWARENESS)
     cycle = step.cycle
     item = _get_attachment(cycle, uuid, attachment)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
+    return _serve(
+        item.file,
         as_attachment=item.is_pdf,
         filename=item.download_name,
         # Only the three types the content check let in; anything else is served as bytes.
@@ -229,8 +236,14 @@ def awareness_attachment_file(request, code, year, uuid, attachment):
         if item.content_type in SessionAttachment.EXTENSIONS
         else "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+
+
+@require_GET
+def awareness_attachment_thumbnail(request, code, year, uuid, attachment):
+    """The small picture the session page shows, behind the same door as the original."""
+    cycle, _status, _can_edit = _step_access(request, code, year, AWARENESS)
+    item = _get_attachment(cycle, uuid, attachment)
+    return _serve(item.thumbnail, content_type="image/jpeg")
 
 
 @require_POST

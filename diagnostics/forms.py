@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
+from communes.formfields import ModelMultipleChoiceField, formfield
 from communes.numbers import listing
 
 from .models import (
@@ -244,6 +245,7 @@ class FigureForm(CycleBoundForm):
 class FindingForm(CycleBoundForm):
     class Meta:
         model = Finding
+        formfield_callback = formfield
         fields = [
             "title",
             "title_ar",
@@ -290,7 +292,7 @@ class FindingForm(CycleBoundForm):
 
 
 class IdeaForm(CycleBoundForm):
-    findings = forms.ModelMultipleChoiceField(
+    findings = ModelMultipleChoiceField(
         label=_("Findings it answers"),
         queryset=Finding.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -300,6 +302,7 @@ class IdeaForm(CycleBoundForm):
 
     class Meta:
         model = ProjectIdea
+        formfield_callback = formfield
         fields = [
             "title",
             "title_ar",

@@ -5,8 +5,15 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -86,7 +93,8 @@ def _commune_rows(communes_page):
 
 
 def _communes_listing(request, communes):
-    query = request.GET.get("q", "").strip()[:100]
+    # A NUL character cannot reach PostgreSQL (a 500); nobody types one in a name.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         communes = communes.filter(
             Q(name_fr__icontains=query) | Q(name_ar__icontains=query) | Q(code__icontains=query)
@@ -210,3 +218,15 @@ def help_step(request, number):
 def privacy(request):
     """The privacy notice (law 09-08), linked from every page's footer, login page included."""
     return render(request, "prim/privacy.html")
+
+
+# The 400 and 500 pages are drawn without the request: the request may be what failed
+# (a charset nobody can decode, a form that cannot be read), and reading it again would fail
+# again; the page of a 500 must not need the database either. The language is the one the
+# language middleware chose, when it got that far.
+def bad_request(request, exception=None):
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def server_error(request):
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -110,7 +110,26 @@ def client_for(client):
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Browser stories run last: the live server's flush empties the reference territory
-    that the migrations put in the test database, which every other test reads."""
+    that the migrations put in the test database, which every other test reads.
+
+    Tests marked ``postgresql`` are deselected (not skipped) on another database: they test
+    PostgreSQL itself, and CI runs the suite on PostgreSQL, where they run."""
+    if not _on_postgresql():
+        deselected = [item for item in items if item.get_closest_marker("postgresql")]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if item not in deselected]
     items.sort(key=lambda item: "/tests/browser/" in item.path.as_posix())
+
+
+def _on_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_report_header(config):
+    if not _on_postgresql():
+        return "tests marked 'postgresql' deselected: DATABASE_URL is not a PostgreSQL database"
