@@ -241,8 +241,8 @@ def awareness_attachment_file(request, code, year, uuid, attachment):
 @require_GET
 def awareness_attachment_thumbnail(request, code, year, uuid, attachment):
     """The small picture the session page shows, behind the same door as the original."""
-    cycle, _status, _can_edit = _step_access(request, code, year, AWARENESS)
-    item = _get_attachment(cycle, uuid, attachment)
+    step = get_step_for_user(request, code, year, AWARENESS)
+    item = _get_attachment(step.cycle, uuid, attachment)
     return _serve(item.thumbnail, content_type="image/jpeg")
 
 
