@@ -7,6 +7,7 @@ one by one (no ``bulk_create``) so the history keeps every change.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ from .models import (
     Milestone,
     PacAction,
     Score,
+    programme_overruns,
 )
 
 Outcome = IdeaDecision.Outcome
@@ -285,6 +287,18 @@ def _link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
             ActionIdea.objects.create(action=action, idea=idea)
 
 
+def overrun_message(source, ceiling, planned) -> str:
+    return _(
+        "%(source)s pays only for the years %(period)s of its programme: the costs of those "
+        "years come to %(ceiling)s, this plan takes %(planned)s from it."
+    ) % {
+        "source": source.name,
+        "period": source.period,
+        "ceiling": mad(ceiling),
+        "planned": mad(planned),
+    }
+
+
 def financing_totals(action: PacAction) -> tuple[Decimal, Decimal]:
     """Cost and financing totals of an action, summed by the database (2 queries)."""
     cost = ActionCost.objects.filter(action=action).aggregate(t=Sum("amount"))["t"] or Decimal(0)
@@ -307,6 +321,23 @@ def _check_money(action: PacAction) -> Decimal:
                 % {"years": listing(outside), "period": cycle.period}
             }
         )
+    costs = dict(ActionCost.objects.filter(action=action).values_list("year", "amount"))
+    first = action.start_date.year if action.start_date else cycle.start_year
+    last = action.end_date.year if action.end_date else cycle.end_year
+    outside = sorted(year for year in costs if not first <= year <= last)
+    if outside:
+        raise ValidationError(
+            {
+                "costs": _("%(years)s is outside the action's dates (%(first)s-%(last)s).")
+                % {"years": listing(outside), "first": first, "last": last}
+            }
+        )
+    by_source = defaultdict(Decimal)
+    for source, amount in Financing.objects.filter(action=action).values_list("source", "amount"):
+        by_source[source] += amount
+    overruns = programme_overruns(costs, dict(by_source))
+    if overruns:
+        raise ValidationError({"financing": [overrun_message(*o) for o in overruns.values()]})
     cost, money = financing_totals(action)
     if money > cost:
         raise ValidationError(

@@ -55,15 +55,9 @@ class SessionForm(CycleBoundForm):
         help_texts = {"title": _("For example: focus group with women seasonal workers.")}
 
     def clean_date(self) -> datetime.date:
+        # Dates before the PAC period are refused by the model (ConsultationSession.clean).
         date = self.cleaned_data["date"]
-        earliest = datetime.date(self.cycle.start_year - 3, 1, 1)
-        latest = timezone.localdate() + datetime.timedelta(days=365)
-        if date < earliest:
-            raise forms.ValidationError(
-                _("A diagnosis for the PAC %(period)s cannot date from before %(date)s.")
-                % {"period": self.cycle.period, "date": date_format(earliest, "SHORT_DATE_FORMAT")}
-            )
-        if date > latest:
+        if date > timezone.localdate() + datetime.timedelta(days=365):
             raise forms.ValidationError(_("This date is more than a year in the future."))
         return date
 
