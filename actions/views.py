@@ -26,15 +26,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes import permissions
+from communes import keep, permissions
 from communes.access import get_step_for_user
 from communes.concurrency import STALE_MESSAGE, StaleRecord
 from communes.forms import add_validation_error
 from communes.models import StepStatus
+from communes.once import once_per_token
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea
 
 from . import services
 from .forms import (
+    FORMSET_PREFIXES,
     ActionForm,
     CriteriaForm,
     DecisionFormSet,
@@ -675,10 +677,15 @@ def _action_form_page(request, step, action):
                 "beneficiaries_women": first.beneficiaries_women,
                 "beneficiaries_men": first.beneficiaries_men,
             }
+    adding = keep.added_row(request, FORMSET_PREFIXES)
+    if adding:  # "Add a row" without JavaScript: what was typed, and one more row
+        data = keep.with_extra_row(data, adding)
     form = ActionForm(data, instance=action, cycle=cycle, initial=initial)
     formsets = action_formsets(action, cycle, data)
     status = 200
-    if data is not None:
+    if adding:
+        keep.without_errors(form, *formsets.values())
+    elif data is not None:
         valid = form.is_valid()
         valid = all([fs.is_valid() for fs in formsets.values()]) and valid
         if valid:
@@ -738,6 +745,7 @@ def _action_form_page(request, step, action):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def action_create(request, code, year):
     step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
     return _action_form_page(request, step, PacAction(cycle=step.cycle))

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import permissions, services
+from . import keep, permissions, services
 from .access import get_step_for_user
 from .concurrency import StaleRecord
 from .forms import add_validation_error
@@ -29,6 +29,7 @@ from .forms_records import (
     trainee_formset_class,
 )
 from .numbers import percent
+from .once import once_per_token
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .step_hooks import training_list_stats, with_stats
 from .tracker import step_row
@@ -191,6 +192,7 @@ def _awareness_form_page(request, cycle, status, session, *, creating: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def awareness_create(request, code, year):
     cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
     return _awareness_form_page(
@@ -330,7 +332,13 @@ def _training_form_page(request, cycle, status, training, *, creating: bool):
     formset_class = trainee_formset_class(extra=5 if creating else 3)
     queryset = Trainee.objects.order_by("pk")
     code = 200
-    if request.method == "POST":
+    if keep.added_row(request, ["trainees"]):
+        # "Add a row" without JavaScript: the same page, what was typed, one more row.
+        data = keep.with_extra_row(request.POST, "trainees")
+        form = TrainingForm(data, instance=training)
+        formset = formset_class(data, instance=training, prefix="trainees", queryset=queryset)
+        keep.without_errors(form, formset)
+    elif request.method == "POST":
         form = TrainingForm(request.POST, instance=training)
         formset = formset_class(
             request.POST, instance=training, prefix="trainees", queryset=queryset
@@ -357,9 +365,11 @@ def _training_form_page(request, cycle, status, training, *, creating: bool):
                 code = 400
             else:
                 messages.success(request, _("Training saved."))
-                target = "training_edit" if "more_rows" in request.POST else "training_detail"
                 return redirect(
-                    target, code=cycle.commune.code, year=cycle.start_year, uuid=training.uuid
+                    "training_detail",
+                    code=cycle.commune.code,
+                    year=cycle.start_year,
+                    uuid=training.uuid,
                 )
         else:
             code = 400
@@ -384,6 +394,7 @@ def _training_form_page(request, cycle, status, training, *, creating: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def training_create(request, code, year):
     cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
     return _training_form_page(request, cycle, status, Training(cycle=cycle), creating=True)

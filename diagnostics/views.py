@@ -23,6 +23,7 @@ from communes.access import get_step_for_user
 from communes.concurrency import StaleRecord
 from communes.forms import add_validation_error
 from communes.models import StepStatus
+from communes.once import once_per_token
 
 from . import services, step_hooks
 from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
@@ -257,6 +258,7 @@ def _session_edit(request, step, session):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def session_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     return _session_edit(request, step, ConsultationSession(cycle=step.cycle))
@@ -336,6 +338,7 @@ def _figure_edit(request, step, figure):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def figure_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     return _figure_edit(request, step, MigrationFigure(cycle=step.cycle))
@@ -438,6 +441,7 @@ def _finding_edit(request, step, finding):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def finding_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     return _finding_edit(request, step, Finding(cycle=step.cycle))
@@ -523,6 +527,7 @@ def _idea_edit(request, step, idea, initial=None):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def idea_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     initial = None

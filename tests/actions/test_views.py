@@ -110,9 +110,7 @@ def test_wrong_method_is_405(client_for, planned, editor, name):
         assert client.post(url).status_code == 405
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in VIEWS if n != "decision_save"]
-)
+@pytest.mark.parametrize("name", [n for n in VIEWS if n != "decision_save"])
 def test_editor_opens_every_page(client_for, planned, editor, name):
     url, _methods, _writes = _urls(planned)[name]
     assert client_for(editor).get(url).status_code == 200
@@ -490,9 +488,7 @@ def test_decisions_posted_for_an_older_list_of_ideas_are_shown_afresh(
         "decisions-0-reason": "",
         "decisions-0-loaded_version": "",
     }
-    response = client_for(editor).post(
-        reverse("actions_decision_save", args=["oujda", 2022]), data
-    )
+    response = client_for(editor).post(reverse("actions_decision_save", args=["oujda", 2022]), data)
     assert response.status_code == 400
     text = html.unescape(response.content.decode())
     assert "La liste des idées a changé depuis l'ouverture de cette page." in text
