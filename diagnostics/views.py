@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from communes import keep
 from communes.access import get_step_for_user
 from communes.concurrency import StaleRecord
 from communes.forms import add_validation_error
@@ -226,11 +227,17 @@ def _session_edit(request, step, session):
     layout = (request.POST if data else request.GET).get("grid")
     by_age_band = session.by_age_band if layout not in {"age", "total"} else layout == "age"
     form = SessionForm(data, instance=session, cycle=step.cycle)
-    grid = ParticipationGrid(
-        groups=_grid_groups(session), by_age_band=by_age_band, session=session, data=data
-    )
+    groups = _grid_groups(session)
+    grid = ParticipationGrid(groups=groups, by_age_band=by_age_band, session=session, data=data)
     status = 200
-    if data is not None:
+    switch = data.get("switch_grid") if data is not None else None
+    if switch in {"age", "total"}:
+        # The other layout of the grid, with everything typed kept; nothing saved yet.
+        grid = ParticipationGrid(
+            groups=groups, by_age_band=switch == "age", typed=grid.typed_counts()
+        )
+        keep.without_errors(form)
+    elif data is not None:
         # Both validated, so that every wrong cell is outlined even when a field is wrong too.
         valid = form.is_valid()
         valid = grid.is_valid() and valid
