@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
-from communes.fields import AmountField, AmountInput
+from communes.fields import AmountField
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 from .models import (
@@ -317,6 +317,7 @@ class CostForm(RowForm):
         decimal_places=2,
         # The help text says so: an empty amount is a year without cost.
         required=False,
+        error_messages={"min_value": _("An amount cannot be negative.")},
     )
 
     class Meta:
@@ -341,6 +342,7 @@ class FinancingForm(RowForm):
         max_value=MAX_AMOUNT,
         max_digits=14,
         decimal_places=2,
+        error_messages={"min_value": _("An amount cannot be negative.")},
     )
 
     class Meta:
@@ -366,10 +368,8 @@ class IndicatorForm(RowForm):
             "name": forms.TextInput(attrs={"dir": "auto"}),
             "unit": forms.TextInput(attrs={"dir": "auto"}),
             "source": forms.TextInput(attrs={"dir": "auto"}),
-            "baseline": AmountInput,
-            "target": AmountInput,
         }
-        localized_fields = ["baseline", "target"]
+        field_classes = {"baseline": AmountField, "target": AmountField}
 
 
 class MilestoneForm(RowForm):

@@ -307,7 +307,8 @@ def financing_totals(action: PacAction) -> tuple[Decimal, Decimal]:
 
 
 def _check_money(action: PacAction) -> Decimal:
-    """Refuse costs outside the PAC years and financing above the cost; return the gap."""
+    """Refuse costs outside the PAC years or the action's own years, financing above the cost,
+    and donor money beyond the costs of its programme's years; return the gap."""
     cycle = action.cycle
     outside = sorted(
         ActionCost.objects.filter(action=action)
@@ -332,12 +333,6 @@ def _check_money(action: PacAction) -> Decimal:
                 % {"years": listing(outside), "first": first, "last": last}
             }
         )
-    by_source = defaultdict(Decimal)
-    for source, amount in Financing.objects.filter(action=action).values_list("source", "amount"):
-        by_source[source] += amount
-    overruns = programme_overruns(costs, dict(by_source))
-    if overruns:
-        raise ValidationError({"financing": [overrun_message(*o) for o in overruns.values()]})
     cost, money = financing_totals(action)
     if money > cost:
         raise ValidationError(
@@ -349,6 +344,12 @@ def _check_money(action: PacAction) -> Decimal:
                 % {"money": mad(money), "cost": mad(cost), "excess": mad(money - cost)}
             }
         )
+    by_source = defaultdict(Decimal)
+    for source, amount in Financing.objects.filter(action=action).values_list("source", "amount"):
+        by_source[source] += amount
+    overruns = programme_overruns(costs, dict(by_source))
+    if overruns:
+        raise ValidationError({"financing": [overrun_message(*o) for o in overruns.values()]})
     return cost - money
 
 

@@ -42,8 +42,11 @@ def once_per_token(view):
         token = posted_token(request) if request.method == "POST" else None
         if token is None:
             return view(request, *args, **kwargs)
-        earlier = FormToken.objects.filter(token=token, user=request.user).first()
+        earlier = FormToken.objects.filter(token=token).first()
         if earlier is not None:
+            if earlier.user_id != request.user.pk:
+                # Someone else's token (copied from their page) tells nothing about this user.
+                return view(request, *args, **kwargs)
             return _replayed(request, earlier.url)
         try:
             with transaction.atomic():

@@ -113,7 +113,7 @@ def test_editor_records_a_training_with_its_trainees(client_for, editor, cycle):
 
 
 def test_add_a_row_keeps_what_was_typed_without_saving(client_for, editor, cycle):
-    """"Add a row" replaced "save and add more": it works without JavaScript, saves nothing."""
+    """ "Add a row" replaced "save and add more": it works without JavaScript, saves nothing."""
     client = client_for(editor)
     data = training_data(PEOPLE[:1], add_row="trainees")
     response = client.post(url("training_create", cycle), data)
