@@ -334,6 +334,11 @@ class CostForm(RowForm):
             data["DELETE"] = True
         return data
 
+    def _post_clean(self):
+        if self.cleaned_data.get("DELETE") and self.cleaned_data.get("amount") is None:
+            return  # a removed row keeps its saved values (its deletion is in the history)
+        super()._post_clean()
+
 
 class FinancingForm(RowForm):
     amount = AmountField(

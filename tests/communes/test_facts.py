@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 OUTSIDE = "Cette date est en dehors de la période du PAC 2022-2027."
 
 
-@pytest.mark.parametrize("date", ["2021-12-31", "2028-01-01"])
+@pytest.mark.parametrize("date", ["2021-12-31", "2020-06-15"])
 def test_an_awareness_session_outside_the_pac_period_is_refused(client_for, editor, cycle, date):
     response = client_for(editor).post(url("awareness_create", cycle), grid_data(date=date))
     assert response.status_code == 400
@@ -44,11 +44,18 @@ def test_a_training_outside_the_pac_period_is_refused(client_for, editor, cycle,
     assert not Training.objects.exists()
 
 
-def test_the_model_refuses_it_too(cycle):
+@pytest.mark.parametrize("date", [datetime.date(2019, 5, 1), datetime.date(2028, 1, 1)])
+def test_the_model_refuses_it_too(cycle, date):
     """Services and the admin validate through the model, not only the form."""
     session = AwarenessSession(
-        cycle=cycle, date=datetime.date(2019, 5, 1), place="X", format="workshop", facilitator="Y"
+        cycle=cycle, date=date, place="X", format="workshop", facilitator="Y"
     )
     with pytest.raises(ValidationError) as error:
         session.full_clean()
-    assert list(error.value.message_dict) == ["date"]
+    assert error.value.message_dict == {"date": [OUTSIDE]}
+    training = Training(
+        cycle=cycle, title="T", start_date=date, end_date=date, days=1, trainer="X", place="Y"
+    )
+    with pytest.raises(ValidationError) as error:
+        training.full_clean()
+    assert set(error.value.message_dict) == {"start_date", "end_date"}

@@ -102,10 +102,14 @@ def test_steps_1_2_sent_twice_make_one_record(client_for, editor, cycle, name, m
 )
 def test_step_3_sent_twice_makes_one_record(client_for, editor, cycle, name):
     from diagnostics.models import Sector
+    from tests.diagnostics.test_records import _grid
 
     model, data = _diagnosis_forms(cycle, list(Sector.objects.all()[:1]))[name]
+    client = client_for(editor)
+    if name == "diagnosis_session_create":
+        data.update(_grid(client, _url(name, cycle))[0])
     before = model.objects.count()
-    _sent_twice(client_for(editor), _url(name, cycle), data)
+    _sent_twice(client, _url(name, cycle), data)
     assert model.objects.count() == before + 1
 
 
@@ -114,7 +118,8 @@ def test_an_action_sheet_sent_twice_makes_one_action(client_for, editor, cycle):
 
     (idea,) = build_ideas(cycle, 1)
     decide([idea])
-    _sent_twice(client_for(editor), _url("actions_action_create", cycle), _sheet([idea.pk]))
+    data = _sheet([idea.pk], sector=idea.sector_id)
+    _sent_twice(client_for(editor), _url("actions_action_create", cycle), data)
     assert PacAction.objects.count() == 1
 
 
