@@ -60,8 +60,12 @@ def test_the_decision_page_in_french_and_arabic(page, live_server, login):
     decision = f"{live_server.url}/communes/oujda/pac/2022/plan/decision/"
     page.goto(decision)
     main = page.locator("main")
-    expect(main.locator("form")).to_have_count(1)
-    expect(main.get_by_role("button", name="Enregistrer la décision du conseil")).to_be_visible()
+    # One form holds the opinion, the deliberation and the decisions, with one button.
+    form = main.locator("form", has=page.locator("#id_opinion-verdict"))
+    expect(form.locator("#id_deliberation-number")).to_have_count(1)
+    expect(form.locator("select[name$='-outcome']").first).to_be_visible()
+    expect(form.locator("button[type=submit]")).to_have_count(1)
+    expect(form.get_by_role("button", name="Enregistrer la décision du conseil")).to_be_visible()
     _shot(page, "decision-fr")
     page.context.add_cookies([{"name": "prim_language", "value": "ar", "url": live_server.url}])
     page.goto(decision)
