@@ -36,13 +36,17 @@ def _replayed(request, url):
     return redirect(url)
 
 
+def _earlier(token: uuid.UUID) -> FormToken | None:
+    return FormToken.objects.filter(token=token).first()
+
+
 def once_per_token(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         token = posted_token(request) if request.method == "POST" else None
         if token is None:
             return view(request, *args, **kwargs)
-        earlier = FormToken.objects.filter(token=token).first()
+        earlier = _earlier(token)
         if earlier is not None:
             if earlier.user_id != request.user.pk:
                 # Someone else's token (copied from their page) tells nothing about this user.
@@ -55,8 +59,8 @@ def once_per_token(view):
                     FormToken.objects.create(token=token, user=request.user, url=response.url)
         except IntegrityError:
             # The same token committed meanwhile by a concurrent request: this one rolled back.
-            earlier = FormToken.objects.filter(token=token, user=request.user).first()
-            if earlier is None:
+            earlier = _earlier(token)
+            if earlier is None or earlier.user_id != request.user.pk:
                 raise
             return _replayed(request, earlier.url)
         return response

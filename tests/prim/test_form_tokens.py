@@ -154,3 +154,27 @@ def test_someone_elses_token_is_not_a_way_to_their_record(client_for, editor, cy
     response = client_for(colleague).post(address, {**grid_data(), "submission_token": token})
     assert response.status_code == 302
     assert AwarenessSession.objects.count() == 2  # theirs is their own record
+
+
+def test_two_submissions_racing_make_one_record(client_for, editor, cycle, monkeypatch):
+    """The second of two simultaneous submissions looked before the first committed: its own
+    save is rolled back when the token turns out to be used, and it lands on the first record."""
+    from communes import once
+
+    client = client_for(editor)
+    address = _url("awareness_create", cycle)
+    data = {**grid_data(), "submission_token": _token(client, address)}
+    first = client.post(address, data)
+    looked = []
+    real = once._earlier
+
+    def not_committed_yet(token):
+        looked.append(token)
+        return None if len(looked) == 1 else real(token)
+
+    monkeypatch.setattr(once, "_earlier", not_committed_yet)
+    second = client.post(address, data)
+    assert len(looked) == 2  # the first look saw nothing, the second found the first save
+    assert second.status_code == 302 and second.url == first.url
+    assert AwarenessSession.objects.count() == 1
+    assert FormToken.objects.count() == 1
