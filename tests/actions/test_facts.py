@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -76,7 +77,7 @@ def test_a_cost_outside_the_actions_own_years_is_refused(client_for, editor, ado
 
 
 def test_the_service_refuses_a_cost_outside_the_actions_years(cycle, adopted):
-    with pytest.raises(Exception, match="2027"):
+    with pytest.raises(ValidationError) as error:
         make_action(
             cycle,
             [adopted],
@@ -85,6 +86,9 @@ def test_the_service_refuses_a_cost_outside_the_actions_years(cycle, adopted):
             costs={2023: Decimal(1000), 2027: Decimal(1000)},
             financing=Decimal(0),
         )
+    assert error.value.message_dict == {
+        "costs": ["2027 est en dehors des dates de l'action (2023-2024)."]
+    }
     assert not PacAction.objects.exists()
 
 
