@@ -253,6 +253,19 @@ class PlanningCycle(TimeStampedModel):
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 
+    def outside(self, value) -> str | None:
+        """The message for a date (or a year) outside the PAC period; ``None`` inside it.
+
+        Every dated record of a cycle (sessions, trainings, milestones, action dates and
+        costs) is refused outside its PAC years, so no figure lands in the wrong period.
+        """
+        if value is None:
+            return None
+        year = value if isinstance(value, int) else value.year
+        if self.start_year <= year <= self.end_year:
+            return None
+        return _("This date is outside the PAC period %(period)s.") % {"period": self.period}
+
 
 class StepStatus(TimeStampedModel):
     """Where one of the five steps of a cycle stands, and who moved it last."""
@@ -368,6 +381,29 @@ class StepEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} - {self.step}: {self.get_action_display()}"
+
+
+class FormToken(models.Model):
+    """A create form's one-time token, used up by the save it allowed (``communes.once``).
+
+    The unique token makes a second submission of the same form (a double click, the
+    browser's back button then save) fail inside its transaction, so it never creates
+    a second record; ``url`` is where the record created the first time lives.
+    """
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    url = models.CharField(_("address of the record created"), max_length=300)
+    used_at = models.DateTimeField(_("used at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form token")
+        verbose_name_plural = _("form tokens")
+
+    def __str__(self) -> str:
+        return str(self.token)
 
 
 # Records of steps 1-2 live in their own module; imported here so Django sees them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -93,6 +94,12 @@ class AwarenessSession(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} - {self.place}"
+
+    def clean(self):
+        super().clean()
+        message = self.cycle.outside(self.date) if self.cycle_id else None
+        if message:
+            raise ValidationError({"date": message})
 
     @property
     def topic_labels(self) -> list[str]:
@@ -253,6 +260,17 @@ class Training(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.cycle_id:
+            errors = {
+                name: message
+                for name in ("start_date", "end_date")
+                if (message := self.cycle.outside(getattr(self, name)))
+            }
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def module_list(self) -> list[str]:

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import keep, services
 from .access import get_step_for_user
 from .concurrency import StaleRecord
 from .forms import add_validation_error
@@ -28,6 +28,7 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
+from .once import once_per_token
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
 
@@ -150,6 +151,7 @@ def _awareness_form_page(request, step, session, *, creating: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def awareness_create(request, code, year):
     step = get_step_for_user(request, code, year, AWARENESS, write=True)
     cycle = step.cycle
@@ -297,7 +299,13 @@ def _training_form_page(request, step, training, *, creating: bool):
     formset_class = trainee_formset_class(extra=5 if creating else 3)
     queryset = Trainee.objects.order_by("pk")
     code = 200
-    if request.method == "POST":
+    if keep.added_row(request, ["trainees"]):
+        # "Add a row" without JavaScript: the same page, what was typed, one more row.
+        data = keep.with_extra_row(request.POST, "trainees")
+        form = TrainingForm(data, instance=training)
+        formset = formset_class(data, instance=training, prefix="trainees", queryset=queryset)
+        keep.without_errors(form, formset)
+    elif request.method == "POST":
         form = TrainingForm(request.POST, instance=training)
         formset = formset_class(
             request.POST, instance=training, prefix="trainees", queryset=queryset
@@ -324,9 +332,11 @@ def _training_form_page(request, step, training, *, creating: bool):
                 code = 400
             else:
                 messages.success(request, _("Training saved."))
-                target = "training_edit" if "more_rows" in request.POST else "training_detail"
                 return redirect(
-                    target, code=cycle.commune.code, year=cycle.start_year, uuid=training.uuid
+                    "training_detail",
+                    code=cycle.commune.code,
+                    year=cycle.start_year,
+                    uuid=training.uuid,
                 )
         else:
             code = 400
@@ -347,6 +357,7 @@ def _training_form_page(request, step, training, *, creating: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def training_create(request, code, year):
     step = get_step_for_user(request, code, year, TRAINING, write=True)
     cycle = step.cycle
