@@ -221,9 +221,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             ("snmre_objectives", SnmreObjective),
             ("target_groups", TargetGroup),
         ):
-            self.fields[name].queryset = model.objects.filter(
-                Q(active=True) | Q(pk__in=used.get(name, []))
-            )
+            self.fields[name].queryset = model.objects.for_choice(used.get(name, []))
         # Adopted ideas of the cycle not yet in another action, plus this action's own.
         own = Q(action_link__action=self.instance) if self.instance.pk else Q(pk__in=[])
         self.fields["ideas"].queryset = (

@@ -18,16 +18,12 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes.bilingual import BilingualTitleMixin
 from communes.concurrency import VersionedModel
 from communes.models import PlanningCycle, TimeStampedModel
-from diagnostics.models import (
-    BilingualTitleMixin,
-    NumberedRecord,
-    ProjectIdea,
-    ReferenceItem,
-    Sector,
-    TargetGroup,
-)
+from communes.numbering import NumberedRecord
+from communes.reference import ReferenceItem
+from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 PRIORITISATION_STEP = 4
 INTEGRATION_STEP = 5

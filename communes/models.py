@@ -6,10 +6,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .bilingual import BilingualNameMixin
 from .querysets import CommuneQuerySet, PlanningCycleQuerySet, ProvinceQuerySet, RegionQuerySet
 
 
@@ -21,24 +21,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class BilingualNameMixin(models.Model):
-    """Reference data users read carries a French and an Arabic name."""
-
-    name_fr = models.CharField(_("name (French)"), max_length=150)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_ar if (get_language() or "").startswith("ar") else self.name_fr
-
-
-class Region(BilingualNameMixin, TimeStampedModel):
+class Region(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
     code = models.CharField(_("code"), max_length=2, unique=True)
 
     objects = RegionQuerySet.as_manager()
@@ -50,7 +33,7 @@ class Region(BilingualNameMixin, TimeStampedModel):
         ordering = ["code"]  # twelve rows
 
 
-class Province(BilingualNameMixin, TimeStampedModel):
+class Province(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
     class Kind(models.TextChoices):
         PREFECTURE = "prefecture", _("prefecture")
         PROVINCE = "province", _("province")
@@ -70,7 +53,7 @@ class Province(BilingualNameMixin, TimeStampedModel):
         ordering = ["name_fr"]  # 75 rows at most
 
 
-class Commune(BilingualNameMixin, TimeStampedModel):
+class Commune(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
     class Kind(models.TextChoices):
         URBAN = "urban", _("urban")
         RURAL = "rural", _("rural")

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +21,6 @@ from .models import (
 )
 
 MAX_COUNT = 100_000  # no consultation gathers more; catches a typo with extra zeros
-
-
-def _reference_choices(model, instance_ids=()):
-    """Active items, plus the inactive ones an existing record already uses."""
-    return model.objects.filter(Q(active=True) | Q(pk__in=list(instance_ids)))
 
 
 class CycleBoundForm(VersionedFormMixin, forms.ModelForm):
@@ -278,8 +272,8 @@ class FindingForm(CycleBoundForm):
         instance = self.instance
         sector_ids = [instance.sector_id] if instance.sector_id else []
         group_ids = list(instance.groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = _reference_choices(Sector, sector_ids)
-        self.fields["groups"].queryset = _reference_choices(TargetGroup, group_ids)
+        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
+        self.fields["groups"].queryset = TargetGroup.objects.for_choice(group_ids)
         self.fields["sessions"].queryset = ConsultationSession.objects.filter(
             cycle=self.cycle
         ).order_by("-date", "pk")
@@ -335,8 +329,8 @@ class IdeaForm(CycleBoundForm):
         instance = self.instance
         sector_ids = [instance.sector_id] if instance.sector_id else []
         group_ids = list(instance.target_groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = _reference_choices(Sector, sector_ids)
-        self.fields["target_groups"].queryset = _reference_choices(TargetGroup, group_ids)
+        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
+        self.fields["target_groups"].queryset = TargetGroup.objects.for_choice(group_ids)
         self.fields["findings"].queryset = Finding.objects.filter(cycle=self.cycle).order_by(
             "number"
         )

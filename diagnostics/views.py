@@ -156,9 +156,11 @@ def _grid_groups(session=None):
     used = []
     if session is not None and session.pk:
         used = [p.group_id for p in session.participations.all()]
-    return TargetGroup.objects.filter(
-        Q(in_consultation_grid=True, active=True) | Q(pk__in=used)
-    ).order_by("order", "code")
+    return (
+        TargetGroup.objects.for_choice(used)
+        .filter(Q(in_consultation_grid=True) | Q(pk__in=used))
+        .order_by("order", "code")
+    )
 
 
 @require_GET
