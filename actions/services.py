@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -237,14 +237,6 @@ def decisions_save(*, cycle: PlanningCycle, rows: Sequence[dict], by: User | Non
 # --- Step 5: PAC actions -----------------------------------------------------------------------
 
 
-def _next_number(cycle: PlanningCycle) -> int:
-    """The next action number of the cycle; numbers of deleted actions are never reused."""
-    PlanningCycle.objects.select_for_update().filter(pk=cycle.pk).first()
-    live = PacAction.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0
-    past = PacAction.history.filter(cycle_id=cycle.pk).aggregate(n=Max("number"))["n"] or 0
-    return max(live, past) + 1
-
-
 def _link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
     """Make the action's ideas exactly ``ideas``: adopted ideas of its cycle, in no other action.
 
@@ -344,8 +336,6 @@ def action_save(
     form.check_version()
     action = form.save(commit=False)
     action.cycle = cycle
-    if not action.number:
-        action.number = _next_number(cycle)
     _check_dates(action)
     action.full_clean(exclude=["cycle", "number"])
     action.save()
@@ -384,9 +374,9 @@ def action_create(
         fields.setdefault("sector", first.sector)
         fields.setdefault("beneficiaries_women", first.beneficiaries_women)
         fields.setdefault("beneficiaries_men", first.beneficiaries_men)
-    action = PacAction(cycle=cycle, number=_next_number(cycle), **fields)
+    action = PacAction(cycle=cycle, **fields)
     _check_dates(action)
-    action.full_clean()
+    action.full_clean(exclude=["number"])  # given when saved
     action.save()
     if first is not None:
         action.target_groups.set(first.target_groups.all())

@@ -285,5 +285,7 @@ class StepStatus(TimeStampedModel):
         return self.status in {self.Status.SUBMITTED, self.Status.VALIDATED}
 
 
-# Records of steps 1-2 live in their own module; imported here so Django sees them.
+# Records of steps 1-2 and the numbering counters live in their own modules; imported here
+# so Django sees them.
+from .numbering import NumberCounter  # noqa: E402, F401
 from .records import *  # noqa: E402, F403

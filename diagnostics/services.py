@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from communes.models import PlanningCycle, User
@@ -26,14 +26,6 @@ from .models import (
     Participation,
     ProjectIdea,
 )
-
-
-def _next_number(model, cycle: PlanningCycle) -> int:
-    """The next per-cycle number; deleted records keep theirs (read from the history)."""
-    PlanningCycle.objects.select_for_update().filter(pk=cycle.pk).first()  # serialise numbering
-    live = model.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0
-    past = model.history.filter(cycle_id=cycle.pk).aggregate(n=Max("number"))["n"] or 0
-    return max(live, past) + 1
 
 
 @transaction.atomic
@@ -79,8 +71,6 @@ def finding_save(*, cycle: PlanningCycle, form: FindingForm, by: User | None) ->
     form.check_version()
     finding = form.save(commit=False)
     finding.cycle = cycle
-    if not finding.number:
-        finding.number = _next_number(Finding, cycle)
     finding.save()
     form.save_m2m()
     step_mark_in_progress(cycle=cycle, step=STEP, by=by)
@@ -98,8 +88,6 @@ def idea_save(*, cycle: PlanningCycle, form: IdeaForm, by: User | None) -> Proje
     form.check_version()
     idea = form.save(commit=False)
     idea.cycle = cycle
-    if not idea.number:
-        idea.number = _next_number(ProjectIdea, cycle)
     idea.save()
     form.save_m2m()
     wanted = {f.pk for f in findings}
