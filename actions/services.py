@@ -16,10 +16,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes import numbers
 from communes.concurrency import STALE_MESSAGE, StaleRecord
 from communes.models import PlanningCycle, User
 from communes.numbers import listing
+from communes.numbers import money as money_text
 from communes.services import step_mark_in_progress
 from diagnostics.models import ProjectIdea
 
@@ -40,11 +40,6 @@ from .models import (
 )
 
 Outcome = IdeaDecision.Outcome
-
-
-def mad(value) -> str:
-    """An amount for people to read: "1 250 000 MAD" in French; cents only when there are some."""
-    return _("%(amount)s MAD") % {"amount": numbers.amount(value or 0)}
 
 
 # --- Step 4: criteria and weights --------------------------------------------------------------
@@ -307,7 +302,11 @@ def _check_money(action: PacAction) -> Decimal:
                     "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
                     "lower a financing line or raise the cost."
                 )
-                % {"money": mad(money), "cost": mad(cost), "excess": mad(money - cost)}
+                % {
+                    "money": money_text(money),
+                    "cost": money_text(cost),
+                    "excess": money_text(money - cost),
+                }
             }
         )
     return cost - money
@@ -443,6 +442,5 @@ __all__ = [
     "cycle_record_save",
     "decisions_save",
     "financing_totals",
-    "mad",
     "score_set",
 ]

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import PlanningCycle
-from communes.numbers import percent
+from communes.numbers import money, percent
 from communes.steps import ChecklistItem
 from diagnostics.models import ProjectIdea
 
@@ -31,7 +31,6 @@ from .models import (
     Score,
 )
 from .scoring import competition_ranks, weighted_score
-from .services import mad
 
 
 def _count(queryset, field="cycle"):
@@ -226,7 +225,7 @@ def integration_figures(cycles: Sequence) -> dict[int, list[tuple[str, object]]]
     return {
         pk: [
             (_("PAC actions"), s.actions),
-            (_("Total cost"), mad(s.cost)),
+            (_("Total cost"), money(s.cost)),
             (_("Financing found"), percent(s.financing, s.cost)),
             (_("Budget with a gender marker"), percent(s.gender_cost, s.cost)),
         ]

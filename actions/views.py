@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes import permissions
+from communes import numbers, permissions
 from communes.access import get_step_for_user
 from communes.concurrency import STALE_MESSAGE, StaleRecord
 from communes.forms import add_validation_error
@@ -477,12 +477,6 @@ def _thread(action):
     }
 
 
-def _percent(part, whole):
-    if not whole:
-        return None
-    return round(100 * Decimal(part or 0) / Decimal(whole))
-
-
 @require_GET
 def pac(request, code, year):
     """The PAC of the cycle. Queries: 5 base + checklist (2) + figures (4) + costs by year (1)
@@ -574,8 +568,8 @@ def pac(request, code, year):
                 for i in range(len(statuses))
             ],
             gap=total_cost - financing_total,
-            gender_share=_percent(shares["gender"], total_cost),
-            migration_share=_percent(shares["migration"], total_cost),
+            gender_share=numbers.ratio(shares["gender"], total_cost),
+            migration_share=numbers.ratio(shares["migration"], total_cost),
             page=page,
             axes=axes,
             waiting=waiting,
@@ -702,7 +696,7 @@ def _action_form_page(request, step, action):
                     messages.warning(
                         request,
                         _("The financing does not cover the cost yet: %(gap)s still to find.")
-                        % {"gap": services.mad(gap)},
+                        % {"gap": numbers.money(gap)},
                     )
                 return redirect(step.url("actions_action", action.uuid))
         else:

@@ -41,6 +41,7 @@ from actions import models as am
 from actions.scoring import criteria_of, rank_ideas
 from actions.services import progress_percent
 from communes.models import Commune, StepStatus
+from communes.numbers import ratio as share
 from communes.records import AwarenessSession, SessionAttendance, Sex, Trainee, Training
 from communes.steps import all_steps
 from diagnostics import models as dm
@@ -74,13 +75,6 @@ def label(choices, value):
         return choices(value).label
     except ValueError:
         return value
-
-
-def share(part, whole) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` (None when there is nothing to divide)."""
-    if not whole:
-        return None
-    return Decimal(100) * Decimal(part) / Decimal(whole)
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""Figures in templates, as ``communes.numbers`` writes them: ``{% load figures %}``."""
+"""Figures in page templates, as ``communes.numbers`` writes them: ``{% load figures %}``.
+
+Dates: Django's ``date`` filter, whose Arabic month names ``communes.numbers.MONTHS`` sets.
+"""
 
 from django import template
 
@@ -17,3 +20,12 @@ def amount(value) -> str:
 def share(value) -> str:
     """A percentage already worked out: "37 %" in French, "37%" in Arabic; "-" for none."""
     return "-" if value is None or value == "" else numbers.share(value)
+
+
+@register.filter
+def percent(part, whole) -> str:
+    """``{{ part|percent:whole }}``: "37 %"; "-" when there is nothing to divide."""
+    try:
+        return numbers.percent(part, whole)
+    except (TypeError, ValueError, ArithmeticError):
+        return "-"

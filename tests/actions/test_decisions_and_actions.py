@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from actions import services
+from communes import numbers
 from actions.models import ActionCost, ActionIdea, Financing, IdeaDecision, PacAction
 from actions.views import _thread
 
@@ -159,4 +160,4 @@ def test_export_dossier_includes_steps_4_and_5(cycle, ideas):
 def test_amounts_read_the_same_on_every_page(language, value, text):
     """Cents only when there are some (as on the PAC page and in the annex)."""
     with translation.override(language):
-        assert services.mad(value) == text
+        assert numbers.money(value) == text

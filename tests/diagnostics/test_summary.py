@@ -23,8 +23,8 @@ def test_summary_figures_on_the_known_fixture(client_for, editor, cycle, diagnos
     page = client_for(editor).get(url("diagnosis", cycle)).content.decode()
     assert _figure(page, "sessions") == "2"
     assert _figure(page, "participants") == "26"
-    assert _figure(page, "women-percent") == "54 %"  # 14 / 26
-    assert _figure(page, "migrant-percent") == "62 %"  # (8 + 8) / 26
+    assert _figure(page, "women-percent") == "54\xa0%"  # 14 / 26, a no-break space before % as in the annex
+    assert _figure(page, "migrant-percent") == "62\xa0%"  # (8 + 8) / 26
     assert _figure(page, "findings") == "2"
     assert _figure(page, "ideas") == "1"
     assert _figure(page, "unanswered") == "1"
@@ -137,4 +137,4 @@ def test_pages_run_fixed_queries(
 def test_commune_tracker_links_to_the_diagnosis(client_for, viewer, cycle, diagnosis, url):
     page = client_for(viewer).get("/communes/oujda/").content.decode()
     assert f'href="{url("diagnosis", cycle)}"' in page
-    assert "Femmes parmi les participants" in page and "54 %" in page
+    assert "Femmes parmi les participants" in page and "54\xa0%" in page
