@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from actions import services
-from communes import numbers
 from actions.models import ActionCost, ActionIdea, Financing, IdeaDecision, PacAction
 from actions.views import _thread
+from communes import numbers
 
 from .conftest import build_ideas, decide, make_action, score_all
 

@@ -23,7 +23,7 @@ def test_summary_figures_on_the_known_fixture(client_for, editor, cycle, diagnos
     page = client_for(editor).get(url("diagnosis", cycle)).content.decode()
     assert _figure(page, "sessions") == "2"
     assert _figure(page, "participants") == "26"
-    assert _figure(page, "women-percent") == "54\xa0%"  # 14 / 26, a no-break space before % as in the annex
+    assert _figure(page, "women-percent") == "54\xa0%"  # 14 / 26 (no-break space)
     assert _figure(page, "migrant-percent") == "62\xa0%"  # (8 + 8) / 26
     assert _figure(page, "findings") == "2"
     assert _figure(page, "ideas") == "1"
