@@ -272,13 +272,6 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             self.add_error("end_date", _("The end cannot come before the start."))
         return data
 
-    def _post_clean(self):
-        # The date and competence checks above carry the field messages; the model's
-        # constraints would repeat them as form-wide errors.
-        if self.errors:
-            return
-        super()._post_clean()
-
 
 class RowForm(forms.ModelForm):
     """A row of an inline table: small Bootstrap widgets (the table renders them by hand)."""

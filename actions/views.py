@@ -17,7 +17,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q, Sum
@@ -28,9 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communes import numbers, permissions
 from communes.access import get_step_for_user
-from communes.concurrency import STALE_MESSAGE, StaleRecord
-from communes.forms import add_validation_error
 from communes.models import StepStatus
+from communes.writes import attempt
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea
 
 from . import services
@@ -73,25 +71,21 @@ def criteria(request, code, year):
     status = 200
     if request.method == "POST":
         form = CriteriaForm(request.POST, criteria=current)
+        status = 400
         if form.is_valid():
-            try:
-                services.criteria_save(
+            _criteria, status = attempt(
+                request,
+                lambda: services.criteria_save(
                     cycle=step.cycle,
                     weights=form.weights,
                     versions=form.loaded_versions,
                     by=request.user,
-                )
-            except StaleRecord:
-                form.add_error(None, STALE_MESSAGE)
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
+                ),
+                form=form,
+            )
+            if status is None:
                 messages.success(request, _("Weights saved; the ranking uses them now."))
                 return redirect(step.url("actions_grid"))
-        else:
-            status = 400
     else:
         form = CriteriaForm(criteria=current)
     scored = Score.objects.filter(criterion__cycle=step.cycle).exists()
@@ -178,27 +172,26 @@ def score_cell(request, code, year, uuid, kind):
     status = 200
     if request.method == "POST":
         form = ScoreForm(request.POST)
+        status = 400
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    if not criterion.pk:
-                        criteria_list = services.criteria_ensure(cycle=step.cycle)
-                        criterion = next(c for c in criteria_list if c.kind == kind)
-                    services.score_set(
-                        idea=idea,
-                        criterion=criterion,
-                        value=form.cleaned_data["value"],
-                        reason=form.cleaned_data["reason"],
-                        loaded_version=form.cleaned_data["loaded_version"],
-                        by=request.user,
-                    )
-            except StaleRecord:
-                form.add_error(None, STALE_MESSAGE)
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
+
+            @transaction.atomic
+            def save():
+                nonlocal criterion
+                if not criterion.pk:
+                    criteria_list = services.criteria_ensure(cycle=step.cycle)
+                    criterion = next(c for c in criteria_list if c.kind == kind)
+                services.score_set(
+                    idea=idea,
+                    criterion=criterion,
+                    value=form.cleaned_data["value"],
+                    reason=form.cleaned_data["reason"],
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    by=request.user,
+                )
+
+            _score, status = attempt(request, save, form=form)
+            if status is None:
                 if request.htmx:
                     return _row_response(request, step, idea)
                 messages.success(
@@ -206,8 +199,6 @@ def score_cell(request, code, year, uuid, kind):
                     _("Score of %(idea)s saved.") % {"idea": idea.code},
                 )
                 return redirect(step.url("actions_grid") + f"#idea-{idea.uuid}")
-        else:
-            status = 400
     else:
         form = ScoreForm(
             initial={
@@ -368,11 +359,16 @@ def _save_cycle_record(request, code, year, model, form_class, prefix, done):
     form = form_class(request.POST, instance=instance, prefix=prefix)
     status = 400
     if form.is_valid():
-        try:
-            services.cycle_record_save(cycle=step.cycle, form=form, by=request.user)
-        except StaleRecord:
-            status = 409
-        else:
+        _record, status = attempt(
+            request,
+            lambda: services.cycle_record_save(
+                record=form.save(commit=False),
+                loaded_version=form.cleaned_data["loaded_version"],
+                by=request.user,
+            ),
+            form=form,
+        )
+        if status is None:
             messages.success(request, done)
             return redirect(step.url("actions_decision"))
     return _decision_page(request, step, status=status, **{f"{prefix}_form": form})
@@ -423,15 +419,11 @@ def decisions_save(request, code, year):
                 "loaded_version": form.cleaned_data["loaded_version"],
             }
         )
-    try:
-        services.decisions_save(cycle=step.cycle, rows=rows, by=request.user)
-    except StaleRecord:
-        messages.error(request, STALE_MESSAGE)
-        return _decision_page(request, step, data=request.POST, status=409)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _decision_page(request, step, data=request.POST, status=400)
+    _done, status = attempt(
+        request, lambda: services.decisions_save(cycle=step.cycle, rows=rows, by=request.user)
+    )
+    if status is not None:
+        return _decision_page(request, step, data=request.POST, status=status)
     messages.success(request, _("Decisions saved."))
     return redirect(step.url("actions_decision"))
 
@@ -667,30 +659,28 @@ def _action_form_page(request, step, action):
         valid = form.is_valid()
         valid = all([fs.is_valid() for fs in formsets.values()]) and valid
         if valid:
-            try:
-                action, gap = services.action_save(
-                    cycle=cycle,
-                    form=form,
-                    ideas=form.cleaned_data["ideas"],
-                    formsets=formsets,
+            cleaned = form.cleaned_data
+            rows = {
+                name: (formset.save(commit=False), formset.deleted_objects)
+                for name, formset in formsets.items()
+            }
+            saved, status = attempt(
+                request,
+                lambda: services.action_save(
+                    action=form.save(commit=False),
+                    loaded_version=cleaned["loaded_version"],
+                    ideas=cleaned["ideas"],
+                    snia_programmes=cleaned["snia_programmes"],
+                    snmre_objectives=cleaned["snmre_objectives"],
+                    target_groups=cleaned["target_groups"],
+                    rows=rows,
                     by=request.user,
-                )
-            except StaleRecord:
-                status = 409
-            except ValidationError as error:
-                status = 400
-                for field, errors in error.message_dict.items():
-                    if field in formsets:
-                        formsets[field]._non_form_errors = formsets[field].error_class(
-                            errors, error_class="nonform"
-                        )
-                    else:
-                        for message in errors:
-                            form.add_error(field if field in form.fields else None, message)
-                if creating:
-                    action.pk = None
-                    action.number = None
-            else:
+                ),
+                form=form,
+                formsets=formsets,
+            )
+            if status is None:
+                action, gap = saved
                 messages.success(request, _("Action %(code)s saved.") % {"code": action.code})
                 if gap > 0:
                     messages.warning(
@@ -740,9 +730,13 @@ def action_delete(request, code, year, uuid):
     step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
     action = get_object_or_404(_actions(step.cycle), uuid=uuid)
     if request.method == "POST":
-        services.action_delete(action=action, by=request.user)
-        messages.success(request, _("Action %(code)s deleted.") % {"code": action.code})
-        return redirect(step.url("actions_pac"))
+        _done, refused = attempt(
+            request, lambda: services.action_delete(action=action, by=request.user)
+        )
+        if refused is None:
+            messages.success(request, _("Action %(code)s deleted.") % {"code": action.code})
+            return redirect(step.url("actions_pac"))
+        return redirect(step.url("actions_action", action.uuid))
     return render(
         request,
         "actions/action_confirm_delete.html",

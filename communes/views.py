@@ -9,10 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import permissions, services
 from .access import get_commune_for_user, get_cycle_for_user
-from .forms import CycleOpenForm, add_validation_error
+from .forms import CycleOpenForm
 from .models import PlanningCycle
 from .steps import STEP_NUMBERS
 from .tracker import build_trackers
+from .writes import attempt
 
 
 def _render_commune(request, commune, cycle, form=None):
@@ -70,13 +71,14 @@ def cycle_open(request, code):
     commune = get_commune_for_user(request, code, write=True)
     form = CycleOpenForm(request.POST)
     if form.is_valid():
-        try:
-            cycle = services.cycle_open(
+        cycle, refused = attempt(
+            request,
+            lambda: services.cycle_open(
                 commune=commune, start_year=form.cleaned_data["start_year"], by=request.user
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
+            ),
+            form=form,
+        )
+        if refused is None:
             messages.success(request, _("PAC %(period)s opened.") % {"period": cycle.period})
             return redirect("cycle", code=commune.code, year=cycle.start_year)
     commune = _commune_with_cycles(request, code)

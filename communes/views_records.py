@@ -8,9 +8,7 @@ another commune is a 404 whatever its UUID.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import permissions, services
 from .access import get_step_for_user
-from .concurrency import StaleRecord
-from .forms import add_validation_error
 from .forms_records import (
     AwarenessSessionForm,
     SessionAttachmentForm,
@@ -32,6 +28,7 @@ from .numbers import percent
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .step_hooks import training_list_stats, with_stats
 from .tracker import step_row
+from .writes import attempt
 
 PAGE_SIZE = 25
 AWARENESS, TRAINING = 1, 2
@@ -156,18 +153,18 @@ def _awareness_form_page(request, cycle, status, session, *, creating: bool):
         valid = form.is_valid()
         valid = grid.is_valid() and valid
         if valid:
-            try:
-                with transaction.atomic():
-                    form.check_version()
-                    session = services.awareness_session_save(
-                        session=form.save(commit=False), attendance=grid.counts(), by=request.user
-                    )
-            except StaleRecord:
-                code = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                code = 400
-            else:
+            saved, code = attempt(
+                request,
+                lambda: services.awareness_session_save(
+                    session=form.save(commit=False),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    attendance=grid.counts(),
+                    by=request.user,
+                ),
+                form=form,
+            )
+            if code is None:
+                session = saved
                 messages.success(request, _("Awareness session saved."))
                 return redirect(
                     "awareness_detail",
@@ -210,9 +207,15 @@ def awareness_delete(request, code, year, uuid):
     cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
     session = _get_session(cycle, uuid)
     if request.method == "POST":
-        services.awareness_session_delete(session=session, by=request.user)
-        messages.success(request, _("Awareness session deleted."))
-        return redirect("awareness_list", code=cycle.commune.code, year=cycle.start_year)
+        _done, refused = attempt(
+            request, lambda: services.awareness_session_delete(session=session, by=request.user)
+        )
+        if refused is None:
+            messages.success(request, _("Awareness session deleted."))
+            return redirect("awareness_list", code=cycle.commune.code, year=cycle.start_year)
+        return redirect(
+            "awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=session.uuid
+        )
     return render(
         request,
         "communes/awareness/confirm_delete.html",
@@ -225,19 +228,28 @@ def awareness_attachment_add(request, code, year, uuid):
     cycle, status, can_edit = _step_access(request, code, year, AWARENESS, write=True)
     session = _get_session(cycle, uuid)
     form = SessionAttachmentForm(request.POST, request.FILES)
+    code = 400
     if form.is_valid():
-        services.session_attachment_add(
-            session=session,
-            kind=form.cleaned_data["kind"],
-            upload=form.cleaned_data["file"],
-            content_type=form.content_type,
-            by=request.user,
+        _attachment, code = attempt(
+            request,
+            lambda: services.session_attachment_add(
+                session=session,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                content_type=form.content_type,
+                by=request.user,
+            ),
+            form=form,
         )
-        messages.success(request, _("File attached."))
-        return redirect(
-            "awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=session.uuid
-        )
-    return _render_session(request, cycle, status, can_edit, session, form, code=400)
+        if code is None:
+            messages.success(request, _("File attached."))
+            return redirect(
+                "awareness_detail",
+                code=cycle.commune.code,
+                year=cycle.start_year,
+                uuid=session.uuid,
+            )
+    return _render_session(request, cycle, status, can_edit, session, form, code=code)
 
 
 def _get_attachment(cycle, uuid, attachment):
@@ -275,8 +287,11 @@ def awareness_attachment_file(request, code, year, uuid, attachment):
 def awareness_attachment_delete(request, code, year, uuid, attachment):
     cycle, _status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
     item = _get_attachment(cycle, uuid, attachment)
-    services.session_attachment_delete(attachment=item, by=request.user)
-    messages.success(request, _("Attachment deleted."))
+    _done, refused = attempt(
+        request, lambda: services.session_attachment_delete(attachment=item, by=request.user)
+    )
+    if refused is None:
+        messages.success(request, _("Attachment deleted."))
     return redirect("awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=uuid)
 
 
@@ -339,23 +354,20 @@ def _training_form_page(request, cycle, status, training, *, creating: bool):
         formset.set_training_days(form.cleaned_data.get("days"))
         valid = formset.is_valid() and valid
         if valid:
-            try:
-                with transaction.atomic():
-                    form.check_version()
-                    training = form.save(commit=False)
-                    trainees = formset.save(commit=False)
-                    training = services.training_save(
-                        training=training,
-                        trainees=trainees,
-                        removed=formset.deleted_objects,
-                        by=request.user,
-                    )
-            except StaleRecord:
-                code = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                code = 400
-            else:
+            trainees = formset.save(commit=False)
+            saved, code = attempt(
+                request,
+                lambda: services.training_save(
+                    training=form.save(commit=False),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    trainees=trainees,
+                    removed=formset.deleted_objects,
+                    by=request.user,
+                ),
+                form=form,
+            )
+            if code is None:
+                training = saved
                 messages.success(request, _("Training saved."))
                 target = "training_edit" if "more_rows" in request.POST else "training_detail"
                 return redirect(
@@ -402,9 +414,15 @@ def training_delete(request, code, year, uuid):
         _trainings(cycle).annotate(n_trainees=Count("trainees")), uuid=uuid
     )
     if request.method == "POST":
-        services.training_delete(training=training, by=request.user)
-        messages.success(request, _("Training deleted."))
-        return redirect("training_list", code=cycle.commune.code, year=cycle.start_year)
+        _done, refused = attempt(
+            request, lambda: services.training_delete(training=training, by=request.user)
+        )
+        if refused is None:
+            messages.success(request, _("Training deleted."))
+            return redirect("training_list", code=cycle.commune.code, year=cycle.start_year)
+        return redirect(
+            "training_detail", code=cycle.commune.code, year=cycle.start_year, uuid=training.uuid
+        )
     return render(
         request,
         "communes/training/confirm_delete.html",

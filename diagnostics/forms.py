@@ -114,7 +114,23 @@ class ParticipationRowForm(forms.Form):
         }
 
 
-ParticipationFormSet = forms.formset_factory(ParticipationRowForm, extra=0)
+class BaseParticipationFormSet(forms.BaseFormSet):
+    def __init__(self, *args, group_codes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_codes = group_codes
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if [form.cleaned_data.get("group") for form in self.forms] != self.group_codes:
+            raise forms.ValidationError(
+                _("The list of groups changed while you were typing. Reload the page.")
+            )
+
+
+ParticipationFormSet = forms.formset_factory(
+    ParticipationRowForm, formset=BaseParticipationFormSet, extra=0
+)
 
 
 class ParticipationGrid:
@@ -146,7 +162,11 @@ class ParticipationGrid:
                     row[f"men_{band_key(band)}"] = found.men
             initial.append(row)
         self.formset = ParticipationFormSet(
-            data=data, initial=initial, prefix="grid", form_kwargs={"bands": self.bands}
+            data=data,
+            initial=initial,
+            prefix="grid",
+            form_kwargs={"bands": self.bands},
+            group_codes=[g.code for g in self.groups],
         )
         for group, form in zip(self.groups, self.formset.forms, strict=False):
             form.label_cells(group.name)
@@ -166,12 +186,6 @@ class ParticipationGrid:
                     if name in form.fields:
                         widget = form.fields[name].widget
                         widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-            return False
-        codes = [form.cleaned_data.get("group") for form in self.formset.forms]
-        if codes != [g.code for g in self.groups]:
-            self.formset._non_form_errors = self.formset.error_class(
-                [_("The list of groups changed while you were typing. Reload the page.")]
-            )
             return False
         return True
 

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communes.access import get_step_for_user
-from communes.concurrency import StaleRecord
-from communes.forms import add_validation_error
 from communes.models import StepStatus
+from communes.writes import attempt
 
 from . import services, step_hooks
 from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
@@ -236,13 +235,19 @@ def _session_edit(request, step, session):
         valid = form.is_valid()
         valid = grid.is_valid() and valid
         if valid:
-            try:
-                session = services.session_save(
-                    cycle=step.cycle, form=form, grid=grid, by=request.user
-                )
-            except StaleRecord:
-                status = 409
-            else:
+            session.by_age_band = grid.by_age_band
+            saved, status = attempt(
+                request,
+                lambda: services.session_save(
+                    session=form.save(commit=False),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    participation=grid.counts(),
+                    by=request.user,
+                ),
+                form=form,
+            )
+            if status is None:
+                session = saved
                 messages.success(
                     request,
                     _("Session saved.") if not creating else _("Session recorded."),
@@ -273,11 +278,8 @@ def session_edit(request, code, year, uuid):
 
 def _delete(request, step, obj, *, service, label, back, done):
     if request.method == "POST":
-        try:
-            service(obj)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+        _done, refused = attempt(request, lambda: service(obj))
+        if refused:
             return redirect(back)
         messages.success(request, done)
         return redirect(step.url("diagnosis"))
@@ -296,7 +298,7 @@ def session_delete(request, code, year, uuid):
         request,
         step,
         session,
-        service=lambda s: services.session_delete(session=s),
+        service=lambda s: services.session_delete(session=s, by=request.user),
         label=_("consultation session"),
         back=step.url("diagnosis_session", session.uuid),
         done=_("Session deleted."),
@@ -310,19 +312,20 @@ def _figure_edit(request, step, figure):
     form = FigureForm(request.POST or None, instance=figure, cycle=step.cycle)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
-            try:
-                services.figure_save(cycle=step.cycle, form=form, by=request.user)
-            except StaleRecord:
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
+            _figure, status = attempt(
+                request,
+                lambda: services.figure_save(
+                    figure=form.save(commit=False),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    by=request.user,
+                ),
+                form=form,
+            )
+            if status is None:
                 messages.success(request, _("Migration profile figure saved."))
                 return redirect(step.url("diagnosis") + "#profile")
-        else:
-            status = 400
     return render(
         request,
         "diagnostics/record_form.html",
@@ -358,7 +361,7 @@ def figure_delete(request, code, year, uuid):
         request,
         step,
         figure,
-        service=lambda f: services.figure_delete(figure=f),
+        service=lambda f: services.figure_delete(figure=f, by=request.user),
         label=_("migration profile figure"),
         back=step.url("diagnosis") + "#profile",
         done=_("Figure deleted."),
@@ -392,24 +395,40 @@ def finding_list(request, code, year):
 
 
 def _record_edit(
-    request, step, obj, *, form_class, service, heading, saved, back, delete_name, initial=None
+    request,
+    step,
+    obj,
+    *,
+    form_class,
+    service,
+    related,
+    heading,
+    saved,
+    back,
+    delete_name,
+    initial=None,
 ):
+    """The create and edit page of a finding or an idea. ``service(record, loaded_version=...,
+    by=..., **related)`` saves it; ``related`` names the form's fields passed to it as such."""
     form = form_class(request.POST or None, instance=obj, cycle=step.cycle, initial=initial)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
-            try:
-                obj = service(cycle=step.cycle, form=form, by=request.user)
-            except StaleRecord:
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
-                messages.success(request, saved % {"code": obj.code})
-                return redirect(back(obj))
-        else:
-            status = 400
+            data = form.cleaned_data
+            record, status = attempt(
+                request,
+                lambda: service(
+                    form.save(commit=False),
+                    loaded_version=data["loaded_version"],
+                    by=request.user,
+                    **{name: data[name] for name in related},
+                ),
+                form=form,
+            )
+            if status is None:
+                messages.success(request, saved % {"code": record.code})
+                return redirect(back(record))
     return render(
         request,
         "diagnostics/record_form.html",
@@ -431,7 +450,8 @@ def _finding_edit(request, step, finding):
         step,
         finding,
         form_class=FindingForm,
-        service=services.finding_save,
+        service=lambda record, **data: services.finding_save(finding=record, **data),
+        related=("groups", "sessions"),
         heading=_("Finding"),
         saved=_("Finding %(code)s saved."),
         back=lambda f: step.url("diagnosis_findings") + f"#finding-{f.uuid}",
@@ -460,7 +480,7 @@ def finding_delete(request, code, year, uuid):
         request,
         step,
         finding,
-        service=lambda f: services.finding_delete(finding=f),
+        service=lambda f: services.finding_delete(finding=f, by=request.user),
         label=_("finding"),
         back=step.url("diagnosis_findings") + f"#finding-{finding.uuid}",
         done=_("Finding deleted."),
@@ -515,7 +535,8 @@ def _idea_edit(request, step, idea, initial=None):
         step,
         idea,
         form_class=IdeaForm,
-        service=services.idea_save,
+        service=lambda record, **data: services.idea_save(idea=record, **data),
+        related=("findings", "target_groups"),
         heading=_("Project idea"),
         saved=_("Idea %(code)s saved."),
         back=lambda i: step.url("diagnosis_idea", i.uuid),
@@ -553,7 +574,7 @@ def idea_delete(request, code, year, uuid):
         request,
         step,
         idea,
-        service=lambda i: services.idea_delete(idea=i),
+        service=lambda i: services.idea_delete(idea=i, by=request.user),
         label=_("project idea"),
         back=step.url("diagnosis_idea", idea.uuid),
         done=_("Idea deleted."),
