@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .bilingual import BilingualNameMixin
-from .querysets import CommuneQuerySet, PlanningCycleQuerySet, ProvinceQuerySet, RegionQuerySet
+from .querysets import CommuneQuerySet, PlanningCycleQuerySet, RegionQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -44,7 +44,6 @@ class Province(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin'
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROVINCE)
 
-    objects = ProvinceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
