@@ -23,10 +23,12 @@ from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import numbers, permissions
 from communes.access import get_step_for_user
+from communes.generic import RecordDeleteView
 from communes.models import StepStatus
 from communes.writes import attempt
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea
@@ -725,20 +727,24 @@ def action_edit(request, code, year, uuid):
     return _action_form_page(request, step, action)
 
 
-@require_http_methods(["GET", "POST"])
-def action_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
-    action = get_object_or_404(_actions(step.cycle), uuid=uuid)
-    if request.method == "POST":
-        _done, refused = attempt(
-            request, lambda: services.action_delete(action=action, by=request.user)
-        )
-        if refused is None:
-            messages.success(request, _("Action %(code)s deleted.") % {"code": action.code})
-            return redirect(step.url("actions_pac"))
-        return redirect(step.url("actions_action", action.uuid))
-    return render(
-        request,
-        "actions/action_confirm_delete.html",
-        step.context(action=action, tab="pac", page_title=action.code),
-    )
+class ActionDelete(RecordDeleteView):
+    step_number = INTEGRATION_STEP
+    model = PacAction
+    context_object_name = "action"
+    template_name = "actions/action_confirm_delete.html"
+    deleted_message = gettext_lazy("Action %(code)s deleted.")
+
+    def delete_record(self, record):
+        services.action_delete(action=record, by=self.request.user)
+
+    def back_url(self) -> str:
+        return self.step.url("actions_action", self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url("actions_pac")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tab="pac", page_title=self.object.code, **kwargs)
+
+
+action_delete = ActionDelete.as_view()

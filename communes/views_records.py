@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import permissions, services
@@ -24,6 +25,7 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
+from .generic import RecordDeleteView
 from .numbers import percent
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .step_hooks import training_list_stats, with_stats
@@ -202,25 +204,24 @@ def awareness_edit(request, code, year, uuid):
     return _awareness_form_page(request, cycle, status, session, creating=False)
 
 
-@require_http_methods(["GET", "POST"])
-def awareness_delete(request, code, year, uuid):
-    cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
-    session = _get_session(cycle, uuid)
-    if request.method == "POST":
-        _done, refused = attempt(
-            request, lambda: services.awareness_session_delete(session=session, by=request.user)
-        )
-        if refused is None:
-            messages.success(request, _("Awareness session deleted."))
-            return redirect("awareness_list", code=cycle.commune.code, year=cycle.start_year)
-        return redirect(
-            "awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=session.uuid
-        )
-    return render(
-        request,
-        "communes/awareness/confirm_delete.html",
-        _context(request, cycle, status, True, session=session),
-    )
+class AwarenessDelete(RecordDeleteView):
+    step_number = AWARENESS
+    model = AwarenessSession
+    context_object_name = "session"
+    template_name = "communes/awareness/confirm_delete.html"
+    deleted_message = gettext_lazy("Awareness session deleted.")
+
+    def delete_record(self, record):
+        services.awareness_session_delete(session=record, by=self.request.user)
+
+    def back_url(self) -> str:
+        return self.step.url("awareness_detail", self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url("awareness_list")
+
+
+awareness_delete = AwarenessDelete.as_view()
 
 
 @require_POST
@@ -407,24 +408,24 @@ def training_edit(request, code, year, uuid):
     return _training_form_page(request, cycle, status, _get_training(cycle, uuid), creating=False)
 
 
-@require_http_methods(["GET", "POST"])
-def training_delete(request, code, year, uuid):
-    cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
-    training = get_object_or_404(
-        _trainings(cycle).annotate(n_trainees=Count("trainees")), uuid=uuid
-    )
-    if request.method == "POST":
-        _done, refused = attempt(
-            request, lambda: services.training_delete(training=training, by=request.user)
-        )
-        if refused is None:
-            messages.success(request, _("Training deleted."))
-            return redirect("training_list", code=cycle.commune.code, year=cycle.start_year)
-        return redirect(
-            "training_detail", code=cycle.commune.code, year=cycle.start_year, uuid=training.uuid
-        )
-    return render(
-        request,
-        "communes/training/confirm_delete.html",
-        _context(request, cycle, status, True, training=training),
-    )
+class TrainingDelete(RecordDeleteView):
+    step_number = TRAINING
+    model = Training
+    context_object_name = "training"
+    template_name = "communes/training/confirm_delete.html"
+    deleted_message = gettext_lazy("Training deleted.")
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(n_trainees=Count("trainees"))
+
+    def delete_record(self, record):
+        services.training_delete(training=record, by=self.request.user)
+
+    def back_url(self) -> str:
+        return self.step.url("training_detail", self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url("training_list")
+
+
+training_delete = TrainingDelete.as_view()
