@@ -67,11 +67,19 @@ def ratio(part, whole) -> Decimal | None:
     return Decimal(100) * Decimal(part or 0) / Decimal(whole)
 
 
+def rounded(value) -> int | None:
+    """A share rounded half up to the unit, as ``share`` prints it (None stays None)."""
+    if value is None:
+        return None
+    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def share(value) -> str:
     """A percentage for people to read, rounded half up to the unit: "37 %" in French,
-    "37%" in Arabic."""
-    rounded = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return pgettext("percentage", "%(value)s%%") % {"value": grouped(rounded)}
+    "37%" in Arabic; "-" for None (nothing to divide)."""
+    if value is None:
+        return "-"
+    return pgettext("percentage", "%(value)s%%") % {"value": grouped(rounded(value))}
 
 
 def percent(part, whole) -> str:

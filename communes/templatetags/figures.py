@@ -20,12 +20,3 @@ def amount(value) -> str:
 def share(value) -> str:
     """A percentage already worked out: "37 %" in French, "37%" in Arabic; "-" for none."""
     return "-" if value is None or value == "" else numbers.share(value)
-
-
-@register.filter
-def percent(part, whole) -> str:
-    """``{{ part|percent:whole }}``: "37 %"; "-" when there is nothing to divide."""
-    try:
-        return numbers.percent(part, whole)
-    except (TypeError, ValueError, ArithmeticError):
-        return "-"

@@ -1,7 +1,5 @@
 from django import template
 
-from communes.templatetags import figures
-
 register = template.Library()
 
 
@@ -11,7 +9,3 @@ def sum_counts(rows) -> dict:
     women = sum(r.women for r in rows)
     men = sum(r.men for r in rows)
     return {"women": women, "men": men, "total": women + men}
-
-
-# ``{{ part|percent:whole }}``, the pages' one percent format, also loaded with this library.
-register.filter("percent", figures.percent)
