@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import permissions, services, workflow
 from .access import get_commune_for_user, get_cycle_for_user
 from .concurrency import StaleRecord
-from .forms import CycleOpenForm, add_validation_error
+from .forms import CycleOpenForm
 from .models import PlanningCycle, StepEvent, StepStatus
 from .steps import STEP_NUMBERS
 from .tracker import build_trackers
 from .workflow import Action, Actor
+from .writes import attempt
 
 
 @dataclass
@@ -142,13 +143,14 @@ def cycle_open(request, code):
     commune = get_commune_for_user(request, code, write=True)
     form = CycleOpenForm(request.POST)
     if form.is_valid():
-        try:
-            cycle = services.cycle_open(
+        cycle, refused = attempt(
+            request,
+            lambda: services.cycle_open(
                 commune=commune, start_year=form.cleaned_data["start_year"], by=request.user
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
+            ),
+            form=form,
+        )
+        if refused is None:
             messages.success(request, _("PAC %(period)s opened.") % {"period": cycle.period})
             return redirect("cycle", code=commune.code, year=cycle.start_year)
     commune = _commune_with_cycles(request, code)
