@@ -80,7 +80,11 @@ class Job(models.Model):
         Long jobs (national exports, imports) call it every so often; a page can show
         ``percent`` and ``progress_note`` while the job runs.
         """
-        fields = {"progress_done": done, "progress_note": note[:200], "heartbeat_at": timezone.now()}
+        fields = {
+            "progress_done": done,
+            "progress_note": note[:200],
+            "heartbeat_at": timezone.now(),
+        }
         if total is not None:
             fields["progress_total"] = total
         Job.objects.filter(pk=self.pk, token=self.token).update(**fields)

@@ -36,7 +36,7 @@ from django.template.backends.django import get_installed_libraries
 from django.utils import translation
 
 from . import LANGUAGES
-from .data import AnnexData, gather_annex
+from .data import AnnexData
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every step at INFO (from its import on); the application keeps its warnings.
@@ -265,6 +265,9 @@ def build(data: AnnexData, language: str, *, progress=None) -> tuple[str, bool]:
     os.replace(temporary, default_storage.path(name))
     # Older versions go, and so does what a killed worker left half-written.
     for filename in default_storage.listdir(CACHE_DIRNAME)[1]:
-        if filename.startswith((prefix, f".tmp-{prefix}")) and name != f"{CACHE_DIRNAME}/{filename}":
+        if (
+            filename.startswith((prefix, f".tmp-{prefix}"))
+            and name != f"{CACHE_DIRNAME}/{filename}"
+        ):
             default_storage.delete(f"{CACHE_DIRNAME}/{filename}")
     return name, True

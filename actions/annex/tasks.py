@@ -235,15 +235,19 @@ def cycles_of(instance, memo: dict | None = None) -> set[int]:
     return set(PlanningCycle.objects.filter(**lookup).values_list("pk", flat=True))
 
 
-class _AfterCommit:
+class _Batch:
     """The cycles one transaction changed, requested once after it commits."""
 
     def __init__(self):
         self.cycle_ids: set[int] = set()
         self.national = False
         self.memo: dict = {}
+        self.done = False
 
-    def __call__(self):
+    def flush(self):
+        if self.done:
+            return
+        self.done = True
         try:
             if self.national:
                 request_national()
@@ -254,25 +258,37 @@ class _AfterCommit:
             logger.exception("PAC annex: could not queue the build of cycles %s", self.cycle_ids)
 
 
-def _pending() -> _AfterCommit:
-    """This transaction's callback: the one registered earlier (unless rolled back), or a new one."""
-    for _, callback, _ in transaction.get_connection().run_on_commit:
-        if isinstance(callback, _AfterCommit):
-            return callback
-    after = _AfterCommit()
-    transaction.on_commit(after)
-    return after
+class _Flush:
+    """An on-commit callback of a batch. Every change registers one (a savepoint rolled back
+    takes its own away, not the others'); the first that runs does the batch's work."""
+
+    def __init__(self, batch: _Batch):
+        self.batch = batch
+
+    def __call__(self):
+        self.batch.flush()
 
 
 def _changed(instance, how: str) -> None:
-    in_transaction = transaction.get_connection().in_atomic_block
-    after = _pending() if in_transaction else _AfterCommit()
+    connection = transaction.get_connection()
+    batch = None
+    if connection.in_atomic_block:
+        # This transaction's batch, if a change before this one started it.
+        batch = next(
+            (
+                callback.batch
+                for _, callback, _ in reversed(connection.run_on_commit)
+                if isinstance(callback, _Flush) and not callback.batch.done
+            ),
+            None,
+        )
+    batch = batch or _Batch()
     if how == "national":
-        after.national = True
+        batch.national = True
     else:
-        after.cycle_ids |= cycles_of(instance, after.memo)
-    if not in_transaction:
-        after()
+        batch.cycle_ids |= cycles_of(instance, batch.memo)
+    if batch.cycle_ids or batch.national:
+        transaction.on_commit(_Flush(batch))  # outside a transaction: at once
 
 
 def on_save(sender, instance, raw=False, **kwargs):

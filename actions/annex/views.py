@@ -7,7 +7,6 @@ lack of a file: a missing file is "being prepared".
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -58,7 +57,9 @@ def annex_pdf(request, code, year, language):
     cycle = get_cycle_for_user(request, code, year)
     (state,) = annex_states(cycle, (language,))
     if state.built is None:
-        return redirect(reverse("pac_annex_status", kwargs={"code": code, "year": year}), 303)
+        response = redirect(reverse("pac_annex_status", kwargs={"code": code, "year": year}))
+        response.status_code = 303  # See Other: the answer is another page
+        return response
     return _pdf(state.built, annex_filename(cycle, language), language, "hit")
 
 
@@ -81,10 +82,7 @@ def annex_status(request, code, year):
     """The annex box of the PAC page: polled by htmx while a build is under way; a full page
     for browsers without JavaScript (the download link of an annex not ready leads here)."""
     cycle = get_cycle_for_user(request, code, year)
-    names = dict(settings.LANGUAGES)
     states = annex_states(cycle)
-    for state in states:
-        state.language_name = names[state.language]
     context = {
         "commune": cycle.commune,
         "cycle": cycle,
