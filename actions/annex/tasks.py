@@ -143,8 +143,9 @@ def annex_states(cycle, languages=LANGUAGES) -> list[AnnexState]:
         built = next((v for v in versions if v.key == current), None)
         job = rows.get(keys[language])
         if built is None and (job is None or job.state == Job.State.DONE):
-            request_annex([cycle.pk])
-            job = Job.objects.get(key=keys[language])
+            request_annex([cycle.pk])  # both languages
+            rows = {job.key: job for job in Job.objects.filter(key__in=keys.values())}
+            job = rows[keys[language]]
             versions = built_versions(data.cycle_uuid, language)  # an immediate backend built it
             built = next((v for v in versions if v.key == current), None)
         previous = next((v for v in versions if v.key != current), None)
