@@ -32,7 +32,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from .models import Job
 
@@ -91,6 +92,7 @@ def request(
 def _enqueue(job: Job, *, delay: float = 0) -> None:
     """Queue ``job`` under a new token (inside the caller's transaction, row locked)."""
     job.state, job.token, job.rerun = State.QUEUED, uuid.uuid4(), False
+    job.heartbeat_at = timezone.now()  # queued at: see _task_lost
     job.progress_done = job.progress_total = 0
     job.progress_note = ""
     job.save()
@@ -179,8 +181,24 @@ def _failed(job: Job, exc: BaseException) -> None:
             row.save()
 
 
+def _task_lost(job: Job, cutoff) -> bool:
+    """The queued task of ``job`` no longer exists, has ended, or was taken by a worker that
+    died before it could start the job (backends that can tell; others are trusted)."""
+    backend = run_job.get_backend()
+    if not backend.supports_get_result or not job.task_id:
+        return False
+    try:
+        result = backend.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        return True
+    if result.is_finished:
+        return True
+    return result.status == TaskResultStatus.RUNNING and (result.started_at or cutoff) < cutoff
+
+
 def recover_stale(keys: Iterable[str] | None = None) -> int:
-    """Queue again (or fail, after the last attempt) the jobs whose worker stopped answering.
+    """Queue again (or fail, after the last attempt) the jobs whose worker stopped answering;
+    with ``keys``, also those of these jobs whose queued task was lost.
 
     Returns how many were recovered. One indexed query when there is nothing to do.
     """
@@ -189,6 +207,18 @@ def recover_stale(keys: Iterable[str] | None = None) -> int:
     if keys is not None:
         stale = stale.filter(key__in=list(keys))
     recovered = 0
+    if keys is not None:
+        # Jobs queued for a lease whose task is gone: checked only for the few jobs a page
+        # waits for (a national backlog legitimately waits longer).
+        waiting = Job.objects.filter(state=State.QUEUED, heartbeat_at__lt=cutoff, key__in=keys)
+        for job in waiting:
+            if _task_lost(job, cutoff):
+                with transaction.atomic():
+                    row = _current(job)
+                    if row is not None and row.state == State.QUEUED:
+                        logger.error("Background job %s (%s): its task was lost", row, row.key)
+                        _enqueue(row)
+                        recovered += 1
     for pk in stale.values_list("pk", flat=True):
         with transaction.atomic():
             row = (

@@ -1,11 +1,13 @@
-"""`make bench`: dashboards at national scale, in a throw-away test database.
+"""`make bench`: dashboards at national scale, and the PAC annex with its workers.
 
 Builds 1,503 communes (the country's count) spread over the 12 regions, a PAC cycle
 for a third of them, then times the country page, a region page and a commune page
 over repeated requests and prints the figures with their query counts; then
-(``annex_main``) times the PAC annex of the largest demo commune and of a synthetic
-40-action commune, cold and from the cache. It asserts only that the set-up worked
-(pages answer 200, the cache serves): it measures, it does not judge.
+(``annex_main``), with real ``db_worker`` processes: the cold build of the annex of the
+largest demo commune and of a synthetic 40-action commune beside WeasyPrint alone on the
+same HTML, the time from a change to both annexes ready with one and two workers, the p95
+of 20 downloads of an up-to-date annex, and a national rebuild measured on a sample and
+extrapolated. It asserts only that the set-up worked: it measures, it does not judge.
 """
 
 import os

@@ -150,3 +150,16 @@ def test_national_administrators_see_failed_jobs_in_the_admin(client_for, nation
     text = page.content.decode()
     assert "PAC annex oujda 2022-2027 (fr)" in text and "OSError: disk full" in text
     assert client_for(editor).get("/admin/background/job/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_queued_job_whose_task_was_lost_is_queued_again(monkeypatch, settings):
+    """E.g. a worker killed after taking the task but before starting the job."""
+    jobs.request("echo:7", kind="test-echo", params={"n": 7})
+    DBTaskResult.objects.update(status="RUNNING")  # taken by a worker, which then died
+    assert jobs.recover_stale(["echo:7"]) == 0  # within the lease: presumed on its way
+    settings.JOBS_LEASE_SECONDS = 0
+    DBTaskResult.objects.update(started_at=Job.objects.get().requested_at)
+    assert jobs.recover_stale(["echo:7"]) == 1
+    run_worker(monkeypatch)
+    assert (Job.objects.get().state, RUNS) == ("done", [7])
