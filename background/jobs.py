@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -41,6 +42,27 @@ logger = logging.getLogger(__name__)
 
 State = Job.State
 _handlers: dict[str, Callable[[Job], Any]] = {}
+
+
+@contextmanager
+def _locked():
+    """A transaction holding the job row's lock (``select_for_update``). SQLite has no row lock:
+    there the transaction takes the database's write lock when it begins (IMMEDIATE), so two
+    processes never both read a job and then both try to write it (which SQLite refuses at once
+    with "database is locked" instead of waiting)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()
+    mode = getattr(connection, "transaction_mode", None)
+    connection.transaction_mode = "IMMEDIATE"
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        connection.transaction_mode = mode
 
 
 def handler(kind: str):
@@ -68,7 +90,7 @@ def request(
     backends that cannot defer (the immediate one of the tests) run at once.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with _locked():
         job, created = Job.objects.select_for_update().get_or_create(
             key=key,
             defaults={"kind": kind, "params": params or {}, "label": label, "priority": priority},
@@ -114,7 +136,7 @@ def run_job(key: str, token: str) -> Any:
     """The one task of this app: run the job ``key`` if ``token`` is still its own."""
     recover_stale()
     now = timezone.now()
-    with transaction.atomic():
+    with _locked():
         job = Job.objects.select_for_update().filter(key=key).first()
         if job is None or str(job.token) != token or job.state != State.QUEUED:
             # Superseded: a newer request or a recovery queued it under another token.
@@ -138,7 +160,7 @@ def _current(job: Job) -> Job | None:
 
 
 def _succeeded(job: Job, result: Any) -> None:
-    with transaction.atomic():
+    with _locked():
         row = _current(job)
         if row is None:
             return
@@ -165,7 +187,7 @@ def _failed(job: Job, exc: BaseException) -> None:
         settings.JOBS_MAX_ATTEMPTS,
         exc_info=exc,
     )
-    with transaction.atomic():
+    with _locked():
         row = _current(job)
         if row is None:
             return
@@ -213,14 +235,14 @@ def recover_stale(keys: Iterable[str] | None = None) -> int:
         waiting = Job.objects.filter(state=State.QUEUED, heartbeat_at__lt=cutoff, key__in=keys)
         for job in waiting:
             if _task_lost(job, cutoff):
-                with transaction.atomic():
+                with _locked():
                     row = _current(job)
                     if row is not None and row.state == State.QUEUED:
                         logger.error("Background job %s (%s): its task was lost", row, row.key)
                         _enqueue(row)
                         recovered += 1
     for pk in stale.values_list("pk", flat=True):
-        with transaction.atomic():
+        with _locked():
             row = (
                 Job.objects.select_for_update()
                 .filter(pk=pk, state=State.RUNNING, heartbeat_at__lt=cutoff)
