@@ -77,7 +77,10 @@ def measure(client, url):
 
 
 def main():
-    setup_test_environment()
+    try:
+        setup_test_environment()
+    except RuntimeError:
+        pass  # already set up by annex_main()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         admin = build()
@@ -101,10 +104,6 @@ def main():
             print(f"{label:<40} {median:>10.1f} {worst:>8.1f} {n_queries:>8}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-if __name__ == "__main__":
-    main()
 
 
 # --- The PAC annex (actions/annex): built by background workers ----------------------------------
@@ -197,7 +196,7 @@ def annex_main():
     try:
         setup_test_environment()
     except RuntimeError:
-        pass  # already set up by main()
+        pass  # already set up
     media_root = Path(tempfile.mkdtemp(prefix="prim-bench-annex-"))
     if connection.vendor == "sqlite":
         # Worker processes must open the same database: a file, not memory.
@@ -330,4 +329,7 @@ def annex_main():
 
 
 if __name__ == "__main__":
+    # The annex first: on SQLite its workers share a database file, which must be the first
+    # test database this process creates (after an in-memory one the connection stays in memory).
     annex_main()
+    main()
