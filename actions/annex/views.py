@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from communes.access import get_cycle_for_user
@@ -84,6 +85,8 @@ def annex_status(request, code, year):
     cycle = get_cycle_for_user(request, code, year)
     states = annex_states(cycle)
     context = {
+        "page_title": _("The PAC annex"),
+        "tab": "pac",
         "commune": cycle.commune,
         "cycle": cycle,
         "states": states,
