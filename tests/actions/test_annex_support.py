@@ -13,14 +13,17 @@ from actions.annex.sample import build_sample_cycle
 from communes.models import PlanningCycle
 
 NBSP = "\u00a0"
+IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 
 # Fixtures are defined under a private name and registered under their public one, so that
 # test modules import them (``from ... import _annex_cycle``) without shadowing their argument.
 @pytest.fixture(name="annex_media")
 def _annex_media(settings, tmp_path):
-    """The PDF cache lives under MEDIA_ROOT: each test gets an empty one."""
+    """The built PDFs live under MEDIA_ROOT: each test gets an empty one. Builds run inside
+    the request (the immediate task backend), as if a worker were instantly done."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": IMMEDIATE}}
     return settings.MEDIA_ROOT
 
 
