@@ -389,5 +389,6 @@ class FormToken(models.Model):
 
 # Records of steps 1-2 and the numbering counters live in their own modules; imported here
 # so Django sees them.
+from .job_model import Job  # noqa: E402, F401
 from .numbering import NumberCounter  # noqa: E402, F401
 from .records import *  # noqa: E402, F403

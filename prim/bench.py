@@ -157,7 +157,7 @@ def settings_base_dir():
 
 
 def _wait_done(keys, timeout=600):
-    from background.models import Job
+    from communes.models import Job
 
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -223,7 +223,7 @@ def annex_main():
         sample = [synthetic(f"bench-national-{i}", 3) for i in range(NATIONAL_SAMPLE)]
         from django_tasks_db.models import DBTaskResult
 
-        from background.models import Job
+        from communes.models import Job
 
         # What building the data queued is not measured: the changes below are.
         Job.objects.all().delete()

@@ -206,7 +206,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # it (`manage.py db_worker`). TASKS_BACKEND=immediate runs tasks inside the request (no worker;
 # slow pages), a dotted path names any other backend (README: RQ). Tests default to the dummy
 # backend, which queues and never runs: a test that wants a worker says so.
-INSTALLED_APPS += ["django_tasks", "django_tasks_db", "background"]
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",

@@ -241,7 +241,7 @@ def build(data: AnnexData, language: str, *, progress=None) -> tuple[str, bool]:
     """Make sure the PDF of ``data`` exists in the store: ``(name, built_now)``.
 
     Runs in a worker (``actions.annex.tasks``), one build per cycle and language at a time
-    (the ``background.Job`` row). The file is written under a temporary name and renamed
+    (the ``communes.Job`` row). The file is written under a temporary name and renamed
     (atomic on one file system), so a worker killed mid-write leaves only a ``.tmp-*`` file,
     which is never served and is removed by the next build.
     """

@@ -11,7 +11,7 @@ and a new model or service is covered without anyone remembering the annex. Writ
 signal (``QuerySet.update``) are caught when a page asks (``annex_states`` requests a build when
 no file matches the data).
 
-Coalescing and "one build at a time": ``background.jobs`` (one ``Job`` row per cycle and
+Coalescing and "one build at a time": ``communes.jobs`` (one ``Job`` row per cycle and
 language). The build itself checks the data's fingerprint first: a request whose data did not
 change in the end costs one read of the data, no rendering.
 """
@@ -26,8 +26,8 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from background import jobs
-from background.models import Job
+from communes import jobs
+from communes.models import Job
 
 from . import LANGUAGES
 
@@ -48,7 +48,7 @@ def job_key(cycle_id: int, language: str) -> str:
 
 
 def request_annex(cycle_ids, *, priority: int = 0) -> None:
-    """Queue a build of both languages for each cycle (coalesced: see ``background.jobs``)."""
+    """Queue a build of both languages for each cycle (coalesced: see ``communes.jobs``)."""
     from django.conf import settings
 
     from communes.models import PlanningCycle

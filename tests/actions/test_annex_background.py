@@ -12,7 +12,7 @@ from actions import models as am
 from actions.annex import render
 from actions.annex.data import gather_annex
 from actions.annex.sample import build_sample_cycle
-from background.models import Job
+from communes.models import Job
 from tests.actions.test_annex_support import load_cycle
 from tests.workers import run_worker, use_database_queue
 
@@ -208,7 +208,7 @@ def test_a_build_that_keeps_failing_is_said_on_the_page_never_a_500(
 
     monkeypatch.setattr(render, "render_annex", broken)
     client = client_for(viewer)
-    with caplog.at_level("ERROR", logger="background.jobs"):
+    with caplog.at_level("ERROR", logger="communes.jobs"):
         client.get(STATUS, **HTMX)
         run_worker(monkeypatch)
     assert f"PAC annex oujda 2022-2027 (fr) (annex:{cycle.pk}:fr) failed, attempt 3 of 3" in (

@@ -16,7 +16,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 def build_on_demand(settings):
     """Builds inside the request from now on; what loading the demo queued is dropped."""
-    from background.models import Job
+    from communes.models import Job
 
     Job.objects.all().delete()
     settings.TASKS = IMMEDIATE

@@ -28,7 +28,7 @@ def test_editor_changes_an_action_then_downloads_the_annex_ready(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from background.models import Job
+    from communes.models import Job
 
     Job.objects.all().delete()
     DBTaskResult.objects.all().delete()

@@ -50,7 +50,7 @@ class Job(models.Model):
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-requested_at"]
-        indexes = [models.Index(fields=["state", "heartbeat_at"], name="background_job_lease")]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="communes_job_lease")]
 
     def __str__(self) -> str:
         return self.label or self.key

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from .models import Job
+from .job_model import Job
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from background import jobs
-from background.models import Job
+from communes import jobs
+from communes.models import Job
 from tests.workers import run_worker, use_database_queue
 
 RUNS = []
@@ -72,7 +72,7 @@ def test_a_task_that_lost_its_token_does_nothing(monkeypatch):
 @pytest.mark.django_db
 def test_a_failing_job_is_retried_then_failed_and_logged(monkeypatch, caplog, settings):
     settings.JOBS_MAX_ATTEMPTS = 3
-    with caplog.at_level("ERROR", logger="background.jobs"):
+    with caplog.at_level("ERROR", logger="communes.jobs"):
         jobs.request("echo:4", kind="test-echo", params={"n": 4, "fail": True}, label="Echo four")
         run_worker(monkeypatch)
     job = Job.objects.get(key="echo:4")
@@ -145,11 +145,11 @@ def test_national_administrators_see_failed_jobs_in_the_admin(client_for, nation
         attempts=3,
         error="OSError: disk full",
     )
-    page = client_for(national).get("/admin/background/job/?state__exact=failed")
+    page = client_for(national).get("/admin/communes/job/?state__exact=failed")
     assert page.status_code == 200
     text = page.content.decode()
     assert "PAC annex oujda 2022-2027 (fr)" in text and "OSError: disk full" in text
-    assert client_for(editor).get("/admin/background/job/").status_code == 403
+    assert client_for(editor).get("/admin/communes/job/").status_code == 403
 
 
 @pytest.mark.django_db
