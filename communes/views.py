@@ -199,6 +199,12 @@ def _move_step(request, code, year, step, move, success):
     return None
 
 
+def _typed(request, name: str) -> str:
+    """A comment or reason as typed, without NUL characters (PostgreSQL refuses them in text;
+    nobody means one), at most 2,000 characters."""
+    return request.POST.get(name, "").replace("\x00", "")[:2000]
+
+
 def _seen(request):
     """The step's last change as the page showed it (see ``services._check_seen``)."""
     try:
@@ -253,7 +259,7 @@ def step_review(request, code, year, step):
     """A coordinator of the region validates a submitted step, or returns it with a comment."""
     cycle = _cycle_to_review(request, code, year, step)
     decision = request.POST.get("decision")
-    comment = request.POST.get("comment", "")[:2000]
+    comment = _typed(request, "comment")
     if decision == "validate":
         move = partial(services.step_validate, comment=comment, seen_at=_seen(request))
         success = _("Step %(number)s validated.")
@@ -293,7 +299,7 @@ def step_reopen(request, code, year, step):
             cycle=cycle,
             step=step,
             by=request.user,
-            reason=request.POST.get("reason", "")[:2000],
+            reason=_typed(request, "reason"),
             to=request.POST.get("to") or StepStatus.Status.IN_PROGRESS,
             confirm=_confirmed(request),
             seen_at=_seen(request),
