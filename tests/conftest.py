@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from communes.models import Commune, Membership, Region, Role
+from tests.access_matrix import AccessMatrix
 from tests.factories import UserFactory, open_cycle
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -109,8 +110,38 @@ def client_for(client):
     return login
 
 
+@pytest.fixture
+def access(client, personas):
+    """The authorization matrix of tests/access_matrix.py, with these personas."""
+    return AccessMatrix(client, vars(personas), MODEL_BACKEND)
+
+
+@pytest.fixture
+def _migrations_data_restored(django_db_blocker):
+    """After the flush that ends a transactional test, the rows the migrations wrote come back."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        # Django serialised these rows when it created the test database (asked for by
+        # django_db_serialized_rollback) and reloads them at the start of such a test.
+        contents = getattr(connection, "_test_serialized_contents", None)
+        assert contents is not None, (
+            "Request transactional_db in the test or in a fixture it uses (not only "
+            "live_server), so that the test database keeps the migrations' data"
+        )
+        connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
+def transactional_db(_migrations_data_restored, django_db_serialized_rollback, transactional_db):
+    """pytest-django's transactional_db (the live server's), which empties the database at the
+    end (flush); here the reference data of the data migrations (territory, reference lists,
+    content types, permissions) is put back before the next test, whatever it is."""
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser stories run last: the live server's flush empties the reference territory
-    that the migrations put in the test database, which every other test reads."""
-    items.sort(key=lambda item: "/tests/browser/" in item.path.as_posix())
+    """Transactional tests (the browser stories) run first, on purpose: every test after them
+    then checks that their flush no longer takes the reference data with it."""
+    items.sort(key=lambda item: not {"transactional_db", "live_server"} & set(item.fixturenames))

@@ -58,11 +58,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo data on the live server's database (the flush between tests empties it)."""
-    from communes.models import Commune, Province, Region
-    from communes.territory import load_reference_territory
-
-    load_reference_territory(Region, Province, Commune)
+    """The demo data, committed, on the live server's database (emptied after each test, then
+    given back the migrations' data: see transactional_db in tests/conftest.py)."""
     call_command("load_demo", allow_production=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
