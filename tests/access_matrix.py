@@ -19,8 +19,8 @@ dict; ``expect`` overrides a few):
   since the form was loaded) or the work is done (302);
 - any other status code: exactly that.
 
-Refused personas go first, then the methods the address does not take (405, asked by the
-last allowed persona), then the allowed personas, so a POST that deletes comes last.
+Refused personas go first, then the methods the address does not take (405 for every signed-in
+persona), then the allowed personas, so that a POST that deletes comes last.
 ``check`` returns the responses by (persona, method), each with its body read as ``.body``.
 """
 
@@ -98,10 +98,10 @@ class AccessMatrix:
                 response = self._request(persona, method, url, data)
                 self._refused(response, rules[persona], persona, method, url)
                 seen[persona, method] = response
-        if allowed:
+        for persona in [p for p in PERSONAS if p in rules and p != "anonymous"]:
             for method in sorted(set(METHODS) - set(methods)):
-                response = self._request(allowed[-1], method, url, None)
-                assert response.status_code == 405, (allowed[-1], method, url, response)
+                response = self._request(persona, method, url, None)
+                assert response.status_code == 405, (persona, method, url, response.status_code)
         for persona in allowed:
             for method in methods:
                 response = self._request(persona, method, url, data)

@@ -3,6 +3,7 @@
 import pytest
 
 from communes.models import StepStatus
+from tests.access_matrix import REVIEW
 
 pytestmark = pytest.mark.django_db
 URL = "/communes/oujda/pac/2022/steps/1/review/"
@@ -58,14 +59,12 @@ def test_unknown_decision_changes_nothing(client_for, coordinator, submitted):
     assert status(submitted).status == Status.SUBMITTED
 
 
-def test_review_permissions(client_for, personas, submitted):
-    assert (
-        client_for(personas.other_coordinator).post(URL, {"decision": "validate"}).status_code
-        == 404
-    )
-    assert client_for(personas.other_editor).post(URL, {"decision": "validate"}).status_code == 404
-    for reader in (personas.editor, personas.viewer):
-        assert client_for(reader).post(URL, {"decision": "validate"}).status_code == 403
-    assert client_for(personas.coordinator).get(URL).status_code == 405
-    assert status(submitted).status == Status.SUBMITTED
-    assert client_for(personas.national).post(URL, {"decision": "validate"}).status_code == 302
+def test_review_permissions(access, personas, submitted):
+    access.check(URL, REVIEW, methods=("post",), data={"decision": "validate"})
+    # Only the coordinator of the region, then a national administrator, reviewed it.
+    history = status(submitted).history.order_by("history_id")
+    assert [(h.status, h.changed_by) for h in history] == [
+        (Status.NOT_STARTED, None),
+        (Status.VALIDATED, personas.coordinator),
+        (Status.VALIDATED, personas.national),
+    ]
