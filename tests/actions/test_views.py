@@ -179,6 +179,7 @@ def test_bad_and_stale_scores_are_refused(client_for, editor, planned, ideas):
     assert client.post(url, {"value": "5", "loaded_version": 1}).status_code == 400
     response = client.post(url, {"value": "1", "loaded_version": 1}, headers={"HX-Request": "true"})
     assert response.status_code == 200
+    assert f'id="idea-{ideas[0].uuid}"' in response.content.decode()  # its row, saved
     stale = client.post(url, {"value": "2", "loaded_version": 1}, headers={"HX-Request": "true"})
     assert stale.status_code == 409
     assert stale["HX-Retarget"] == f"#cell-{ideas[0].uuid}-need"
@@ -370,6 +371,7 @@ def test_edit_detects_concurrent_changes_and_delete(client_for, editor, planned)
     url = reverse("actions_action_edit", args=["oujda", 2022, planned.uuid])
     page = client.get(url)
     assert page.status_code == 200
+    assert 'value="Idea 1"' in page.content.decode()  # the sheet as it is
     data = _sheet(
         [i.pk for i in planned.ideas.all()],
         sector=planned.sector_id,

@@ -255,4 +255,8 @@ def test_detail_runs_a_fixed_number_of_queries(
     # session + user (2) + scope (1) + cycle (1) + step status (1)
     # + session (1) + its attendance (1) + its attachments (1) = 8.
     with django_assert_num_queries(8):
-        assert client.get(url("awareness_detail", cycle, uuid=session.uuid)).status_code == 200
+        response = client.get(url("awareness_detail", cycle, uuid=session.uuid))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Salle des délibérations" in page
+    assert f"data-total>{2 * rows}<" in page  # one woman and one man in each category

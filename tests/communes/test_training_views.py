@@ -221,8 +221,13 @@ def test_list_and_detail_run_a_fixed_number_of_queries(
     # session + user (2) + scope (1) + cycle (1) + step status (1) + checklist (1)
     # + figures (1) + count (1) + page of trainings with their trainee aggregates (1) = 9.
     with django_assert_num_queries(9):
-        assert client.get(url("training_list", cycle)).status_code == 200
+        listing = client.get(url("training_list", cycle))
+    assert listing.status_code == 200
+    # The trainings, 25 a page.
+    assert listing.content.decode().count("Genre et migration</a>") == min(size, 25)
     # session + user (2) + scope (1) + cycle (1) + step status (1) + training with its
     # aggregates (1) + trainees (1) = 7.
     with django_assert_num_queries(7):
-        assert client.get(url("training_detail", cycle, uuid=training.uuid)).status_code == 200
+        detail = client.get(url("training_detail", cycle, uuid=training.uuid))
+    assert detail.status_code == 200
+    assert f"Stagiaire {size - 1}" in detail.content.decode()

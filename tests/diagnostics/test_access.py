@@ -101,7 +101,9 @@ def test_locked_step_shows_no_edit_buttons(client_for, editor, cycle, diagnosis,
 
 def test_returned_step_is_editable_again(client_for, editor, cycle, diagnosis, url):
     StepStatus.objects.filter(cycle=cycle, step=3).update(status="returned")
-    assert client_for(editor).get(url("diagnosis_session_create", cycle)).status_code == 200
+    response = client_for(editor).get(url("diagnosis_session_create", cycle))
+    assert response.status_code == 200
+    assert "Enregistrer une séance de consultation" in response.content.decode()
 
 
 @pytest.mark.parametrize(
