@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from communes.models import Commune, Membership, Region, Role
+from communes.models import Commune, Region
 from tests.access_matrix import AccessMatrix
-from tests.factories import UserFactory, open_cycle
+from tests.factories import MembershipFactory, open_cycle
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -38,40 +38,39 @@ def souss(db):
     return Region.objects.get(code="09")
 
 
-def _member(username, role, commune=None, region=None):
-    user = UserFactory(username=username, first_name=username.split(".")[0].title())
-    Membership.objects.create(user=user, role=role, commune=commune, region=region)
-    return user
+def _member(username, **role):
+    first_name = username.split(".")[0].title()
+    return MembershipFactory(user__username=username, user__first_name=first_name, **role).user
 
 
 @pytest.fixture
 def editor(oujda):
-    return _member("editor.oujda", Role.EDITOR, commune=oujda)
+    return _member("editor.oujda", commune=oujda)
 
 
 @pytest.fixture
 def viewer(oujda):
-    return _member("viewer.oujda", Role.VIEWER, commune=oujda)
+    return _member("viewer.oujda", viewer=True, commune=oujda)
 
 
 @pytest.fixture
 def other_editor(sidi_bibi):
-    return _member("editor.sidi-bibi", Role.EDITOR, commune=sidi_bibi)
+    return _member("editor.sidi-bibi", commune=sidi_bibi)
 
 
 @pytest.fixture
 def coordinator(oriental):
-    return _member("coord.oriental", Role.COORDINATOR, region=oriental)
+    return _member("coord.oriental", coordinator=True, region=oriental)
 
 
 @pytest.fixture
 def other_coordinator(souss):
-    return _member("coord.souss", Role.COORDINATOR, region=souss)
+    return _member("coord.souss", coordinator=True, region=souss)
 
 
 @pytest.fixture
 def national(db):
-    return _member("national.admin", Role.NATIONAL)
+    return _member("national.admin", national=True)
 
 
 @pytest.fixture

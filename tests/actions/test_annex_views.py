@@ -5,11 +5,7 @@ from django.urls import reverse
 
 from actions.annex import render
 from tests.access_matrix import READ
-from tests.actions.test_annex_support import (  # noqa: F401 (fixtures: _annex_*)
-    _annex_cycle,
-    _annex_media,
-    reader,
-)
+from tests.actions.annex_support import reader
 
 
 def url(language="fr", code="oujda", year=2022):
