@@ -11,12 +11,13 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from communes.demo import DEMO_PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the tests themselves are ordinary synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-DEMO_PASSWORD = "prim-demo-2026"
 
 
 def pytest_collection_modifyitems(config, items):
