@@ -7,6 +7,6 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Prioritisation and PAC actions")
 
     def ready(self) -> None:
-        from . import step_hooks
+        from . import selectors
 
-        step_hooks.register()
+        selectors.register()

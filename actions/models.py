@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -22,6 +22,8 @@ from communes.concurrency import VersionedModel
 from communes.models import PlanningCycle, TimeStampedModel
 from diagnostics.models import (
     BilingualTitleMixin,
+    ConsultationSession,
+    IdeaFinding,
     NumberedRecord,
     ProjectIdea,
     ReferenceItem,
@@ -283,6 +285,50 @@ class PacActionQuerySet(models.QuerySet):
             financing_total=Coalesce(
                 Subquery(financing, output_field=money), Value(0), output_field=money
             ),
+        )
+
+    def for_list(self) -> PacActionQuerySet:
+        """What a row of the PAC page shows: totals, sector, yearly costs (by year), milestones
+        (by due date) and the thread - the ideas, their findings and the consultation sessions
+        the findings came from. Queries: 1 + 2 + 3 (thread), whatever the number of actions."""
+        thread = Prefetch(
+            "idea_links",
+            queryset=ActionIdea.objects.select_related("idea")
+            .prefetch_related(
+                Prefetch(
+                    "idea__finding_links",
+                    queryset=IdeaFinding.objects.select_related("finding")
+                    .prefetch_related(
+                        Prefetch(
+                            "finding__sessions",
+                            queryset=ConsultationSession.objects.order_by("date", "pk"),
+                        )
+                    )
+                    .order_by("finding__number"),
+                )
+            )
+            .order_by("idea__number"),
+        )
+        return (
+            self.with_totals()
+            .select_related("sector")
+            .prefetch_related(
+                Prefetch("costs", queryset=ActionCost.objects.order_by("year")),
+                Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
+                thread,
+            )
+        )
+
+    def for_sheet(self) -> PacActionQuerySet:
+        """Every field of an action sheet, for its page, the annex and the dossier: ``for_list``
+        + SNIA programmes, SNMRE objectives, target groups, financing lines (by source),
+        indicators. Queries: 6 + 5 = 11, whatever the number of actions."""
+        return self.for_list().prefetch_related(
+            "snia_programmes",
+            "snmre_objectives",
+            "target_groups",
+            Prefetch("financing", queryset=Financing.objects.order_by("source", "pk")),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("pk")),
         )
 
 

@@ -70,6 +70,11 @@ def criteria_of(cycle) -> list[Criterion]:
     ]
 
 
+def weights_total(criteria: Iterable[Criterion]) -> int:
+    """What the weights add up to (100 when the grid is ready), as the grid and the annex say."""
+    return sum(c.weight for c in criteria)
+
+
 def rank_ideas(cycle, criteria: Iterable[Criterion] | None = None) -> CycleRanking:
     """Weighted points, scored criteria and rank of every scored idea of a cycle.
 

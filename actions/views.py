@@ -20,7 +20,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,9 +30,9 @@ from communes.access import get_step_for_user
 from communes.concurrency import STALE_MESSAGE, StaleRecord
 from communes.forms import add_validation_error
 from communes.models import StepStatus
-from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea
+from diagnostics.models import ProjectIdea
 
-from . import services
+from . import selectors, services
 from .forms import (
     ActionForm,
     CriteriaForm,
@@ -46,18 +45,15 @@ from .forms import (
 from .models import (
     INTEGRATION_STEP,
     PRIORITISATION_STEP,
-    ActionCost,
-    ActionIdea,
     CouncilDeliberation,
     CriterionKind,
     Financing,
     IdeaDecision,
     IeecagOpinion,
-    Milestone,
     PacAction,
     Score,
 )
-from .scoring import criteria_of, rank_ideas
+from .scoring import criteria_of, rank_ideas, weights_total
 
 PAGE_SIZE = 25
 
@@ -141,9 +137,9 @@ def _ideas(cycle):
 
 @require_GET
 def grid(request, code, year):
-    """Ideas x criteria, 25 ideas a page. Queries: 5 base + checklist (3) + figures (3)
+    """Ideas x criteria, 25 ideas a page. Queries: 5 base + step 4 summary (1)
     + criteria (1) + ranking (1) + count (1) + page of ideas with decision and action (1)
-    + their scores (1) = 16, whatever the number of ideas and scores."""
+    + their scores (1) = 11, whatever the number of ideas and scores."""
     step = get_step_for_user(request, code, year, PRIORITISATION_STEP)
     criteria_list = criteria_of(step.cycle)
     ranking = rank_ideas(step.cycle, criteria_list)
@@ -157,7 +153,7 @@ def grid(request, code, year):
             page_title=_("Scoring grid"),
             step=step.row(),
             criteria=criteria_list,
-            weights_total=sum(c.weight for c in criteria_list),
+            weights_total=weights_total(criteria_list),
             page=page,
             rows=rows,
         ),
@@ -283,9 +279,9 @@ def _decision_rows(cycle, ranking, data=None):
 def _decision_page(
     request, step, *, opinion_form=None, deliberation_form=None, data=None, status=200
 ):
-    """Queries: 5 base + checklist (3) + figures (3) + opinion (1) + deliberation (1)
+    """Queries: 5 base + step 4 summary (1) + opinion (1) + deliberation (1)
     + criteria (1) + ranking (1) + ideas with decision and action (1) + target groups (1)
-    + the step 5 status for an editor (1) = 18."""
+    + the step 5 status for an editor (1) = 13."""
     cycle = step.cycle
     opinion = IeecagOpinion.objects.filter(cycle=cycle).first()
     deliberation = CouncilDeliberation.objects.filter(cycle=cycle).first()
@@ -439,111 +435,32 @@ def decisions_save(request, code, year):
 # --- Step 5: the PAC page ------------------------------------------------------------------------
 
 
-def _thread_prefetch():
-    """Each action's ideas, their findings, and the sessions the findings came from (3 queries)."""
-    return Prefetch(
-        "idea_links",
-        queryset=ActionIdea.objects.select_related("idea")
-        .prefetch_related(
-            Prefetch(
-                "idea__finding_links",
-                queryset=IdeaFinding.objects.select_related("finding")
-                .prefetch_related(
-                    Prefetch(
-                        "finding__sessions",
-                        queryset=ConsultationSession.objects.order_by("date", "pk"),
-                    )
-                )
-                .order_by("finding__number"),
-            )
-        )
-        .order_by("idea__number"),
-    )
-
-
-def _thread(action):
-    """The ideas, findings and sessions behind an action, each listed once."""
-    ideas = [link.idea for link in action.idea_links.all()]
-    findings, sessions = {}, {}
-    for idea in ideas:
-        for link in idea.finding_links.all():
-            findings.setdefault(link.finding.pk, link.finding)
-            for session in link.finding.sessions.all():
-                sessions.setdefault(session.pk, session)
-    return {
-        "ideas": ideas,
-        "findings": sorted(findings.values(), key=lambda f: f.number),
-        "sessions": sorted(sessions.values(), key=lambda s: (s.date, s.pk)),
-    }
-
-
-def _percent(part, whole):
-    if not whole:
-        return None
-    return round(100 * Decimal(part or 0) / Decimal(whole))
-
-
 @require_GET
 def pac(request, code, year):
-    """The PAC of the cycle. Queries: 5 base + checklist (2) + figures (4) + costs by year (1)
-    + financing by source (1) + marker shares (1) + count (1) + page of actions with totals (1)
-    + their costs (1) + milestones (1) + the thread (ideas 1, findings 1, sessions 1)
-    + adopted ideas without an action (1) = 22, whatever the number of actions."""
+    """The PAC of the cycle. Queries: 5 base + step 5 summary (1: counts, budget totals,
+    marker shares, financing total) + costs by year (1) + financing by source (1) + count (1)
+    + page of actions with totals (1) + their costs (1) + milestones (1) + the thread (ideas 1,
+    findings 1, sessions 1) + adopted ideas without an action (1) = 16, whatever the number
+    of actions."""
     step = get_step_for_user(request, code, year, INTEGRATION_STEP)
     cycle = step.cycle
+    totals = step.summary.totals
     years = list(cycle.years)
-    by_year = dict(
-        ActionCost.objects.filter(action__cycle=cycle)
-        .values("year")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("year", "total")
-    )
-    sources = dict(Financing.Source.choices)
-    statuses = Financing.Status.values
-    by_source = defaultdict(lambda: dict.fromkeys(statuses, Decimal(0)))
-    for row in (
-        Financing.objects.filter(action__cycle=cycle)
-        .values("source", "status")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        by_source[row["source"]][row["status"]] = row["total"]
+    by_year = selectors.cost_by_year(cycle)
+    by_source = {row["source"]: row for row in selectors.financing_by_source(cycle)}
     financing_rows = [
-        {
-            "label": sources[key],
-            "by_status": [by_source[key][s] for s in statuses],
-            "total": sum(by_source[key].values()),
-        }
-        for key in Financing.Source.values
+        {"label": label, "by_status": by_source[key]["by_status"], "total": by_source[key]["total"]}
+        for key, label in Financing.Source.choices
         if key in by_source
     ]
-    financing_total = sum((r["total"] for r in financing_rows), Decimal(0))
-    shares = ActionCost.objects.filter(action__cycle=cycle).aggregate(
-        total=Sum("amount"),
-        gender=Sum("amount", filter=Q(action__gender_marker__gte=1)),
-        migration=Sum("amount", filter=Q(action__migration_marker__gte=1)),
-    )
-    total_cost = shares["total"] or Decimal(0)
-
-    actions = (
-        PacAction.objects.filter(cycle=cycle)
-        .with_totals()
-        .select_related("sector")
-        .prefetch_related(
-            Prefetch("costs", queryset=ActionCost.objects.order_by("year")),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
-            _thread_prefetch(),
-        )
-        .order_by("axis", "number")
-    )
+    actions = PacAction.objects.filter(cycle=cycle).for_list().order_by("axis", "number")
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     axes = []
     for action in page.object_list:
         costs = {c.year: c.amount for c in action.costs.all()}
         action.cost_by_year = [costs.get(y) for y in years]
         action.progress = services.action_progress(action, action.milestones.all())
-        action.thread = _thread(action)
+        action.thread = selectors.action_thread(action)
         action.gap = action.cost_total - action.financing_total
         if not axes or axes[-1]["axis"] != action.axis:
             axes.append({"axis": action.axis, "actions": []})
@@ -565,23 +482,27 @@ def pac(request, code, year):
                 zip(years, [by_year.get(y) or Decimal(0) for y in years], strict=True)
             ),
             firm_until=cycle.start_year + 2,
-            total_cost=total_cost,
+            total_cost=totals.cost,
             financing_rows=financing_rows,
             financing_statuses=Financing.Status.choices,
-            financing_total=financing_total,
+            financing_total=totals.financing,
             financing_by_status=[
                 sum((r["by_status"][i] for r in financing_rows), Decimal(0))
-                for i in range(len(statuses))
+                for i in range(len(Financing.Status.values))
             ],
-            gap=total_cost - financing_total,
-            gender_share=_percent(shares["gender"], total_cost),
-            migration_share=_percent(shares["migration"], total_cost),
+            gap=totals.financing_gap,
+            gender_share=_rounded(totals.gender_share),
+            migration_share=_rounded(totals.migration_share),
             page=page,
             axes=axes,
             waiting=waiting,
             progress_rule=services.PROGRESS_RULE,
         ),
     )
+
+
+def _rounded(share):
+    return None if share is None else round(share)
 
 
 # --- Step 5: an action sheet ---------------------------------------------------------------------
@@ -593,27 +514,12 @@ def _actions(cycle):
 
 @require_GET
 def action_detail(request, code, year, uuid):
-    """One action sheet. Queries: 5 base + action with totals (1) + SNIA, SNMRE, groups (3)
-    + costs, financing, indicators, milestones (4) + thread (3) + ranking (2) + opinion
-    and deliberation (2) = 20."""
+    """One action sheet. Queries: 5 base + the action ``for_sheet`` (11: with totals,
+    yearly costs, milestones, thread 3, SNIA, SNMRE, groups, financing, indicators)
+    + ranking (2) + opinion and deliberation (2) = 20."""
     step = get_step_for_user(request, code, year, INTEGRATION_STEP)
-    action = get_object_or_404(
-        _actions(step.cycle)
-        .with_totals()
-        .select_related("sector")
-        .prefetch_related(
-            "snia_programmes",
-            "snmre_objectives",
-            "target_groups",
-            Prefetch("costs", queryset=ActionCost.objects.order_by("year")),
-            Prefetch("financing", queryset=Financing.objects.order_by("source", "pk")),
-            "indicators",
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "pk")),
-            _thread_prefetch(),
-        ),
-        uuid=uuid,
-    )
-    thread = _thread(action)
+    action = get_object_or_404(_actions(step.cycle).for_sheet(), uuid=uuid)
+    thread = selectors.action_thread(action)
     ranking = rank_ideas(step.cycle)
     ranks = [ranking.get(i.pk).rank for i in thread["ideas"] if ranking.get(i.pk).rank]
     return render(

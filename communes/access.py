@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -47,7 +48,8 @@ class StepAccess:
     """One step of a cycle as the user may see it: what every step page starts from.
 
     Queries: the cycle through the door (1) + the step's status (1); the user's scope is
-    read once per request. ``row()`` adds the step's own checklist and figures hooks.
+    read once per request. ``summary`` adds the step's selector (read once per page, shared
+    by the panel and the page's own figures).
     """
 
     def __init__(self, request, cycle: PlanningCycle, number: int, *, write: bool = False):
@@ -77,11 +79,18 @@ class StepAccess:
     def url(self, name: str, *args) -> str:
         return reverse(name, args=[self.commune.code, self.cycle.start_year, *args])
 
+    @cached_property
+    def summary(self):
+        """This step's ``StepSummary`` for the cycle (its selector's queries, once)."""
+        from .tracker import step_summary
+
+        return step_summary(self.cycle, self.number)
+
     def row(self):
         """The step panel's row: this step's status, checklist and figures."""
         from .tracker import step_row
 
-        return step_row(self.cycle, self.status, self.number)
+        return step_row(self.cycle, self.status, self.number, self.summary)
 
     def context(self, **extra) -> dict:
         return {

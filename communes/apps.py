@@ -7,7 +7,7 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Territory, people and PAC cycles")
 
     def ready(self) -> None:
-        # Steps 1 (awareness) and 2 (training) live in this app: register their tracker hooks.
-        from . import step_hooks
+        # Steps 1 (awareness) and 2 (training) live in this app: register their selectors.
+        from . import selectors
 
-        step_hooks.register()
+        selectors.register()

@@ -4,18 +4,22 @@ The approach has five fixed steps, so their numbers and titles live here. Each
 step app fills in the rest from its ``AppConfig.ready()`` with ``register_step``:
 
 - ``url_name``: the step's page, reversed with ``code`` and ``year`` (the cycle's first year);
-- ``checklist(cycles)``: for a batch of cycles, ``{cycle.pk: [ChecklistItem, ...]}``;
-  it must run a fixed number of queries whatever the number of cycles;
-- ``figures(cycles)``: ``{cycle.pk: [(label, value), ...]}`` key figures for the tracker;
+- ``summary(cycles)``: for a batch of cycles, ``{cycle.pk: StepSummary}`` - the checklist, the
+  key figures and the raw totals every reader shares (tracker, step page, annex, reports). It
+  lives in the step app's ``selectors.py`` and runs a fixed number of queries whatever the
+  number of cycles;
+- ``annex(cycle, summary)``: the step's part of the PAC annex (``AnnexSection``);
 - ``export(cycle)``: the step's records as JSON-ready data for ``export_dossier``.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -28,7 +32,69 @@ class ChecklistItem:
     done: bool
 
 
-Batch = Callable[[Sequence["PlanningCycle"]], Mapping[int, list]]
+class Figure(NamedTuple):
+    """A key figure of a step: its raw number (for sums and reports) and how pages print it."""
+
+    label: Any
+    value: Any  # int, Decimal or None: what the figure is
+    text: Any  # what the step panel and the tracker show
+
+
+@dataclass
+class StepSummary:
+    """What a step holds for one cycle, as its selector computed it (one place per figure).
+
+    ``totals`` is the step's own dataclass of raw numbers (sessions, women, men, costs...):
+    the step page, the annex and reports read their figures from it rather than querying again.
+    """
+
+    checklist: list[ChecklistItem] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    totals: Any = None
+
+
+@dataclass
+class AnnexSection:
+    """A step's part of the PAC annex: its line in the summary of the five steps (figures as
+    ``(label, value, kind)`` with kind int, percent or money, and its first and last dates),
+    and the fields of ``AnnexData`` the step fills in (``data``)."""
+
+    figures: list = field(default_factory=list)
+    first_date: datetime.date | None = None
+    last_date: datetime.date | None = None
+    data: dict = field(default_factory=dict)
+
+
+class Bi(NamedTuple):
+    """A French/Arabic pair for the annex; prints the one of the active language (French when
+    there is no Arabic), so one gathered value serves both annexes."""
+
+    fr: str
+    ar: str
+
+    def __str__(self) -> str:
+        if (get_language() or "").startswith("ar") and self.ar:
+            return self.ar
+        return self.fr
+
+
+def bi_name(obj) -> Bi:
+    return Bi(obj.name_fr, obj.name_ar)
+
+
+def bi_title(obj) -> Bi:
+    return Bi(obj.title, obj.title_ar or obj.title)
+
+
+def choice_label(choices, value):
+    """A choice's label, lazily translated: printed in the annex's language, not the request's."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+Summaries = Callable[[Sequence["PlanningCycle"]], Mapping[int, StepSummary]]
 
 
 @dataclass(frozen=True)
@@ -37,8 +103,8 @@ class StepDefinition:
     title: Any
     description: Any = ""
     url_name: str | None = None
-    checklist: Batch | None = None
-    figures: Batch | None = None
+    summary: Summaries | None = None
+    annex: Callable[[PlanningCycle, StepSummary], AnnexSection] | None = None
     export: Callable[[PlanningCycle], Any] | None = None
 
 
@@ -76,7 +142,7 @@ def register_step(number: int, **content: Any) -> None:
     """Fill in a step's content hooks (called from a step app's ``ready()``)."""
     if number not in _STEPS:
         raise ValueError(f"The approach has steps 1-5, not {number}.")
-    unknown = set(content) - {"url_name", "checklist", "figures", "export", "description"}
+    unknown = set(content) - {"url_name", "summary", "annex", "export", "description"}
     if unknown:
         raise TypeError(f"Unknown step hooks: {sorted(unknown)}")
     _STEPS[number] = replace(_STEPS[number], **content)
@@ -88,3 +154,11 @@ def get_step(number: int) -> StepDefinition:
 
 def all_steps() -> list[StepDefinition]:
     return [_STEPS[n] for n in STEP_NUMBERS]
+
+
+def summaries(cycles: Sequence[PlanningCycle]) -> dict[int, dict[int, StepSummary]]:
+    """``{step number: {cycle.pk: StepSummary}}`` for a batch of cycles: each step's selector
+    once, so a page of 25 communes costs what one commune costs."""
+    return {
+        s.number: (dict(s.summary(cycles)) if s.summary and cycles else {}) for s in all_steps()
+    }

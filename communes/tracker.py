@@ -8,16 +8,24 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from .models import PlanningCycle, StepStatus
-from .steps import ChecklistItem, StepDefinition, all_steps, get_step
+from .steps import ChecklistItem, StepDefinition, StepSummary, all_steps, get_step, summaries
 
 
 @dataclass
 class StepRow:
     definition: StepDefinition
     status: StepStatus | None
-    checklist: list[ChecklistItem] = field(default_factory=list)
-    figures: list[tuple[str, object]] = field(default_factory=list)
+    summary: StepSummary = field(default_factory=StepSummary)
     url: str | None = None
+
+    @property
+    def checklist(self) -> list[ChecklistItem]:
+        return self.summary.checklist
+
+    @property
+    def figures(self) -> list[tuple[object, object]]:
+        """``(label, text)`` pairs, as the panel and the tracker print them."""
+        return [(f.label, f.text) for f in self.summary.figures]
 
     @property
     def number(self) -> int:
@@ -67,24 +75,23 @@ def current_cycle(commune) -> PlanningCycle | None:
 def build_trackers(cycles: Sequence[PlanningCycle]) -> dict[int, list[StepRow]]:
     """Tracker rows for many cycles at once.
 
-    Queries: one per step hook (checklist, figures) whatever the number of cycles;
-    the step statuses are expected prefetched (``prefetch_related("steps")``).
+    Queries: each step's ``summary`` selector once, whatever the number of cycles (one query
+    per step: 5); the step statuses are expected prefetched
+    (``prefetch_related("steps")``).
     """
     cycles = [c for c in cycles if c is not None]
     rows: dict[int, list[StepRow]] = {}
     if not cycles:
         return rows
     steps = all_steps()
-    checklists = {s.number: (s.checklist(cycles) if s.checklist else {}) for s in steps}
-    figures = {s.number: (s.figures(cycles) if s.figures else {}) for s in steps}
+    by_step = summaries(cycles)
     for cycle in cycles:
         statuses = {st.step: st for st in cycle.steps.all()}
         rows[cycle.pk] = [
             StepRow(
                 definition=s,
                 status=statuses.get(s.number),
-                checklist=list(checklists[s.number].get(cycle.pk, [])),
-                figures=list(figures[s.number].get(cycle.pk, [])),
+                summary=by_step[s.number].get(cycle.pk) or StepSummary(),
                 url=(
                     reverse(
                         s.url_name,
@@ -99,14 +106,24 @@ def build_trackers(cycles: Sequence[PlanningCycle]) -> dict[int, list[StepRow]]:
     return rows
 
 
-def step_row(cycle: PlanningCycle, status: StepStatus | None, number: int) -> StepRow:
-    """The row of one step of one cycle, for a step page's panel (its hooks' queries only)."""
+def step_summary(cycle: PlanningCycle, number: int) -> StepSummary:
+    """One step of one cycle through its selector (the selector's queries only)."""
     definition = get_step(number)
+    if not definition.summary:
+        return StepSummary()
+    return definition.summary([cycle]).get(cycle.pk) or StepSummary()
+
+
+def step_row(
+    cycle: PlanningCycle,
+    status: StepStatus | None,
+    number: int,
+    summary: StepSummary | None = None,
+) -> StepRow:
+    """The row of one step of one cycle, for a step page's panel; pass ``summary`` when the
+    page already read it, so the selector runs once."""
     return StepRow(
-        definition=definition,
+        definition=get_step(number),
         status=status,
-        checklist=list(definition.checklist([cycle]).get(cycle.pk, []))
-        if definition.checklist
-        else [],
-        figures=list(definition.figures([cycle]).get(cycle.pk, [])) if definition.figures else [],
+        summary=summary if summary is not None else step_summary(cycle, number),
     )

@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import permissions, services
+from . import services
 from .access import get_step_for_user
 from .concurrency import StaleRecord
 from .forms import add_validation_error
@@ -28,33 +28,11 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
-from .numbers import percent
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
-from .step_hooks import training_list_stats, with_stats
-from .tracker import step_row
+from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
 
 PAGE_SIZE = 25
 AWARENESS, TRAINING = 1, 2
-
-
-# --- The door and the step panel ----------------------------------------------------------------
-
-
-def _step_access(request, code, year, step, *, write=False):
-    """The cycle through the step door, the step's status, and whether the user may write."""
-    access = get_step_for_user(request, code, year, step, write=write)
-    return access.cycle, access.status, access.can_edit
-
-
-def _context(request, cycle, status, can_edit, **extra):
-    return {
-        "cycle": cycle,
-        "commune": cycle.commune,
-        "step_status": status,
-        "can_edit": can_edit,
-        "can_edit_commune": permissions.can_edit_commune(request.user, cycle.commune),
-        **extra,
-    }
 
 
 # --- Step 1: awareness sessions ------------------------------------------------------------------
@@ -67,31 +45,16 @@ def _sessions(cycle):
 @require_GET
 def awareness_list(request, code, year):
     # Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
-    # + checklist (1) + figures (1) + count (1) + page (1) = 9, whatever the number of sessions.
-    cycle, status, can_edit = _step_access(request, code, year, AWARENESS)
-    sessions = (
-        _sessions(cycle)
-        .annotate(n_women=Sum("attendance__women"), n_men=Sum("attendance__men"))
-        .order_by("-date", "-pk")
-    )
+    # + step 1 summary (1) + count (1) + page (1) = 8, whatever the number of sessions.
+    step = get_step_for_user(request, code, year, AWARENESS)
+    sessions = awareness_rows(_sessions(step.cycle)).order_by("-date", "-pk")
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     for session in page.object_list:
         session.n_women = session.n_women or 0
         session.n_men = session.n_men or 0
         session.n_total = session.n_women + session.n_men
-        session.women_share = percent(session.n_women, session.n_total)
-    return render(
-        request,
-        "communes/awareness/list.html",
-        _context(
-            request,
-            cycle,
-            status,
-            can_edit,
-            page=page,
-            step=step_row(cycle, status, AWARENESS),
-        ),
-    )
+        session.women_share = share_text(share_of(session.n_women, session.n_total))
+    return render(request, "communes/awareness/list.html", step.context(page=page, step=step.row()))
 
 
 def _get_session(cycle, uuid, *, related=True):
@@ -116,22 +79,18 @@ def _grid_rows(session):
         "women": women,
         "men": men,
         "total": women + men,
-        "women_share": percent(women, women + men),
+        "women_share": share_text(share_of(women, women + men)),
     }
 
 
-def _render_session(request, cycle, status, can_edit, session, attachment_form=None, code=200):
+def _render_session(request, step, session, attachment_form=None, code=200):
     rows, totals = _grid_rows(session)
-    if attachment_form is None and can_edit:
+    if attachment_form is None and step.can_edit:
         attachment_form = SessionAttachmentForm()
     return render(
         request,
         "communes/awareness/detail.html",
-        _context(
-            request,
-            cycle,
-            status,
-            can_edit,
+        step.context(
             session=session,
             rows=rows,
             totals=totals,
@@ -143,12 +102,14 @@ def _render_session(request, cycle, status, can_edit, session, attachment_form=N
 
 @require_GET
 def awareness_detail(request, code, year, uuid):
-    cycle, status, can_edit = _step_access(request, code, year, AWARENESS)
+    step = get_step_for_user(request, code, year, AWARENESS)
+    cycle = step.cycle
     session = _get_session(cycle, uuid)
-    return _render_session(request, cycle, status, can_edit, session)
+    return _render_session(request, step, session)
 
 
-def _awareness_form_page(request, cycle, status, session, *, creating: bool):
+def _awareness_form_page(request, step, session, *, creating: bool):
+    cycle = step.cycle
     code = 200
     if request.method == "POST":
         form = AwarenessSessionForm(request.POST, instance=session)
@@ -183,31 +144,30 @@ def _awareness_form_page(request, cycle, status, session, *, creating: bool):
     return render(
         request,
         "communes/awareness/form.html",
-        _context(
-            request, cycle, status, True, form=form, grid=grid, session=session, creating=creating
-        ),
+        step.context(form=form, grid=grid, session=session, creating=creating),
         status=code,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def awareness_create(request, code, year):
-    cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
-    return _awareness_form_page(
-        request, cycle, status, AwarenessSession(cycle=cycle), creating=True
-    )
+    step = get_step_for_user(request, code, year, AWARENESS, write=True)
+    cycle = step.cycle
+    return _awareness_form_page(request, step, AwarenessSession(cycle=cycle), creating=True)
 
 
 @require_http_methods(["GET", "POST"])
 def awareness_edit(request, code, year, uuid):
-    cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    step = get_step_for_user(request, code, year, AWARENESS, write=True)
+    cycle = step.cycle
     session = _get_session(cycle, uuid)
-    return _awareness_form_page(request, cycle, status, session, creating=False)
+    return _awareness_form_page(request, step, session, creating=False)
 
 
 @require_http_methods(["GET", "POST"])
 def awareness_delete(request, code, year, uuid):
-    cycle, status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    step = get_step_for_user(request, code, year, AWARENESS, write=True)
+    cycle = step.cycle
     session = _get_session(cycle, uuid)
     if request.method == "POST":
         services.awareness_session_delete(session=session, by=request.user)
@@ -216,13 +176,14 @@ def awareness_delete(request, code, year, uuid):
     return render(
         request,
         "communes/awareness/confirm_delete.html",
-        _context(request, cycle, status, True, session=session),
+        step.context(session=session),
     )
 
 
 @require_POST
 def awareness_attachment_add(request, code, year, uuid):
-    cycle, status, can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    step = get_step_for_user(request, code, year, AWARENESS, write=True)
+    cycle = step.cycle
     session = _get_session(cycle, uuid)
     form = SessionAttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -237,7 +198,7 @@ def awareness_attachment_add(request, code, year, uuid):
         return redirect(
             "awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=session.uuid
         )
-    return _render_session(request, cycle, status, can_edit, session, form, code=400)
+    return _render_session(request, step, session, form, code=400)
 
 
 def _get_attachment(cycle, uuid, attachment):
@@ -252,7 +213,8 @@ def _get_attachment(cycle, uuid, attachment):
 @require_GET
 def awareness_attachment_file(request, code, year, uuid, attachment):
     """Serve an attachment to those who may read the commune (never from a public path)."""
-    cycle, _status, _can_edit = _step_access(request, code, year, AWARENESS)
+    step = get_step_for_user(request, code, year, AWARENESS)
+    cycle = step.cycle
     item = _get_attachment(cycle, uuid, attachment)
     try:
         handle = item.file.open("rb")
@@ -273,7 +235,8 @@ def awareness_attachment_file(request, code, year, uuid, attachment):
 
 @require_POST
 def awareness_attachment_delete(request, code, year, uuid, attachment):
-    cycle, _status, _can_edit = _step_access(request, code, year, AWARENESS, write=True)
+    step = get_step_for_user(request, code, year, AWARENESS, write=True)
+    cycle = step.cycle
     item = _get_attachment(cycle, uuid, attachment)
     services.session_attachment_delete(attachment=item, by=request.user)
     messages.success(request, _("Attachment deleted."))
@@ -290,23 +253,12 @@ def _trainings(cycle):
 @require_GET
 def training_list(request, code, year):
     # Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
-    # + checklist (1) + figures (1) + count (1) + page with its trainee aggregates (1) = 9.
-    cycle, status, can_edit = _step_access(request, code, year, TRAINING)
-    trainings = with_stats(_trainings(cycle)).order_by("-start_date", "-pk")
+    # + step 2 summary (1) + count (1) + page with its trainee aggregates (1) = 8.
+    step = get_step_for_user(request, code, year, TRAINING)
+    trainings = training_rows(_trainings(step.cycle)).order_by("-start_date", "-pk")
     page = Paginator(trainings, PAGE_SIZE).get_page(request.GET.get("page"))
-    training_list_stats(page.object_list)
-    return render(
-        request,
-        "communes/training/list.html",
-        _context(
-            request,
-            cycle,
-            status,
-            can_edit,
-            page=page,
-            step=step_row(cycle, status, TRAINING),
-        ),
-    )
+    training_row_figures(page.object_list)
+    return render(request, "communes/training/list.html", step.context(page=page, step=step.row()))
 
 
 def _get_training(cycle, uuid):
@@ -315,18 +267,20 @@ def _get_training(cycle, uuid):
 
 @require_GET
 def training_detail(request, code, year, uuid):
-    cycle, status, can_edit = _step_access(request, code, year, TRAINING)
-    training = get_object_or_404(with_stats(_trainings(cycle)), uuid=uuid)
-    training_list_stats([training])
+    step = get_step_for_user(request, code, year, TRAINING)
+    cycle = step.cycle
+    training = get_object_or_404(training_rows(_trainings(cycle)), uuid=uuid)
+    training_row_figures([training])
     trainees = training.trainees.order_by("name", "pk")
     return render(
         request,
         "communes/training/detail.html",
-        _context(request, cycle, status, can_edit, training=training, trainees=trainees),
+        step.context(training=training, trainees=trainees),
     )
 
 
-def _training_form_page(request, cycle, status, training, *, creating: bool):
+def _training_form_page(request, step, training, *, creating: bool):
+    cycle = step.cycle
     formset_class = trainee_formset_class(extra=5 if creating else 3)
     queryset = Trainee.objects.order_by("pk")
     code = 200
@@ -369,11 +323,7 @@ def _training_form_page(request, cycle, status, training, *, creating: bool):
     return render(
         request,
         "communes/training/form.html",
-        _context(
-            request,
-            cycle,
-            status,
-            True,
+        step.context(
             form=form,
             formset=formset,
             training=training,
@@ -385,19 +335,22 @@ def _training_form_page(request, cycle, status, training, *, creating: bool):
 
 @require_http_methods(["GET", "POST"])
 def training_create(request, code, year):
-    cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
-    return _training_form_page(request, cycle, status, Training(cycle=cycle), creating=True)
+    step = get_step_for_user(request, code, year, TRAINING, write=True)
+    cycle = step.cycle
+    return _training_form_page(request, step, Training(cycle=cycle), creating=True)
 
 
 @require_http_methods(["GET", "POST"])
 def training_edit(request, code, year, uuid):
-    cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
-    return _training_form_page(request, cycle, status, _get_training(cycle, uuid), creating=False)
+    step = get_step_for_user(request, code, year, TRAINING, write=True)
+    cycle = step.cycle
+    return _training_form_page(request, step, _get_training(cycle, uuid), creating=False)
 
 
 @require_http_methods(["GET", "POST"])
 def training_delete(request, code, year, uuid):
-    cycle, status, _can_edit = _step_access(request, code, year, TRAINING, write=True)
+    step = get_step_for_user(request, code, year, TRAINING, write=True)
+    cycle = step.cycle
     training = get_object_or_404(
         _trainings(cycle).annotate(n_trainees=Count("trainees")), uuid=uuid
     )
@@ -408,5 +361,5 @@ def training_delete(request, code, year, uuid):
     return render(
         request,
         "communes/training/confirm_delete.html",
-        _context(request, cycle, status, True, training=training),
+        step.context(training=training),
     )

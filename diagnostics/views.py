@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,9 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communes.access import get_step_for_user
 from communes.concurrency import StaleRecord
 from communes.forms import add_validation_error
-from communes.models import StepStatus
 
-from . import services, step_hooks
+from . import selectors, services
 from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
 from .models import (
     STEP,
@@ -33,7 +32,6 @@ from .models import (
     Finding,
     IdeaFinding,
     MigrationFigure,
-    Participation,
     ProjectIdea,
     TargetGroup,
 )
@@ -50,52 +48,20 @@ def _page(request, queryset):
 
 @require_GET
 def summary(request, code, year):
-    """The diagnosis at a glance. Queries: 5 base + 4 stats + 1 participation by group
-    + 1 by age band + 1 by session type + 1 profile + 3 findings (with groups, idea links)
-    + 2 ideas (with finding links) = 18, whatever the number of records."""
+    """The diagnosis at a glance. Queries: 5 base + step 3 summary (1, shared with the panel)
+    + 1 participation by group + 1 by age band + 1 by session type + 1 profile + 3 findings
+    (with groups, idea links) + 2 ideas (with finding links) = 15, whatever the number of
+    records."""
     step = get_step_for_user(request, code, year, STEP)
     cycle = step.cycle
-    stats = step_hooks.cycle_stats([cycle])[cycle.pk]
-
-    by_group = (
-        Participation.objects.filter(session__cycle=cycle)
-        .values("group_id", "group__name_fr", "group__name_ar", "group__order", "group__is_migrant")
-        .annotate(women=Sum("women"), men=Sum("men"))
-        .order_by("group__order", "group_id")
-    )
     participation = [
-        {
-            "name": TargetGroup(name_fr=row["group__name_fr"], name_ar=row["group__name_ar"]).name,
-            "is_migrant": row["group__is_migrant"],
-            "women": row["women"] or 0,
-            "men": row["men"] or 0,
-            "total": (row["women"] or 0) + (row["men"] or 0),
-        }
-        for row in by_group
-        if (row["women"] or 0) + (row["men"] or 0)
+        {"name": row["group"], **row}
+        for row in selectors.participation_by_group(cycle)
+        if row["total"]
     ]
-    band_labels = dict(AgeBand.choices)
-    by_band = [
-        {"label": band_labels.get(row["age_band"], row["age_band"]), **row}
-        for row in Participation.objects.filter(session__cycle=cycle)
-        .exclude(age_band="")
-        .values("age_band")
-        .annotate(women=Sum("women"), men=Sum("men"))
-        .order_by("age_band")
-    ]
-    band_order = [b for b in AgeBand.values if b]
-    by_band.sort(key=lambda row: band_order.index(row["age_band"]))
-
-    kinds = dict(ConsultationSession.Kind.choices)
-    by_kind = [
-        (kinds.get(row["kind"], row["kind"]), row["n"])
-        for row in ConsultationSession.objects.filter(cycle=cycle)
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .order_by("kind")
-    ]
-
-    profile = list(MigrationFigure.objects.filter(cycle=cycle).order_by("indicator", "-year", "pk"))
+    by_band = selectors.participation_by_age_band(cycle)
+    by_kind = selectors.sessions_by_kind(cycle)
+    profile = list(selectors.migration_profile(cycle))
 
     findings = list(
         Finding.objects.filter(cycle=cycle)
@@ -126,13 +92,12 @@ def summary(request, code, year):
         )
         .order_by("number")
     )
-    checklist = step_hooks.checklist_from(stats)
     return render(
         request,
         "diagnostics/summary.html",
         step.context(
-            stats=stats,
-            checklist=checklist,
+            step=step.row(),
+            stats=step.summary.totals,
             participation=participation,
             by_band=by_band,
             by_kind=by_kind,
@@ -141,9 +106,6 @@ def summary(request, code, year):
             findings_count=len(findings),
             unanswered=unanswered,
             ideas=ideas,
-            submittable=step.can_edit
-            and all(item.done for item in checklist)
-            and step.status.status in StepStatus.SUBMITTABLE,
         ),
     )
 

@@ -26,6 +26,12 @@ urlpatterns = [
     path("communes/<slug:code>/pac/<int:year>/plan/", include("actions.urls")),
     path("communes/<slug:code>/pac/<int:year>/annex/", include("actions.annex.urls")),
     path("admin/", admin.site.urls),
+    path("health/", views.health_check, name="health"),
+    path("help/", views.help_index, name="help"),
+    path("help/steps/<int:number>/", views.help_step, name="help_step"),
+    path("privacy/", views.privacy, name="privacy"),
+    # Browsers and bookmarks ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon),
 ]
 
 handler403 = "prim.views.permission_denied"

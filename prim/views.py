@@ -1,14 +1,22 @@
 """Home and dashboards: the composition root that reads every step through the tracker."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from communes.access import get_region_for_user
 from communes.models import Commune, PlanningCycle, Region, StepStatus
 from communes.scope import user_scope
+from communes.steps import STEP_NUMBERS, all_steps, get_step
 from communes.tracker import build_trackers, current_cycle
+
+from . import health
+from .help import ROLE_HELP, STEP_HELP
 
 PAGE_SIZE = 25
 
@@ -106,3 +114,56 @@ def page_not_found(request, exception=None):
 def csrf_failure(request, reason=""):
     """A form sent without its security token: explained in the user's language."""
     return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health_check(request):
+    """200 when the database and the storage answer, 503 otherwise (see ``prim.health``)."""
+    results = health.run_checks()
+    healthy = all(results.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {name: "ok" if ok else "unavailable" for name, ok in results.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@login_not_required
+@require_GET
+def help_index(request):
+    """What the application is for, the five steps, and who does what (no data: public)."""
+    return render(request, "prim/help.html", {"steps": all_steps(), "roles": ROLE_HELP})
+
+
+@login_not_required
+@require_GET
+def help_step(request, number):
+    if number not in STEP_NUMBERS:
+        raise Http404
+    position = STEP_NUMBERS.index(number)
+    return render(
+        request,
+        "prim/help_step.html",
+        {
+            "step": get_step(number),
+            "help": STEP_HELP[number],
+            "previous": STEP_NUMBERS[position - 1] if position else None,
+            "next": STEP_NUMBERS[position + 1] if position + 1 < len(STEP_NUMBERS) else None,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def privacy(request):
+    """The privacy notice (law 09-08), linked from every page's footer, login page included."""
+    return render(request, "prim/privacy.html")

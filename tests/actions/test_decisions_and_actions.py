@@ -12,7 +12,7 @@ from django.utils import translation
 
 from actions import services
 from actions.models import ActionCost, ActionIdea, Financing, IdeaDecision, PacAction
-from actions.views import _thread
+from actions.selectors import action_thread
 
 from .conftest import build_ideas, decide, make_action, score_all
 
@@ -41,7 +41,7 @@ def test_merging_two_ideas_keeps_the_thread_of_both(cycle, ideas):
     action = PacAction.objects.prefetch_related(
         "idea_links__idea__finding_links__finding__sessions"
     ).get(pk=action.pk)
-    thread = _thread(action)
+    thread = action_thread(action)
     assert [i.code for i in thread["ideas"]] == ["I-01", "I-02"]
     assert [f.code for f in thread["findings"]] == ["F-01", "F-02"]
     assert [s.title for s in thread["sessions"]] == ["Workshop 1", "Workshop 2"]

@@ -12,14 +12,14 @@ from actions.models import IdeaDecision
 
 from .conftest import build_ideas, decide, make_action, score_all
 
-# grid: 5 base + step 4 checklist (3) + figures (3) + criteria (1) + ranking (1)
-# + count (1) + page of ideas (1) + their scores (1) = 16.
-GRID_QUERIES = 16
-# pac: 5 base + step 5 checklist (2) + figures (4) + cost by year (1) + financing by source (1)
-# + marker shares (1) + count (1) + page of actions with totals (1) + costs (1)
+# grid: 5 base + step 4 summary (1) + criteria (1) + ranking (1)
+# + count (1) + page of ideas (1) + their scores (1) = 11 (16 with separate checklist/figures).
+GRID_QUERIES = 11
+# pac: 5 base + step 5 summary (1, with the budget totals and marker shares) + cost by year (1)
+# + financing by source (1) + count (1) + page of actions with totals (1) + costs (1)
 # + milestones (1) + thread: ideas (1), findings (1), sessions (1)
-# + adopted ideas without an action (1) = 22.
-PAC_QUERIES = 22
+# + adopted ideas without an action (1) = 16 (22 before the summary selector).
+PAC_QUERIES = 16
 
 
 def _build(cycle, size):
@@ -60,27 +60,29 @@ def test_pac_queries_do_not_grow(client_for, coordinator, cycle, size, django_as
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_step_hooks_batch_queries(cycle, other_cycle, size, django_assert_num_queries):
-    from actions import step_hooks
+def test_step_summaries_batch_queries(cycle, other_cycle, size, django_assert_num_queries):
+    from actions import selectors
 
     _build(cycle, size)
     _build(other_cycle, size)
-    with django_assert_num_queries(3):
-        checklists = step_hooks.prioritisation_checklist([cycle, other_cycle])
-    assert all(item.done for item in checklists[cycle.pk][:1])
-    with django_assert_num_queries(2):
-        step_hooks.integration_checklist([cycle, other_cycle])
-    with django_assert_num_queries(4):
-        figures = step_hooks.integration_figures([cycle, other_cycle])
-    assert figures[cycle.pk][0][1] == size
+    # Step 4: one row per cycle, every count a subquery of it (scores counted per idea inside).
+    with django_assert_num_queries(1):
+        summaries = selectors.prioritisation_summary([cycle, other_cycle])
+    assert all(item.done for item in summaries[cycle.pk].checklist[:1])
+    # Step 5: one row per cycle, every count and sum a subquery of it.
+    with django_assert_num_queries(1):
+        summaries = selectors.integration_summary([cycle, other_cycle])
+    assert summaries[cycle.pk].figures[0].value == size
+    assert summaries[cycle.pk].figures[0].text == size
 
 
-# decision (an editor): 5 base + step 4 checklist (3) + figures (3) + opinion (1)
+# decision (an editor): 5 base + step 4 summary (1) + opinion (1)
 # + deliberation (1) + criteria (1) + ranking (1) + ideas with decision and action (1)
-# + their target groups (1) + the step 5 status for the "new sheet" links (1) = 18.
-DECISION_QUERIES = 18
+# + their target groups (1) + the step 5 status for the "new sheet" links (1) = 13 (18 before).
+DECISION_QUERIES = 13
 # action sheet: 5 base + action with totals (1) + SNIA, SNMRE, groups (3) + costs, financing,
-# indicators, milestones (4) + thread (3) + ranking (2) + opinion and deliberation (2) = 20.
+# indicators, milestones (4) + thread (3) (PacAction.objects.for_sheet()) + ranking (2)
+# + opinion and deliberation (2) = 20.
 ACTION_QUERIES = 20
 
 

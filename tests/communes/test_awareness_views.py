@@ -236,9 +236,9 @@ def test_list_runs_a_fixed_number_of_queries(
 ):
     _fill(cycle, sessions)
     client = client_for(editor)
-    # session + user (2) + scope (1) + cycle (1) + step status (1) + checklist (1)
-    # + figures (1) + count (1) + page of sessions with their sums (1) = 9.
-    with django_assert_num_queries(9):
+    # session + user (2) + scope (1) + cycle (1) + step status (1) + the step's summary (1)
+    # + count (1) + page of sessions with their sums (1) = 8.
+    with django_assert_num_queries(8):
         response = client.get(url("awareness_list", cycle))
     assert response.status_code == 200
     assert response.content.decode().count("/awareness/") >= min(sessions, 25)

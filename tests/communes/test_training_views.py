@@ -218,9 +218,9 @@ def test_list_and_detail_run_a_fixed_number_of_queries(
             end_date=datetime.date(2022, 10, 2) + datetime.timedelta(days=i),
         )
     client = client_for(editor)
-    # session + user (2) + scope (1) + cycle (1) + step status (1) + checklist (1)
-    # + figures (1) + count (1) + page of trainings with their trainee aggregates (1) = 9.
-    with django_assert_num_queries(9):
+    # session + user (2) + scope (1) + cycle (1) + step status (1) + the step's summary (1)
+    # + count (1) + page of trainings with their trainee aggregates (1) = 8.
+    with django_assert_num_queries(8):
         listing = client.get(url("training_list", cycle))
     assert listing.status_code == 200
     # The trainings, 25 a page.

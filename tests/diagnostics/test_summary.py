@@ -1,5 +1,6 @@
 """The summary's figures on the known fixture, the checklist, the submission, fixed query counts."""
 
+import html
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from communes.models import StepStatus
 from communes.tracker import build_trackers
-from diagnostics import step_hooks
+from diagnostics import selectors
 from tests.diagnostics.conftest import build_diagnosis
 
 
@@ -38,7 +39,7 @@ def test_summary_figures_on_the_known_fixture(client_for, editor, cycle, diagnos
 
 
 def test_stats_of_the_known_fixture(cycle, diagnosis):
-    stats = step_hooks.cycle_stats([cycle])[cycle.pk]
+    stats = selectors.cycle_stats([cycle])[cycle.pk]
     assert (stats.women, stats.men, stats.participants) == (14, 12, 26)
     assert (stats.migrant_women, stats.migrant_men) == (9, 7)
     assert stats.sessions == 2 and stats.sessions_with_participants == 2
@@ -57,7 +58,7 @@ def test_checklist_and_figures_in_the_tracker(cycle, other_cycle, diagnosis):
     step3 = rows[cycle.pk][2]
     assert step3.complete
     assert dict((str(k), v) for k, v in step3.figures)["Participants"] == 26
-    empty = step_hooks.checklist([other_cycle])[other_cycle.pk]
+    empty = selectors.diagnosis_summary([other_cycle])[other_cycle.pk].checklist
     assert [item.done for item in empty] == [False, False, False, False]
 
 
@@ -70,17 +71,18 @@ def test_checklist_needs_a_migrant_group(cycle, groups, sectors):
         cycle=cycle, kind="workshop", date=datetime.date(2022, 11, 1), title="Staff", place="x"
     )
     Participation.objects.create(session=session, group=groups["commune-staff"], women=4, men=4)
-    items = step_hooks.checklist([cycle])[cycle.pk]
+    items = selectors.diagnosis_summary([cycle])[cycle.pk].checklist
     assert [item.done for item in items] == [True, False, False, False]
 
 
 def test_checklist_batch_runs_fixed_queries(cycle, other_cycle, diagnosis, groups, sectors):
     build_diagnosis(other_cycle, 3, groups=groups, sectors=sectors)
     with CaptureQueriesContext(connection) as one:
-        step_hooks.checklist([cycle])
+        selectors.diagnosis_summary([cycle])
     with CaptureQueriesContext(connection) as two:
-        step_hooks.checklist([cycle, other_cycle])
-    assert len(one) == len(two) == 4
+        selectors.diagnosis_summary([cycle, other_cycle])
+    # One row per cycle, every figure a subquery of it: one query, whatever the batch.
+    assert len(one) == len(two) == 1
 
 
 def test_editor_submits_a_complete_step(client_for, editor, cycle, diagnosis, url):
@@ -100,13 +102,15 @@ def test_incomplete_step_offers_no_submission(client_for, editor, cycle, url):
 
 
 # Base of every page: session (1) + user (1) + memberships (1) + cycle (1) + step status (1) = 5.
-# Summary: + 4 stats + participation by group (1) + by age band (1) + by type (1) + profile (1)
-# + findings (1) with groups (1) and idea links (1) + ideas (1) with finding links (1) = 18.
+# Summary: + step 3 summary (1, for the panel and the figures) + participation by group (1)
+# + by age band (1) + by type (1) + profile (1) + findings (1) with groups (1) and idea links (1)
+# + ideas (1) with finding links (1) = 15 (18 before the summary selector: 4 stats queries,
+# run again by the panel's checklist).
 # Lists: + count (1) + page (1) + prefetches (sessions: participations = 1; findings: groups,
 # sessions, idea links = 3; ideas: target groups, finding links = 2).
 # Each page with what it shows once ``size`` units are recorded.
 PAGES = [
-    ("diagnosis", 18, 'data-figure="sessions">{size}<'),
+    ("diagnosis", 15, 'data-figure="sessions">{size}<'),
     ("diagnosis_sessions", 8, "Focus group {size}<"),
     ("diagnosis_findings", 10, "Need {size}<"),
     ("diagnosis_ideas", 9, "Idea {size}<"),
@@ -141,3 +145,22 @@ def test_commune_tracker_links_to_the_diagnosis(client_for, viewer, cycle, diagn
     page = client_for(viewer).get("/communes/oujda/").content.decode()
     assert f'href="{url("diagnosis", cycle)}"' in page
     assert "Femmes parmi les participants" in page and "54 %" in page
+
+
+def test_summary_shows_the_shared_step_panel(client_for, editor, cycle, diagnosis, url):
+    """Step 3 draws the same panel as the other steps: status, progress, checklist, figures."""
+    page = html.unescape(client_for(editor).get(url("diagnosis", cycle)).content.decode())
+    panel = page[
+        page.index('data-step="3"') : page.index("</section>", page.index('data-step="3"'))
+    ]
+    assert 'value="100"' in panel  # four items of four done
+    assert "Au moins une séance de consultation avec des participants" in panel
+    assert "Femmes parmi les participants" in panel and "54 %" in panel
+    assert "/steps/3/submit/" in panel
+
+
+def test_locked_summary_says_read_only_once(client_for, editor, cycle, diagnosis, url):
+    StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
+    page = html.unescape(client_for(editor).get(url("diagnosis", cycle)).content.decode())
+    assert page.count("lecture seule") == 1
+    assert "/steps/3/submit/" not in page

@@ -1,0 +1,346 @@
+"""The read model of steps 1 (awareness) and 2 (training): what these steps hold for cycles.
+
+``awareness_summary`` and ``training_summary`` take a batch of cycles and run one query each
+whatever its size (aggregates grouped by cycle), so a region page of hundreds of communes costs
+the same as one commune page. Every figure of these steps is computed here, once: the tracker,
+the step pages, the PAC annex and the dossier read it from the ``StepSummary``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .numbers import grouped
+from .numbers import share as share_label
+from .records import (
+    OFFICIAL_CATEGORIES,
+    AwarenessSession,
+    Sex,
+    Training,
+)
+from .steps import AnnexSection, ChecklistItem, Figure, StepSummary
+
+
+def share_of(part, whole) -> Decimal | None:
+    """``part`` as an exact percentage of ``whole`` (None when there is nothing to divide):
+    the one division behind every share of women, migrants or budget."""
+    if not whole:
+        return None
+    return Decimal(100) * Decimal(part) / Decimal(whole)
+
+
+def share_text(value: Decimal | None) -> str:
+    """A share from ``share_of`` as pages print it: rounded, "37 %"; a dash when undefined."""
+    return "-" if value is None else share_label(round(value))
+
+
+def per_cycle(queryset, aggregate, link: str = "cycle"):
+    """A correlated subquery for ``PlanningCycle.objects.annotate()``: ``aggregate`` over the
+    rows of ``queryset`` that belong to the outer cycle (``link`` leads from a row to it).
+
+    Several counts and sums in one query on the cycles, none multiplying another's rows;
+    None when the cycle has no such row.
+    """
+    return Subquery(
+        queryset.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(value=aggregate)
+        .values("value")
+    )
+
+
+def _ids(cycles: Sequence) -> list[int]:
+    return [c.pk for c in cycles]
+
+
+# --- Step 1: awareness sessions ----------------------------------------------------------------
+
+
+@dataclass
+class AwarenessTotals:
+    sessions: int = 0
+    sessions_with_attendance: int = 0
+    sessions_with_officials: int = 0
+    women: int = 0
+    men: int = 0
+    first_date: datetime.date | None = None
+    last_date: datetime.date | None = None
+
+    @property
+    def participants(self) -> int:
+        return self.women + self.men
+
+    @property
+    def women_share(self) -> Decimal | None:
+        return share_of(self.women, self.participants)
+
+
+def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
+    """One query: sessions joined to their attendance, grouped by cycle. Rows with nobody are
+    never stored, so a session with a row is a session with people counted."""
+    totals = {pk: AwarenessTotals() for pk in _ids(cycles)}
+    for row in (
+        AwarenessSession.objects.filter(cycle__in=list(totals))
+        .values("cycle")
+        .annotate(
+            n=Count("pk", distinct=True),
+            with_attendance=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
+            with_officials=Count(
+                "pk", filter=Q(attendance__category__in=OFFICIAL_CATEGORIES), distinct=True
+            ),
+            women=Sum("attendance__women"),
+            men=Sum("attendance__men"),
+            first=Min("date"),
+            last=Max("date"),
+        )
+        .order_by()
+    ):
+        totals[row["cycle"]] = AwarenessTotals(
+            sessions=row["n"],
+            sessions_with_attendance=row["with_attendance"],
+            sessions_with_officials=row["with_officials"],
+            women=row["women"] or 0,
+            men=row["men"] or 0,
+            first_date=row["first"],
+            last_date=row["last"],
+        )
+    return totals
+
+
+def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
+    result = {}
+    for pk, t in awareness_totals(cycles).items():
+        result[pk] = StepSummary(
+            checklist=[
+                ChecklistItem(
+                    _("At least one awareness session with its attendance recorded"),
+                    t.sessions_with_attendance > 0,
+                ),
+                ChecklistItem(
+                    _("At least one session attended by elected officials or commune staff"),
+                    t.sessions_with_officials > 0,
+                ),
+            ],
+            figures=[
+                Figure(_("Sessions"), t.sessions, grouped(t.sessions)),
+                Figure(_("Participants"), t.participants, grouped(t.participants)),
+                Figure(_("Women"), t.women_share, share_text(t.women_share)),
+            ],
+            totals=t,
+        )
+    return result
+
+
+def awareness_annex(cycle, summary: StepSummary) -> AnnexSection:
+    t = summary.totals
+    return AnnexSection(
+        first_date=t.first_date,
+        last_date=t.last_date,
+        figures=[
+            (gettext_lazy("Sessions"), t.sessions, "int"),
+            (gettext_lazy("Participants"), t.participants, "int"),
+            (gettext_lazy("Women among participants"), t.women_share, "percent"),
+        ],
+    )
+
+
+def awareness_rows(queryset):
+    """Sessions with their women and men counted in the same query (the list's rows)."""
+    return queryset.annotate(n_women=Sum("attendance__women"), n_men=Sum("attendance__men"))
+
+
+def awareness_export(cycle) -> list[dict]:
+    sessions = (
+        AwarenessSession.objects.filter(cycle=cycle)
+        .order_by("date", "pk")
+        .prefetch_related("attendance", "attachments")
+    )
+    return [
+        {
+            "uuid": str(s.uuid),
+            "date": s.date.isoformat(),
+            "place": s.place,
+            "format": s.format,
+            "facilitator": s.facilitator,
+            "topics": list(s.topics),
+            "other_topic": s.other_topic,
+            "outcome": s.outcome,
+            "attendance": [
+                {"category": a.category, "women": a.women, "men": a.men}
+                for a in sorted(s.attendance.all(), key=lambda a: a.category)
+            ],
+            "participants": {
+                "women": sum(a.women for a in s.attendance.all()),
+                "men": sum(a.men for a in s.attendance.all()),
+            },
+            "attachments": [
+                {
+                    "uuid": str(a.uuid),
+                    "kind": a.kind,
+                    "name": a.original_name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                }
+                for a in s.attachments.all()
+            ],
+        }
+        for s in sessions
+    ]
+
+
+# --- Step 2: trainings ---------------------------------------------------------------------------
+
+
+@dataclass
+class TrainingTotals:
+    trainings: int = 0
+    trainings_with_trainees: int = 0
+    trainees: int = 0
+    women: int = 0
+    first_date: datetime.date | None = None
+    last_date: datetime.date | None = None
+
+    @property
+    def women_share(self) -> Decimal | None:
+        return share_of(self.women, self.trainees)
+
+
+def training_totals(cycles: Sequence) -> dict[int, TrainingTotals]:
+    """One query: trainings joined to their trainees, grouped by cycle."""
+    totals = {pk: TrainingTotals() for pk in _ids(cycles)}
+    for row in (
+        Training.objects.filter(cycle__in=list(totals))
+        .values("cycle")
+        .annotate(
+            n=Count("pk", distinct=True),
+            with_trainees=Count("pk", filter=Q(trainees__isnull=False), distinct=True),
+            n_trainees=Count("trainees"),
+            n_women=Count("trainees", filter=Q(trainees__sex=Sex.WOMAN)),
+            first=Min("start_date"),
+            last=Max("end_date"),
+        )
+        .order_by()
+    ):
+        totals[row["cycle"]] = TrainingTotals(
+            trainings=row["n"],
+            trainings_with_trainees=row["with_trainees"],
+            trainees=row["n_trainees"],
+            women=row["n_women"],
+            first_date=row["first"],
+            last_date=row["last"],
+        )
+    return totals
+
+
+def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
+    result = {}
+    for pk, t in training_totals(cycles).items():
+        result[pk] = StepSummary(
+            checklist=[
+                ChecklistItem(
+                    _("At least one training with its trainees"), t.trainings_with_trainees > 0
+                )
+            ],
+            figures=[
+                Figure(_("Trainings"), t.trainings, grouped(t.trainings)),
+                Figure(_("Trainees"), t.trainees, grouped(t.trainees)),
+                Figure(_("Women"), t.women_share, share_text(t.women_share)),
+            ],
+            totals=t,
+        )
+    return result
+
+
+def training_annex(cycle, summary: StepSummary) -> AnnexSection:
+    t = summary.totals
+    return AnnexSection(
+        first_date=t.first_date,
+        last_date=t.last_date,
+        figures=[
+            (gettext_lazy("Trainings"), t.trainings, "int"),
+            (gettext_lazy("Trainees"), t.trainees, "int"),
+            (gettext_lazy("Women among trainees"), t.women_share, "percent"),
+        ],
+    )
+
+
+def training_rows(queryset):
+    """Trainings with counts and sums over their trainees, in the same query (the list's rows);
+    ``training_row_figures`` then derives what the list prints."""
+    scored = Q(trainees__pre_score__isnull=False, trainees__post_score__isnull=False)
+    return queryset.annotate(
+        n_trainees=Count("trainees"),
+        n_women=Count("trainees", filter=Q(trainees__sex=Sex.WOMAN)),
+        days_attended_sum=Sum("trainees__days_attended"),
+        n_scored=Count("trainees", filter=scored),
+        pre_sum=Sum("trainees__pre_score", filter=scored),
+        post_sum=Sum("trainees__post_score", filter=scored),
+    )
+
+
+def training_row_figures(trainings) -> None:
+    """Fill each training (annotated by ``training_rows``) with its derived figures."""
+    for t in trainings:
+        t.women_share = share_text(share_of(t.n_women, t.n_trainees))
+        t.attendance_rate = share_text(share_of(t.days_attended_sum or 0, t.n_trainees * t.days))
+        t.progression = None if not t.n_scored else round((t.post_sum - t.pre_sum) / t.n_scored, 1)
+
+
+def training_export(cycle) -> list[dict]:
+    trainings = (
+        Training.objects.filter(cycle=cycle)
+        .order_by("start_date", "pk")
+        .prefetch_related("trainees")
+    )
+    return [
+        {
+            "uuid": str(t.uuid),
+            "title": t.title,
+            "modules": t.module_list,
+            "start_date": t.start_date.isoformat(),
+            "end_date": t.end_date.isoformat(),
+            "days": t.days,
+            "trainer": t.trainer,
+            "place": t.place,
+            "trainees": [
+                {
+                    "name": p.name,
+                    "sex": p.sex,
+                    "service": p.service,
+                    "days_attended": p.days_attended,
+                    "pre_score": p.pre_score,
+                    "post_score": p.post_score,
+                }
+                for p in sorted(t.trainees.all(), key=lambda p: (p.name, p.pk))
+            ],
+        }
+        for t in trainings
+    ]
+
+
+def register() -> None:
+    """Called from ``CommunesConfig.ready()``."""
+    from .steps import register_step
+
+    register_step(
+        1,
+        url_name="awareness_list",
+        summary=awareness_summary,
+        annex=awareness_annex,
+        export=awareness_export,
+    )
+    register_step(
+        2,
+        url_name="training_list",
+        summary=training_summary,
+        annex=training_annex,
+        export=training_export,
+    )

@@ -1,0 +1,85 @@
+"""/health/ for load balancers: no login, no data, 503 while a dependency is down."""
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.db import OperationalError, connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_answers_ok_without_login(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "storage": "ok"},
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_leaves_no_probe_file(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.get("/health/")
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_is_503_while_the_database_connection_fails_then_200_again(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "cursor", broken_cursor)
+        down = client.get("/health/")
+    assert down.status_code == 503
+    # The answer says what is down, never why (no host, no path, no driver message).
+    assert down.json() == {
+        "status": "unavailable",
+        "checks": {"database": "unavailable", "storage": "ok"},
+    }
+    assert b"refused" not in down.content
+
+    assert client.get("/health/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_is_503_after_the_server_drops_our_connection_then_200_again(client, monkeypatch):
+    """The database ends this process's session (a restart, a failover): one 503, then 200.
+
+    On PostgreSQL the server really terminates our backend from a second connection; the
+    embedded SQLite has no server side, so the same break is simulated on the cursor.
+    """
+    client.get("/health/")  # the connection is open and known to work
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        pid = connection.connection.info.backend_pid
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        down = client.get("/health/")
+    else:
+        with monkeypatch.context() as patched:
+            patched.setattr(
+                connection,
+                "cursor",
+                lambda *a, **k: (_ for _ in ()).throw(
+                    OperationalError("server closed the connection unexpectedly")
+                ),
+            )
+            down = client.get("/health/")
+    assert down.status_code == 503
+    assert down.json()["checks"]["database"] == "unavailable"
+    # The broken connection is dropped at the end of that request; the next one reconnects.
+    assert client.get("/health/").status_code == 200
+
+
+def test_every_page_names_its_icon_and_favicon_ico_leads_to_it(client):
+    page = client.get("/login/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")
