@@ -115,32 +115,54 @@ def access(client, personas):
     return AccessMatrix(client, vars(personas), MODEL_BACKEND)
 
 
-@pytest.fixture
-def _migrations_data_restored(django_db_blocker):
-    """After the flush that ends a transactional test, the rows the migrations wrote come back."""
-    yield
-    from django.db import connection
+def _is_transactional(item):
+    """Tests whose writes are committed (the live server's, ``django_db(transaction=True)``):
+    Django empties the whole database after each of them (flush)."""
+    from pytest_django.fixtures import validate_django_db
 
-    with django_db_blocker.unblock():
-        # Django serialised these rows when it created the test database (asked for by
-        # django_db_serialized_rollback) and reloads them at the start of such a test.
-        contents = getattr(connection, "_test_serialized_contents", None)
-        assert contents is not None, (
-            "Request transactional_db in the test or in a fixture it uses (not only "
-            "live_server), so that the test database keeps the migrations' data"
-        )
-        connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.fixture
-def transactional_db(_migrations_data_restored, django_db_serialized_rollback, transactional_db):
-    """pytest-django's transactional_db (the live server's), which empties the database at the
-    end (flush); here the reference data of the data migrations (territory, reference lists,
-    content types, permissions) is put back before the next test, whatever it is."""
+    marker = item.get_closest_marker("django_db")
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    fixtures = {"transactional_db", "live_server"} & set(item.fixturenames)
+    return bool(transaction or reset_sequences or fixtures)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Transactional tests (the browser stories) run first, on purpose: every test after them
-    then checks that their flush no longer takes the reference data with it."""
-    items.sort(key=lambda item: not {"transactional_db", "live_server"} & set(item.fixturenames))
+    """Transactional tests ask Django to serialise the database the migrations made (reference
+    territory and lists, content types, permissions) and run first, on purpose: every test
+    after them checks that their flush no longer takes that data with it."""
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        if _is_transactional(item):
+            marker = item.get_closest_marker("django_db")
+            _, reset_sequences, databases, _, available_apps = (
+                validate_django_db(marker) if marker else (None, False, None, None, None)
+            )
+            serialized = pytest.mark.django_db(
+                transaction=True,
+                reset_sequences=reset_sequences,
+                databases=databases,
+                serialized_rollback=True,
+                available_apps=available_apps,
+            )
+            item.add_marker(serialized, append=False)
+    items.sort(key=lambda item: not _is_transactional(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """After the flush that ends a transactional test, the migrations' data comes back (Django
+    itself reloads it only at the start of the next serialized-rollback test)."""
+    try:
+        return (yield)
+    finally:
+        from django.db import connection
+
+        # Only ever into the test database, once Django has created and serialised it.
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None and _is_transactional(item):
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                connection.creation.deserialize_db_from_string(contents)

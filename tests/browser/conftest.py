@@ -60,7 +60,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def demo(transactional_db):
     """The demo data, committed, on the live server's database (emptied after each test, then
-    given back the migrations' data: see transactional_db in tests/conftest.py)."""
+    given back the migrations' data: see pytest_runtest_teardown in tests/conftest.py)."""
     call_command("load_demo", allow_production=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

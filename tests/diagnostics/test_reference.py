@@ -55,9 +55,9 @@ def test_national_admin_manages_the_lists(client_for, staff, view, model):
     assert ADMIN_SHOWS[view][model] in response.content.decode()
 
 
-@pytest.mark.parametrize("page", ["add", "import"])
-def test_a_staff_coordinator_cannot_change_the_lists(client_for, staff, page):
-    response = client_for(staff.coordinator).get(reverse(f"admin:diagnostics_sector_{page}"))
+@pytest.mark.parametrize("view", ["add", "import"])
+def test_a_staff_coordinator_cannot_change_the_lists(client_for, staff, view):
+    response = client_for(staff.coordinator).get(reverse(f"admin:diagnostics_sector_{view}"))
     assert response.status_code == 403
 
 
