@@ -55,4 +55,4 @@ bench: install ## Measure dashboards and exports at national scale (prints figur
 	DEBUG=1 $(PY) -m prim.bench
 
 clean: ## Remove the virtualenv, node_modules and the SQLite database
-	rm -rf $(VENV) node_modules db.sqlite3
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm

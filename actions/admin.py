@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from diagnostics.admin import NationalAdminOnly
 
-from .models import SniaProgramme, SnmreObjective
+from .models import FinancingSource, SniaProgramme, SnmreObjective
 
 
 @admin.register(SniaProgramme, SnmreObjective)
@@ -13,3 +13,10 @@ class StrategyReferenceAdmin(NationalAdminOnly, SimpleHistoryAdmin):
     list_display = ["code", "name_fr", "name_ar", "order", "active"]
     list_editable = ["order", "active"]
     search_fields = ["code", "name_fr", "name_ar"]
+
+
+@admin.register(FinancingSource)
+class FinancingSourceAdmin(StrategyReferenceAdmin):
+    """The sources of the financing plans; a donor programme's years limit its money."""
+
+    list_display = ["code", "name_fr", "name_ar", "first_year", "last_year", "order", "active"]

@@ -27,6 +27,7 @@ from .models import (
     CouncilDeliberation,
     CriterionKind,
     Financing,
+    FinancingSource,
     IdeaDecision,
     IeecagOpinion,
     Indicator,
@@ -36,7 +37,7 @@ from .models import (
     SniaProgramme,
     SnmreObjective,
 )
-from .reference import load_reference_lists
+from .reference import load_financing_sources, load_reference_lists
 from .scoring import rank_ideas
 
 D = datetime.date
@@ -283,7 +284,8 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
         "partners": "Associations locales, " + PARTNERS.get(sector, "services déconcentrés"),
         "lead_service": lead,
         "start_date": D(start, 1, 15),
-        "end_date": D(cycle.end_year, 12, 31) if cell else D(start + 2, 12, 31),
+        # Through the last year with a cost: a cost falls within the action's own dates.
+        "end_date": D(max(costs), 12, 31),
         "gender_marker": Marker.PRINCIPAL if women > men * 1.5 else Marker.SIGNIFICANT,
         "migration_marker": Marker.PRINCIPAL if cell or migrant else Marker.NOT_TARGETED,
         "status": PacAction.Status.IN_PROGRESS if in_progress else PacAction.Status.PLANNED,
@@ -404,6 +406,7 @@ def _load_commune(commune: Commune, count: int, session: str, date, number: str)
 @transaction.atomic
 def load() -> list:
     load_reference_lists(SniaProgramme, SnmreObjective)
+    load_financing_sources(FinancingSource)
     for code, (count, session, date, number) in PLAN.items():
         commune = Commune.objects.filter(code=code).first()
         if commune is not None:

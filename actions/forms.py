@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
+from communes.fields import AmountField
+from communes.formfields import ModelMultipleChoiceField, formfield
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 from .models import (
@@ -21,7 +23,9 @@ from .models import (
     PacAction,
     SniaProgramme,
     SnmreObjective,
+    programme_overruns,
 )
+from .services import overrun_message
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -106,6 +110,11 @@ class OpinionForm(VersionedFormMixin, forms.ModelForm):
 
 
 class DeliberationForm(VersionedFormMixin, forms.ModelForm):
+    def __init__(self, *args, opinion_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The opinion saved in the same submission, compared with instead of the stored one.
+        self.instance.opinion_date = opinion_date
+
     class Meta:
         model = CouncilDeliberation
         fields = ["session", "session_name", "date", "number", "decision"]
@@ -150,7 +159,7 @@ DecisionFormSet = forms.formset_factory(DecisionRowForm, extra=0)
 # --- Step 5: the action sheet ----------------------------------------------------------------
 
 
-class IdeaChoiceField(forms.ModelMultipleChoiceField):
+class IdeaChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.display_title}"
 
@@ -165,6 +174,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = PacAction
+        formfield_callback = formfield
         fields = [
             "title",
             "title_ar",
@@ -301,53 +311,51 @@ class RowForm(forms.ModelForm):
 
 
 class CostForm(RowForm):
+    amount = AmountField(
+        label=_("Amount (MAD)"),
+        min_value=Decimal(0),
+        max_value=MAX_AMOUNT,
+        max_digits=14,
+        decimal_places=2,
+        # The help text says so: an empty amount is a year without cost.
+        required=False,
+        error_messages={"min_value": _("An amount cannot be negative.")},
+    )
+
     class Meta:
         model = ActionCost
         fields = ["year", "amount"]
         widgets = {
             "year": forms.NumberInput(attrs={"inputmode": "numeric", "class": "year-input"}),
-            "amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["amount"].min_value = Decimal(0)
-        self.fields["amount"].max_value = MAX_AMOUNT
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") is None and "amount" not in self.errors:
+            # A cleared amount removes that year's cost; an empty new row is skipped.
+            data["DELETE"] = True
+        return data
 
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if self.cycle and not self.cycle.start_year <= year <= self.cycle.end_year:
-            raise forms.ValidationError(
-                _("%(year)s is outside the PAC %(period)s.")
-                % {"year": year, "period": self.cycle.period}
-            )
-        return year
-
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount is not None and amount < 0:
-            raise forms.ValidationError(_("An amount cannot be negative."))
-        return amount
+    def _post_clean(self):
+        if self.cleaned_data.get("DELETE") and self.cleaned_data.get("amount") is None:
+            return  # a removed row keeps its saved values (its deletion is in the history)
+        super()._post_clean()
 
 
 class FinancingForm(RowForm):
+    amount = AmountField(
+        label=_("Amount (MAD)"),
+        min_value=Decimal(0),
+        max_value=MAX_AMOUNT,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"min_value": _("An amount cannot be negative.")},
+    )
+
     class Meta:
         model = Financing
         fields = ["source", "detail", "amount", "status"]
-        widgets = {
-            "detail": forms.TextInput(attrs={"dir": "auto"}),
-            "amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["amount"].max_value = MAX_AMOUNT
-
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount is not None and amount < 0:
-            raise forms.ValidationError(_("An amount cannot be negative."))
-        return amount
+        widgets = {"detail": forms.TextInput(attrs={"dir": "auto"})}
 
 
 class IndicatorForm(RowForm):
@@ -368,6 +376,7 @@ class IndicatorForm(RowForm):
             "unit": forms.TextInput(attrs={"dir": "auto"}),
             "source": forms.TextInput(attrs={"dir": "auto"}),
         }
+        field_classes = {"baseline": AmountField, "target": AmountField}
 
 
 class MilestoneForm(RowForm):
@@ -390,6 +399,11 @@ class YearsFormSet(forms.BaseInlineFormSet):
 
         return sorted(self.forms, key=year)
 
+    def validate_unique(self):
+        # Two rows of the same year: said in clean(), on the second row next to its year,
+        # rather than once for the whole table.
+        pass
+
     def clean(self):
         super().clean()
         years = []
@@ -403,6 +417,45 @@ class YearsFormSet(forms.BaseInlineFormSet):
                 form.add_error("year", _("This year already has a cost."))
             years.append(year)
 
+    def costs(self) -> dict:
+        """The yearly costs as typed (valid rows only, removed rows left out)."""
+        return {
+            form.cleaned_data["year"]: form.cleaned_data["amount"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("year") is not None
+            and form.cleaned_data.get("amount") is not None
+        }
+
+
+class FinancingRowsFormSet(forms.BaseInlineFormSet):
+    # Set by ``action_formsets``: the yearly costs typed on the same sheet.
+    cost_formset = None
+
+    def clean(self):
+        super().clean()
+        if self.cost_formset is None or not self.cost_formset.is_valid():
+            return
+        rows = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("amount") is not None
+        ]
+        planned = {}
+        for form in rows:
+            source = form.cleaned_data["source"]
+            planned[source] = planned.get(source, Decimal(0)) + form.cleaned_data["amount"]
+        overruns = programme_overruns(self.cost_formset.costs(), planned)
+        if not overruns:
+            return
+        for form in rows:
+            overrun = overruns.get(form.cleaned_data["source"])
+            if overrun:
+                form.add_error("amount", overrun_message(*overrun))
+
 
 def _formset(form, extra, base=forms.BaseInlineFormSet):
     return forms.inlineformset_factory(
@@ -410,9 +463,10 @@ def _formset(form, extra, base=forms.BaseInlineFormSet):
     )
 
 
-FinancingFormSet = _formset(FinancingForm, 2)
+FinancingFormSet = _formset(FinancingForm, 2, FinancingRowsFormSet)
 IndicatorFormSet = _formset(IndicatorForm, 1)
 MilestoneFormSet = _formset(MilestoneForm, 2)
+FORMSET_PREFIXES = ("costs", "financing", "indicators", "milestones")
 
 
 def action_formsets(action, cycle, data=None) -> dict:
@@ -428,7 +482,7 @@ def action_formsets(action, cycle, data=None) -> dict:
         can_delete=True,
     )
     kwargs = {"instance": action, "form_kwargs": {"cycle": cycle}}
-    return {
+    formsets = {
         "costs": cost_set(
             data,
             prefix="costs",
@@ -440,3 +494,5 @@ def action_formsets(action, cycle, data=None) -> dict:
         "indicators": IndicatorFormSet(data, prefix="indicators", **kwargs),
         "milestones": MilestoneFormSet(data, prefix="milestones", **kwargs),
     }
+    formsets["financing"].cost_formset = formsets["costs"]
+    return formsets

@@ -11,10 +11,13 @@ database (``Sum`` in aggregates and subqueries), never typed.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -57,6 +60,67 @@ class SnmreObjective(ReferenceItem):
     class Meta(ReferenceItem.Meta):
         verbose_name = _("SNMRE objective")
         verbose_name_plural = _("SNMRE objectives")
+
+
+class FinancingSource(ReferenceItem):
+    """A source of the financing plans, named by the same code as ``Financing.source``.
+
+    A donor programme pays only within its own years (DOMAIN.md section 5: PRIM ran
+    2020-2024): ``first_year``/``last_year`` say so; empty for sources without an end.
+    """
+
+    first_year = models.PositiveSmallIntegerField(
+        _("first year of the programme"), null=True, blank=True
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last year of the programme"),
+        null=True,
+        blank=True,
+        help_text=_("Money from this source pays only for costs of these years. Empty: no limit."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("financing source")
+        verbose_name_plural = _("financing sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(last_year__gte=F("first_year")),
+                name="actions_financingsource_last_after_first",
+                violation_error_message=_("The last year cannot come before the first year."),
+            ),
+        ]
+
+    @property
+    def has_years(self) -> bool:
+        return self.first_year is not None or self.last_year is not None
+
+    def covers(self, year: int) -> bool:
+        return (self.first_year or year) <= year <= (self.last_year or year)
+
+    @property
+    def period(self) -> str:
+        return f"{self.first_year or '…'}-{self.last_year or '…'}"
+
+
+def programme_overruns(costs: dict[int, Decimal], financing: dict[str, Decimal]) -> dict:
+    """Sources whose money exceeds the costs of their programme's years (one query).
+
+    ``costs`` maps a year to the action's cost, ``financing`` a source code to the amount
+    the plan takes from it. Returns ``{code: (source, ceiling, planned)}``.
+    """
+    limited = FinancingSource.objects.filter(code__in=list(financing)).exclude(
+        first_year__isnull=True, last_year__isnull=True
+    )
+    overruns = {}
+    for source in limited:
+        ceiling = sum((amount for year, amount in costs.items() if source.covers(year)), Decimal(0))
+        if financing[source.code] > ceiling:
+            overruns[source.code] = (source, ceiling, financing[source.code])
+    return overruns
 
 
 # --- Step 4: criteria, scores, opinion, deliberation, decisions ------------------------------
@@ -166,6 +230,9 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
     class Verdict(models.TextChoices):
         FAVOURABLE = "favourable", _("favourable")
         RESERVED = "reserved", _("favourable with reservations")
+        UNFAVOURABLE = "unfavourable", _("unfavourable")
+        # The council decides whatever the opinion, and without one once the time is over.
+        NOT_GIVEN = "not_given", _("not given in the time allowed")
 
     cycle = models.OneToOneField(
         PlanningCycle,
@@ -173,9 +240,12 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
         related_name="ieecag_opinion",
         verbose_name=_("PAC cycle"),
     )
-    date = models.DateField(_("date of the opinion"))
+    date = models.DateField(
+        _("date of the opinion"),
+        help_text=_("When no opinion was given: the day the time allowed ran out."),
+    )
     verdict = models.CharField(_("opinion"), max_length=12, choices=Verdict.choices)
-    text = models.TextField(_("text of the opinion"))
+    text = models.TextField(_("text of the opinion"), blank=True)
 
     history = HistoricalRecords()
 
@@ -185,6 +255,11 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.get_verdict_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.verdict and self.verdict != self.Verdict.NOT_GIVEN and not self.text.strip():
+            raise ValidationError({"text": _("Copy the text of the opinion.")})
 
 
 class CouncilDeliberation(VersionedModel, TimeStampedModel):
@@ -219,6 +294,42 @@ class CouncilDeliberation(VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.number}"
+
+    # The opinion date to compare with when the opinion is saved in the same submission
+    # (the decision page); otherwise the recorded opinion's date is read.
+    opinion_date = None
+
+    def clean(self):
+        """The council deliberates after hearing the population and the IEECAG."""
+        super().clean()
+        if not (self.cycle_id and self.date):
+            return
+        errors = []
+        opinion_date = self.opinion_date
+        if opinion_date is None:
+            opinion_date = (
+                IeecagOpinion.objects.filter(cycle_id=self.cycle_id)
+                .values_list("date", flat=True)
+                .first()
+            )
+        if opinion_date and self.date <= opinion_date:
+            errors.append(
+                _("The deliberation comes after the IEECAG opinion (dated %(date)s).")
+                % {"date": date_format(opinion_date, "SHORT_DATE_FORMAT")}
+            )
+        last = (
+            ConsultationSession.objects.filter(cycle_id=self.cycle_id)
+            .order_by("-date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if last and self.date <= last:
+            errors.append(
+                _("The deliberation comes after the consultations (the last one on %(date)s).")
+                % {"date": date_format(last, "SHORT_DATE_FORMAT")}
+            )
+        if errors:
+            raise ValidationError({"date": errors})
 
 
 class IdeaDecision(VersionedModel, TimeStampedModel):
@@ -512,6 +623,30 @@ class ActionCost(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.year}: {self.amount}"
 
+    def clean(self):
+        """A cost falls in a year of the PAC and of the action's own dates."""
+        super().clean()
+        action = getattr(self, "action", None)  # None when not attached yet
+        if action is None or self.year is None:
+            return
+        cycle = action.cycle
+        if not cycle.start_year <= self.year <= cycle.end_year:
+            raise ValidationError(
+                {
+                    "year": _("%(year)s is outside the PAC %(period)s.")
+                    % {"year": self.year, "period": cycle.period}
+                }
+            )
+        first = action.start_date.year if action.start_date else None
+        last = action.end_date.year if action.end_date else None
+        if (first and self.year < first) or (last and self.year > last):
+            raise ValidationError(
+                {
+                    "year": _("%(year)s is outside the action's dates (%(first)s-%(last)s).")
+                    % {"year": self.year, "first": first or "…", "last": last or "…"}
+                }
+            )
+
 
 class Financing(TimeStampedModel):
     """One line of an action's financing plan."""
@@ -590,9 +725,48 @@ class Indicator(TimeStampedModel):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__gte=0),
+                name="actions_indicator_target_not_negative",
+                violation_error_message=_("A target cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True) | Q(baseline__gte=0),
+                name="actions_indicator_baseline_not_negative",
+                violation_error_message=_("A baseline cannot be negative."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    # Units that mean "percent", as people type them in French, Arabic and English.
+    PERCENT_UNITS = frozenset(
+        {"%", "٪", "pourcent", "pourcentage", "percent", "percentage", "في المائة", "بالمائة"}
+    )
+
+    @property
+    def is_percent(self) -> bool:
+        unit = " ".join((self.unit or "").lower().split())
+        return unit in self.PERCENT_UNITS or unit.startswith(("% ", "٪ "))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name, message in (
+            ("baseline", _("A baseline cannot be negative.")),
+            ("target", _("A target cannot be negative.")),
+        ):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value < 0:
+                errors[name] = message
+            elif self.is_percent and value > 100:
+                errors[name] = _("A percentage cannot exceed 100.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Milestone(TimeStampedModel):
@@ -613,3 +787,10 @@ class Milestone(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        action = getattr(self, "action", None)  # None when not attached yet
+        message = action.cycle.outside(self.due_date) if action is not None else None
+        if message:
+            raise ValidationError({"due_date": message})

@@ -55,3 +55,31 @@ def load_reference_lists(SniaProgramme, SnmreObjective) -> None:  # noqa: N803 (
             model.objects.get_or_create(
                 code=code, defaults={"name_fr": fr, "name_ar": ar, "order": order * 10}
             )
+
+
+# (code of Financing.Source, French, Arabic, first year, last year of the programme)
+FINANCING_SOURCES = [
+    ("commune", "Budget de la commune", "ميزانية الجماعة", None, None),
+    ("region", "Région", "الجهة", None, None),
+    ("state", "État / ministère", "الدولة / القطاع الوزاري", None, None),
+    ("indh", "INDH", "المبادرة الوطنية للتنمية البشرية", None, None),
+    # DOMAIN.md section 1: PRIM ran 2020-2024; its money pays only for those years.
+    ("prim", "PRIM / bailleur", "برنامج PRIM / الجهة المانحة", 2020, 2024),
+    ("mre", "Contribution des MRE", "مساهمة مغاربة العالم", None, None),
+    ("other", "Autre", "مصدر آخر", None, None),
+]
+
+
+def load_financing_sources(FinancingSource) -> None:  # noqa: N803 (model class)
+    """Create the missing sources; an administrator's later change of years is kept."""
+    for order, (code, fr, ar, first, last) in enumerate(FINANCING_SOURCES, start=1):
+        FinancingSource.objects.get_or_create(
+            code=code,
+            defaults={
+                "name_fr": fr,
+                "name_ar": ar,
+                "order": order * 10,
+                "first_year": first,
+                "last_year": last,
+            },
+        )

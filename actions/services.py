@@ -7,6 +7,7 @@ one by one (no ``bulk_create``) so the history keeps every change.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ from .models import (
     Milestone,
     PacAction,
     Score,
+    programme_overruns,
 )
 
 Outcome = IdeaDecision.Outcome
@@ -134,10 +136,12 @@ def score_set(
         raise ValidationError(_("This idea and this criterion belong to different PAC cycles."))
     if value is not None and not (0 <= value <= MAX_SCORE):
         raise ValidationError({"value": _("A score is between 0 and 3.")})
+    # The step's row is locked first: a cell with no score yet has no row to lock, and two
+    # first scores would otherwise both see it empty (one then fails on the unique rule).
+    step_mark_in_progress(cycle=idea.cycle, step=PRIORITISATION_STEP, by=by)
     current = Score.objects.select_for_update().filter(idea=idea, criterion=criterion).first()
     if check_version and (current.version if current else None) != loaded_version:
         raise StaleRecord
-    step_mark_in_progress(cycle=idea.cycle, step=PRIORITISATION_STEP, by=by)
     if value is None:
         if current is not None:
             current.delete()
@@ -285,6 +289,18 @@ def _link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
             ActionIdea.objects.create(action=action, idea=idea)
 
 
+def overrun_message(source, ceiling, planned) -> str:
+    return _(
+        "%(source)s pays only for the years %(period)s of its programme: the costs of those "
+        "years come to %(ceiling)s, this plan takes %(planned)s from it."
+    ) % {
+        "source": source.name,
+        "period": source.period,
+        "ceiling": mad(ceiling),
+        "planned": mad(planned),
+    }
+
+
 def financing_totals(action: PacAction) -> tuple[Decimal, Decimal]:
     """Cost and financing totals of an action, summed by the database (2 queries)."""
     cost = ActionCost.objects.filter(action=action).aggregate(t=Sum("amount"))["t"] or Decimal(0)
@@ -293,7 +309,8 @@ def financing_totals(action: PacAction) -> tuple[Decimal, Decimal]:
 
 
 def _check_money(action: PacAction) -> Decimal:
-    """Refuse costs outside the PAC years and financing above the cost; return the gap."""
+    """Refuse costs outside the PAC years or the action's own years, financing above the cost,
+    and donor money beyond the costs of its programme's years; return the gap."""
     cycle = action.cycle
     outside = sorted(
         ActionCost.objects.filter(action=action)
@@ -307,6 +324,17 @@ def _check_money(action: PacAction) -> Decimal:
                 % {"years": listing(outside), "period": cycle.period}
             }
         )
+    costs = dict(ActionCost.objects.filter(action=action).values_list("year", "amount"))
+    first = action.start_date.year if action.start_date else cycle.start_year
+    last = action.end_date.year if action.end_date else cycle.end_year
+    outside = sorted(year for year in costs if not first <= year <= last)
+    if outside:
+        raise ValidationError(
+            {
+                "costs": _("%(years)s is outside the action's dates (%(first)s-%(last)s).")
+                % {"years": listing(outside), "first": first, "last": last}
+            }
+        )
     cost, money = financing_totals(action)
     if money > cost:
         raise ValidationError(
@@ -318,6 +346,12 @@ def _check_money(action: PacAction) -> Decimal:
                 % {"money": mad(money), "cost": mad(cost), "excess": mad(money - cost)}
             }
         )
+    by_source = defaultdict(Decimal)
+    for source, amount in Financing.objects.filter(action=action).values_list("source", "amount"):
+        by_source[source] += amount
+    overruns = programme_overruns(costs, dict(by_source))
+    if overruns:
+        raise ValidationError({"financing": [overrun_message(*o) for o in overruns.values()]})
     return cost - money
 
 

@@ -10,9 +10,7 @@ urlpatterns = [
     path("criteria/", views.criteria, name="actions_criteria"),
     path("scores/<uuid:uuid>/<slug:kind>/", views.score_cell, name="actions_score"),
     path("decision/", views.decision, name="actions_decision"),
-    path("decision/opinion/", views.opinion_save, name="actions_opinion_save"),
-    path("decision/deliberation/", views.deliberation_save, name="actions_deliberation_save"),
-    path("decision/ideas/", views.decisions_save, name="actions_decisions_save"),
+    path("decision/save/", views.decision_save, name="actions_decision_save"),
     # Step 5: the PAC and its action sheets.
     path("pac/", views.pac, name="actions_pac"),
     path("actions/new/", views.action_create, name="actions_action_create"),

@@ -25,15 +25,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes import permissions
+from communes import keep, permissions
 from communes.access import get_step_for_user
 from communes.concurrency import STALE_MESSAGE, StaleRecord
 from communes.forms import add_validation_error
 from communes.models import StepStatus
+from communes.once import once_per_token
 from diagnostics.models import ProjectIdea
 
 from . import selectors, services
 from .forms import (
+    FORMSET_PREFIXES,
     ActionForm,
     CriteriaForm,
     DecisionFormSet,
@@ -277,7 +279,7 @@ def _decision_rows(cycle, ranking, data=None):
 
 
 def _decision_page(
-    request, step, *, opinion_form=None, deliberation_form=None, data=None, status=200
+    request, step, *, opinion_form=None, deliberation_form=None, data=None, errors=(), status=200
 ):
     """Queries: 5 base + step 4 summary (1) + opinion (1) + deliberation (1)
     + criteria (1) + ranking (1) + ideas with decision and action (1) + target groups (1)
@@ -331,6 +333,7 @@ def _decision_page(
             opinion_form=opinion_form,
             deliberation_form=deliberation_form,
             formset=formset,
+            errors=errors,
             rows=rows,
             adopted_without_action=[
                 r["idea"]
@@ -358,78 +361,86 @@ def decision(request, code, year):
     return _decision_page(request, step)
 
 
-def _save_cycle_record(request, code, year, model, form_class, prefix, done):
-    step = get_step_for_user(request, code, year, PRIORITISATION_STEP, write=True)
-    instance = model.objects.filter(cycle=step.cycle).first() or model(cycle=step.cycle)
-    form = form_class(request.POST, instance=instance, prefix=prefix)
-    status = 400
-    if form.is_valid():
-        try:
-            services.cycle_record_save(cycle=step.cycle, form=form, by=request.user)
-        except StaleRecord:
-            status = 409
-        else:
-            messages.success(request, done)
-            return redirect(step.url("actions_decision"))
-    return _decision_page(request, step, status=status, **{f"{prefix}_form": form})
-
-
-@require_POST
-def opinion_save(request, code, year):
-    return _save_cycle_record(
-        request, code, year, IeecagOpinion, OpinionForm, "opinion", _("IEECAG opinion saved.")
+def _filled(form, record) -> bool:
+    """Is this part of the decision page to be saved? Yes when its record exists or
+    something was typed in it: an opinion not given yet may stay empty."""
+    if record is not None:
+        return True
+    return any(
+        (form.data.get(form.add_prefix(name)) or "").strip()
+        for name in form.fields
+        if name != "loaded_version"
     )
 
 
 @require_POST
-def deliberation_save(request, code, year):
-    return _save_cycle_record(
-        request,
-        code,
-        year,
-        CouncilDeliberation,
-        DeliberationForm,
-        "deliberation",
-        _("Council deliberation saved."),
-    )
-
-
-@require_POST
-def decisions_save(request, code, year):
+def decision_save(request, code, year):
+    """The opinion, the deliberation and the decisions, saved together or not at all."""
     step = get_step_for_user(request, code, year, PRIORITISATION_STEP, write=True)
-    formset = DecisionFormSet(request.POST, prefix="decisions")
-    if not formset.is_valid():
-        return _decision_page(request, step, data=request.POST, status=400)
-    ideas = {
-        i.uuid: i
-        for i in ProjectIdea.objects.filter(
-            cycle=step.cycle, uuid__in=[f.cleaned_data["idea"] for f in formset.forms]
-        )
-    }
-    rows = []
-    for form in formset.forms:
-        idea = ideas.get(form.cleaned_data["idea"])
-        if idea is None:  # an idea of another cycle, or deleted meanwhile
-            continue
-        rows.append(
+    cycle, data = step.cycle, request.POST
+    opinion = IeecagOpinion.objects.filter(cycle=cycle).first()
+    deliberation = CouncilDeliberation.objects.filter(cycle=cycle).first()
+    opinion_form = OpinionForm(
+        data, instance=opinion or IeecagOpinion(cycle=cycle), prefix="opinion"
+    )
+    to_save, valid, opinion_date = [], True, None
+    if _filled(opinion_form, opinion):
+        valid = opinion_form.is_valid()
+        opinion_date = opinion_form.cleaned_data.get("date")
+        to_save.append(opinion_form)
+    deliberation_form = DeliberationForm(
+        data,
+        instance=deliberation or CouncilDeliberation(cycle=cycle),
+        prefix="deliberation",
+        opinion_date=opinion_date,
+    )
+    if _filled(deliberation_form, deliberation):
+        valid = deliberation_form.is_valid() and valid
+        to_save.append(deliberation_form)
+    formset = DecisionFormSet(data, prefix="decisions")
+    valid = formset.is_valid() and valid
+    status, errors = 400, []
+    if valid:
+        ideas = {
+            i.uuid: i
+            for i in ProjectIdea.objects.filter(
+                cycle=cycle, uuid__in=[f.cleaned_data["idea"] for f in formset.forms]
+            )
+        }
+        rows = [
             {
-                "idea": idea,
+                "idea": ideas[form.cleaned_data["idea"]],
                 "outcome": form.cleaned_data["outcome"],
                 "reason": form.cleaned_data["reason"],
                 "loaded_version": form.cleaned_data["loaded_version"],
             }
-        )
-    try:
-        services.decisions_save(cycle=step.cycle, rows=rows, by=request.user)
-    except StaleRecord:
-        messages.error(request, STALE_MESSAGE)
-        return _decision_page(request, step, data=request.POST, status=409)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _decision_page(request, step, data=request.POST, status=400)
-    messages.success(request, _("Decisions saved."))
-    return redirect(step.url("actions_decision"))
+            for form in formset.forms
+            # An idea of another cycle, or deleted meanwhile, is left out.
+            if form.cleaned_data["idea"] in ideas
+        ]
+        try:
+            with transaction.atomic():
+                for form in to_save:
+                    services.cycle_record_save(cycle=cycle, form=form, by=request.user)
+                services.decisions_save(cycle=cycle, rows=rows, by=request.user)
+        except StaleRecord:
+            if not any(form.non_field_errors() for form in to_save):
+                messages.error(request, STALE_MESSAGE)  # a decision changed meanwhile
+            status = 409
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("The council's decision saved."))
+            return redirect(step.url("actions_decision"))
+    return _decision_page(
+        request,
+        step,
+        opinion_form=opinion_form if opinion_form in to_save else None,
+        deliberation_form=deliberation_form if deliberation_form in to_save else None,
+        data=data,
+        errors=errors,
+        status=status,
+    )
 
 
 # --- Step 5: the PAC page ------------------------------------------------------------------------
@@ -572,10 +583,15 @@ def _action_form_page(request, step, action):
                 "beneficiaries_women": first.beneficiaries_women,
                 "beneficiaries_men": first.beneficiaries_men,
             }
+    adding = keep.added_row(request, FORMSET_PREFIXES)
+    if adding:  # "Add a row" without JavaScript: what was typed, and one more row
+        data = keep.with_extra_row(data, adding)
     form = ActionForm(data, instance=action, cycle=cycle, initial=initial)
     formsets = action_formsets(action, cycle, data)
     status = 200
-    if data is not None:
+    if adding:
+        keep.without_errors(form, *formsets.values())
+    elif data is not None:
         valid = form.is_valid()
         valid = all([fs.is_valid() for fs in formsets.values()]) and valid
         if valid:
@@ -635,6 +651,7 @@ def _action_form_page(request, step, action):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def action_create(request, code, year):
     step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
     return _action_form_page(request, step, PacAction(cycle=step.cycle))

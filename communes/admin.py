@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from import_export import resources
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
@@ -7,16 +8,97 @@ from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Commune, Membership, PlanningCycle, Province, Region, StepStatus, User
+from .permissions import is_national_admin
+
+
+def administers(user) -> bool:
+    """Who manages the territory, users and memberships here: national administrators, and a
+    superuser (made on the server's command line) so that the first national role can be given.
+    Django's model permissions and the staff flag alone grant nothing: the admin follows the
+    same roles as the application."""
+    return is_national_admin(user) or (user.is_active and user.is_superuser)
+
+
+class AdministeredAdmin:
+    """Rights from the user's role, never from a model permission ("change membership" would
+    let any staff user make anyone a national administrator)."""
+
+    def has_module_permission(self, request):
+        return administers(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return administers(request.user)
+
+    def has_add_permission(self, request, *args):
+        return administers(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return administers(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return administers(request.user)
+
+    def has_import_permission(self, request):
+        return administers(request.user)
+
+    def has_export_permission(self, request):
+        return administers(request.user)
+
+
+class StepRecordAdmin(SimpleHistoryAdmin):
+    """Step records are read here, written only through the step pages and their services:
+    an edit here would skip the step's lock and the record's version (an editor's later save
+    would silently undo it). National administrators read them, for support."""
+
+    def has_module_permission(self, request):
+        return is_national_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_national_admin(request.user)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a "revert" posted by anyone who may *view* the record.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class StepRecordInline:
+    """Rows shown inside a step record: read-only like it."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return is_national_admin(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(AdministeredAdmin, SimpleHistoryAdmin):
     list_display = ("code", "name_fr", "name_ar")
     search_fields = ("code", "name_fr", "name_ar")
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(AdministeredAdmin, SimpleHistoryAdmin):
     list_display = ("code", "name_fr", "name_ar", "kind", "region")
     list_filter = ("region", "kind")
     search_fields = ("code", "name_fr", "name_ar")
@@ -39,7 +121,7 @@ class CommuneResource(resources.ModelResource):
 
 
 @admin.register(Commune)
-class CommuneAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class CommuneAdmin(AdministeredAdmin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [CommuneResource]
     list_display = ("code", "name_fr", "name_ar", "kind", "province", "population")
     list_filter = ("kind", "province__region")
@@ -47,19 +129,19 @@ class CommuneAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ("province",)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AdministeredAdmin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("commune", "region")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(AdministeredAdmin, BaseUserAdmin, SimpleHistoryAdmin):
     inlines = [MembershipInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(AdministeredAdmin, SimpleHistoryAdmin):
     list_display = ("user", "role", "commune", "region")
     list_filter = ("role",)
     search_fields = ("user__username", "commune__name_fr", "region__name_fr")
@@ -67,15 +149,15 @@ class MembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user", "commune", "region")
 
 
-class StepStatusInline(admin.TabularInline):
+class StepStatusInline(StepRecordInline, admin.TabularInline):
     model = StepStatus
-    extra = 0
-    can_delete = False
     readonly_fields = ("step", "status", "changed_by", "changed_at", "comment")
 
 
 @admin.register(PlanningCycle)
-class PlanningCycleAdmin(SimpleHistoryAdmin):
+class PlanningCycleAdmin(StepRecordAdmin):
+    """Cycles are opened by their commune's editor (``services.cycle_open`` refuses overlaps)."""
+
     list_display = ("commune", "start_year", "end_year")
     list_filter = ("commune__province__region",)
     search_fields = ("commune__name_fr", "commune__code")
@@ -87,20 +169,18 @@ class PlanningCycleAdmin(SimpleHistoryAdmin):
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training  # noqa: E402
 
 
-class SessionAttendanceInline(admin.TabularInline):
+class SessionAttendanceInline(StepRecordInline, admin.TabularInline):
     model = SessionAttendance
-    extra = 0
 
 
-class SessionAttachmentInline(admin.TabularInline):
+class SessionAttachmentInline(StepRecordInline, admin.TabularInline):
     model = SessionAttachment
-    extra = 0
     fields = ("kind", "original_name", "content_type", "size")
     readonly_fields = ("kind", "original_name", "content_type", "size")
 
 
 @admin.register(AwarenessSession)
-class AwarenessSessionAdmin(SimpleHistoryAdmin):
+class AwarenessSessionAdmin(StepRecordAdmin):
     list_display = ("date", "place", "format", "cycle")
     list_filter = ("format", "cycle__commune__province__region")
     search_fields = ("place", "facilitator", "cycle__commune__name_fr")
@@ -108,13 +188,12 @@ class AwarenessSessionAdmin(SimpleHistoryAdmin):
     inlines = [SessionAttendanceInline, SessionAttachmentInline]
 
 
-class TraineeInline(admin.TabularInline):
+class TraineeInline(StepRecordInline, admin.TabularInline):
     model = Trainee
-    extra = 0
 
 
 @admin.register(Training)
-class TrainingAdmin(SimpleHistoryAdmin):
+class TrainingAdmin(StepRecordAdmin):
     list_display = ("title", "start_date", "end_date", "days", "cycle")
     list_filter = ("cycle__commune__province__region",)
     search_fields = ("title", "trainer", "cycle__commune__name_fr")

@@ -227,6 +227,12 @@ DEMO_STATUSES = {
 }
 
 
+# Submitted steps that were returned once first, with the coordinator's comment (demo text).
+DEMO_RETURNS = {
+    ("driouch", 2): "Merci d'ajouter les résultats des tests avant et après la formation.",
+}
+
+
 def _demo_trainees(rng, count: int, women: int, days: int) -> list:
     from .records import Sex, Trainee
 
@@ -326,6 +332,12 @@ def load_records() -> None:
             coordinator = User.objects.filter(memberships__region=commune.province.region).first()
             for step, wanted in zip((1, 2), DEMO_STATUSES[code], strict=True):
                 if wanted in {StepStatus.Status.SUBMITTED, StepStatus.Status.VALIDATED}:
+                    services.step_submit(cycle=cycle, step=step, by=editor)
+                if (code, step) in DEMO_RETURNS:
+                    # A round trip, so the demo's review thread shows a returned step.
+                    services.step_return(
+                        cycle=cycle, step=step, by=coordinator, comment=DEMO_RETURNS[code, step]
+                    )
                     services.step_submit(cycle=cycle, step=step, by=editor)
                 if wanted == StepStatus.Status.VALIDATED:
                     services.step_review(

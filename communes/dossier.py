@@ -29,7 +29,7 @@ def build_dossier(commune: Commune) -> dict:
     province = commune.province
     region = province.region
     cycles = PlanningCycle.objects.filter(commune=commune).order_by("start_year")
-    cycles = cycles.prefetch_related("steps__changed_by")
+    cycles = cycles.prefetch_related("steps__changed_by", "step_events__by")
     with override("en"):
         titles = {s.number: str(s.title) for s in all_steps()}
     return {
@@ -50,7 +50,13 @@ def build_dossier(commune: Commune) -> dict:
                 "start_year": cycle.start_year,
                 "end_year": cycle.end_year,
                 "steps": [
-                    _step(cycle, definition, titles, {s.step: s for s in cycle.steps.all()})
+                    _step(
+                        cycle,
+                        definition,
+                        titles,
+                        {s.step: s for s in cycle.steps.all()},
+                        sorted(cycle.step_events.all(), key=lambda e: (e.at, e.pk)),
+                    )
                     for definition in all_steps()
                 ],
             }
@@ -59,7 +65,7 @@ def build_dossier(commune: Commune) -> dict:
     }
 
 
-def _step(cycle, definition, titles, statuses) -> dict:
+def _step(cycle, definition, titles, statuses, events) -> dict:
     status = statuses.get(definition.number)
     return {
         "number": definition.number,
@@ -68,5 +74,18 @@ def _step(cycle, definition, titles, statuses) -> dict:
         "changed_by": status.changed_by.username if status and status.changed_by else None,
         "changed_at": _when(status.changed_at) if status else None,
         "comment": status.comment if status else "",
+        "review": [
+            {
+                "action": e.action,
+                "from": e.from_status or None,
+                "to": e.to_status,
+                "by": e.by.username if e.by else None,
+                "at": _when(e.at),
+                "comment": e.comment,
+                "with_step": e.with_step,
+            }
+            for e in events
+            if e.step == definition.number
+        ],
         "records": definition.export(cycle) if definition.export else {},
     }

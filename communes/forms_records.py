@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import images
 from .concurrency import VersionedFormMixin
 from .records import AudienceCategory, AwarenessSession, SessionAttachment, Trainee, Training
 
@@ -182,7 +183,7 @@ class SessionAttachmentForm(forms.ModelForm):
         model = SessionAttachment
         fields = ["kind", "file"]
         help_texts = {
-            "file": _("PDF, JPEG or PNG, 10 MB at most."),
+            "file": _("PDF, JPEG or PNG, 10 MB at most; images up to 40 million pixels."),
         }
         widgets = {
             "file": forms.ClearableFileInput(
@@ -207,6 +208,12 @@ class SessionAttachmentForm(forms.ModelForm):
                 _("Only PDF, JPEG or PNG files are accepted (this file is none of them)."),
                 code="bad_type",
             )
+        self.thumbnail = None
+        if self.content_type != "application/pdf":
+            try:
+                self.thumbnail = images.thumbnail(upload, self.content_type)
+            except images.ImageRefused as refused:
+                raise forms.ValidationError(refused.message, code=refused.code) from refused
         return upload
 
     def clean(self):

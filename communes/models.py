@@ -10,7 +10,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import CommuneQuerySet, PlanningCycleQuerySet, ProvinceQuerySet, RegionQuerySet
+from .querysets import (
+    CommuneQuerySet,
+    PlanningCycleQuerySet,
+    ProvinceQuerySet,
+    RegionQuerySet,
+    StepStatusQuerySet,
+)
 
 
 class TimeStampedModel(models.Model):
@@ -247,6 +253,19 @@ class PlanningCycle(TimeStampedModel):
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 
+    def outside(self, value) -> str | None:
+        """The message for a date (or a year) outside the PAC period; ``None`` inside it.
+
+        Every dated record of a cycle (sessions, trainings, milestones, action dates and
+        costs) is refused outside its PAC years, so no figure lands in the wrong period.
+        """
+        if value is None:
+            return None
+        year = value if isinstance(value, int) else value.year
+        if self.start_year <= year <= self.end_year:
+            return None
+        return _("This date is outside the PAC period %(period)s.") % {"period": self.period}
+
 
 class StepStatus(TimeStampedModel):
     """Where one of the five steps of a cycle stands, and who moved it last."""
@@ -276,11 +295,16 @@ class StepStatus(TimeStampedModel):
     changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
+    objects = StepStatusQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("step status")
         verbose_name_plural = _("step statuses")
+        indexes = [
+            # The review queue: submitted steps, oldest first.
+            models.Index(fields=["status", "changed_at"], name="communes_stepstatus_queue"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "step"], name="communes_stepstatus_one_per_step"
@@ -300,6 +324,86 @@ class StepStatus(TimeStampedModel):
     def is_locked_for_commune(self) -> bool:
         """Submitted or validated steps are read-only for the commune until returned."""
         return self.status in {self.Status.SUBMITTED, self.Status.VALIDATED}
+
+
+class StepEvent(models.Model):
+    """One move of a step (the review thread): who did what, when, from which state, and why.
+
+    Rows are only ever added (by ``communes.services``), so the table is its own history;
+    ``StepStatus`` keeps the current state and its django-simple-history trail.
+    """
+
+    class Action(models.TextChoices):
+        START = "start", _("started")
+        SUBMIT = "submit", _("submitted for review")
+        VALIDATE = "validate", _("validated")
+        RETURN = "return", _("returned to the commune")
+        REOPEN = "reopen", _("reopened")
+
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.CASCADE,
+        related_name="step_events",
+        verbose_name=_("PAC cycle"),
+    )
+    step = models.PositiveSmallIntegerField(_("step"))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # Blank on the events written from the state found when the thread was introduced.
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=StepStatus.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=StepStatus.Status.choices)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    # Set when the step was reopened because an earlier step it rests on was opened again.
+    with_step = models.PositiveSmallIntegerField(_("together with step"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("step event")
+        verbose_name_plural = _("step events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(step__gte=1, step__lte=5), name="communes_stepevent_step_1_to_5"
+            ),
+        ]
+        indexes = [
+            # The commune page reads a cycle's thread in order.
+            models.Index(fields=["cycle", "at"], name="communes_stepevent_cycle_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} - {self.step}: {self.get_action_display()}"
+
+
+class FormToken(models.Model):
+    """A create form's one-time token, used up by the save it allowed (``communes.once``).
+
+    The unique token makes a second submission of the same form (a double click, the
+    browser's back button then save) fail inside its transaction, so it never creates
+    a second record; ``url`` is where the record created the first time lives.
+    """
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    url = models.CharField(_("address of the record created"), max_length=300)
+    used_at = models.DateTimeField(_("used at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form token")
+        verbose_name_plural = _("form tokens")
+
+    def __str__(self) -> str:
+        return str(self.token)
 
 
 # Records of steps 1-2 live in their own module; imported here so Django sees them.

@@ -66,3 +66,19 @@ class PlanningCycleQuerySet(models.QuerySet):
         from .models import Commune
 
         return self.filter(commune__in=Commune.objects.visible_to(user))
+
+
+class StepStatusQuerySet(models.QuerySet):
+    def awaiting_review_by(self, user) -> StepStatusQuerySet:
+        """Submitted steps the user reviews: their regions' for coordinators, all for national
+        administrators, none for anyone else. Oldest submission first."""
+        from .models import StepStatus
+
+        scope = user_scope(user)
+        if scope.national:
+            steps = self.all()
+        elif scope.region_ids:
+            steps = self.filter(cycle__commune__province__region_id__in=scope.region_ids)
+        else:
+            return self.none()
+        return steps.filter(status=StepStatus.Status.SUBMITTED).order_by("changed_at", "pk")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -94,6 +95,12 @@ class AwarenessSession(TimeStampedModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} - {self.place}"
 
+    def clean(self):
+        super().clean()
+        message = self.cycle.outside(self.date) if self.cycle_id else None
+        if message:
+            raise ValidationError({"date": message})
+
     @property
     def topic_labels(self) -> list[str]:
         labels = [
@@ -155,6 +162,11 @@ def attachment_path(instance: SessionAttachment, filename: str) -> str:
     return f"awareness/{instance.session.uuid}/{uuid.uuid4().hex}{extension}"
 
 
+def thumbnail_path(instance: SessionAttachment, filename: str) -> str:
+    # Next to the original: "<random>.jpg" has its thumbnail "<random>.thumb.jpg".
+    return str(PurePosixPath(instance.file.name).with_suffix(".thumb.jpg"))
+
+
 class SessionAttachment(TimeStampedModel):
     """The signed attendance sheet or a photo of a session (PDF, JPEG or PNG)."""
 
@@ -174,6 +186,10 @@ class SessionAttachment(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     # The default storage: a FileSystemStorage rooted at settings.MEDIA_ROOT.
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    # Images only: what the session page shows instead of the original (communes.images).
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=200, blank=True, editable=False
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))
@@ -244,6 +260,17 @@ class Training(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.cycle_id:
+            errors = {
+                name: message
+                for name in ("start_date", "end_date")
+                if (message := self.cycle.outside(getattr(self, name)))
+            }
+            if errors:
+                raise ValidationError(errors)
 
     @property
     def module_list(self) -> list[str]:

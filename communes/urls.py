@@ -16,6 +16,11 @@ urlpatterns = [
         views.step_review,
         name="step_review",
     ),
+    path(
+        "<slug:code>/pac/<int:year>/steps/<int:step>/reopen/",
+        views.step_reopen,
+        name="step_reopen",
+    ),
 ]
 
 # Steps 1 (awareness sessions) and 2 (trainings), under the commune's PAC cycle.
@@ -49,6 +54,11 @@ urlpatterns += [
         f"{_cycle}/awareness/<uuid:uuid>/attachments/<uuid:attachment>/",
         views_records.awareness_attachment_file,
         name="awareness_attachment_file",
+    ),
+    path(
+        f"{_cycle}/awareness/<uuid:uuid>/attachments/<uuid:attachment>/thumbnail/",
+        views_records.awareness_attachment_thumbnail,
+        name="awareness_attachment_thumbnail",
     ),
     path(
         f"{_cycle}/awareness/<uuid:uuid>/attachments/<uuid:attachment>/delete/",

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import keep, services
 from .access import get_step_for_user
 from .concurrency import StaleRecord
 from .forms import add_validation_error
@@ -28,6 +28,7 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
+from .once import once_per_token
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
 
@@ -150,6 +151,7 @@ def _awareness_form_page(request, step, session, *, creating: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def awareness_create(request, code, year):
     step = get_step_for_user(request, code, year, AWARENESS, write=True)
     cycle = step.cycle
@@ -192,6 +194,7 @@ def awareness_attachment_add(request, code, year, uuid):
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
             content_type=form.content_type,
+            thumbnail=form.thumbnail,
             by=request.user,
         )
         messages.success(request, _("File attached."))
@@ -210,18 +213,24 @@ def _get_attachment(cycle, uuid, attachment):
     )
 
 
+def _serve(stored, **kwargs):
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError) as error:  # ValueError: no file (no thumbnail)
+        raise Http404 from error
+    response = FileResponse(handle, **kwargs)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_GET
 def awareness_attachment_file(request, code, year, uuid, attachment):
     """Serve an attachment to those who may read the commune (never from a public path)."""
     step = get_step_for_user(request, code, year, AWARENESS)
     cycle = step.cycle
     item = _get_attachment(cycle, uuid, attachment)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
+    return _serve(
+        item.file,
         as_attachment=item.is_pdf,
         filename=item.download_name,
         # Only the three types the content check let in; anything else is served as bytes.
@@ -229,8 +238,14 @@ def awareness_attachment_file(request, code, year, uuid, attachment):
         if item.content_type in SessionAttachment.EXTENSIONS
         else "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+
+
+@require_GET
+def awareness_attachment_thumbnail(request, code, year, uuid, attachment):
+    """The small picture the session page shows, behind the same door as the original."""
+    step = get_step_for_user(request, code, year, AWARENESS)
+    item = _get_attachment(step.cycle, uuid, attachment)
+    return _serve(item.thumbnail, content_type="image/jpeg")
 
 
 @require_POST
@@ -284,7 +299,13 @@ def _training_form_page(request, step, training, *, creating: bool):
     formset_class = trainee_formset_class(extra=5 if creating else 3)
     queryset = Trainee.objects.order_by("pk")
     code = 200
-    if request.method == "POST":
+    if keep.added_row(request, ["trainees"]):
+        # "Add a row" without JavaScript: the same page, what was typed, one more row.
+        data = keep.with_extra_row(request.POST, "trainees")
+        form = TrainingForm(data, instance=training)
+        formset = formset_class(data, instance=training, prefix="trainees", queryset=queryset)
+        keep.without_errors(form, formset)
+    elif request.method == "POST":
         form = TrainingForm(request.POST, instance=training)
         formset = formset_class(
             request.POST, instance=training, prefix="trainees", queryset=queryset
@@ -311,9 +332,11 @@ def _training_form_page(request, step, training, *, creating: bool):
                 code = 400
             else:
                 messages.success(request, _("Training saved."))
-                target = "training_edit" if "more_rows" in request.POST else "training_detail"
                 return redirect(
-                    target, code=cycle.commune.code, year=cycle.start_year, uuid=training.uuid
+                    "training_detail",
+                    code=cycle.commune.code,
+                    year=cycle.start_year,
+                    uuid=training.uuid,
                 )
         else:
             code = 400
@@ -334,6 +357,7 @@ def _training_form_page(request, step, training, *, creating: bool):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def training_create(request, code, year):
     step = get_step_for_user(request, code, year, TRAINING, write=True)
     cycle = step.cycle

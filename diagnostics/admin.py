@@ -9,6 +9,7 @@ from import_export import resources
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from communes.admin import StepRecordAdmin
 from communes.permissions import is_national_admin
 
 from .models import ConsultationSession, Finding, MigrationFigure, ProjectIdea, Sector, TargetGroup
@@ -92,20 +93,11 @@ class TargetGroupAdmin(NationalAdminOnly, ImportExportMixin, SimpleHistoryAdmin)
     search_fields = ("code", "name_fr", "name_ar")
 
 
-class ReadOnlyRecordAdmin(SimpleHistoryAdmin):
+class ReadOnlyRecordAdmin(StepRecordAdmin):
     """Step records are seen here for support, written only through the step pages."""
 
     list_select_related = ("cycle__commune",)
     list_filter = ("cycle__commune__province__region",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConsultationSession)

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
+from communes.formfields import ModelMultipleChoiceField, formfield
 from communes.numbers import listing
 
 from .models import (
@@ -16,6 +17,7 @@ from .models import (
     ConsultationSession,
     Finding,
     MigrationFigure,
+    Participation,
     ProjectIdea,
     Sector,
     TargetGroup,
@@ -55,15 +57,9 @@ class SessionForm(CycleBoundForm):
         help_texts = {"title": _("For example: focus group with women seasonal workers.")}
 
     def clean_date(self) -> datetime.date:
+        # Dates before the PAC period are refused by the model (ConsultationSession.clean).
         date = self.cleaned_data["date"]
-        earliest = datetime.date(self.cycle.start_year - 3, 1, 1)
-        latest = timezone.localdate() + datetime.timedelta(days=365)
-        if date < earliest:
-            raise forms.ValidationError(
-                _("A diagnosis for the PAC %(period)s cannot date from before %(date)s.")
-                % {"period": self.cycle.period, "date": date_format(earliest, "SHORT_DATE_FORMAT")}
-            )
-        if date > latest:
+        if date > timezone.localdate() + datetime.timedelta(days=365):
             raise forms.ValidationError(_("This date is more than a year in the future."))
         return date
 
@@ -126,15 +122,28 @@ ParticipationFormSet = forms.formset_factory(ParticipationRowForm, extra=0)
 class ParticipationGrid:
     """The participants grid: rows = consultation groups, columns = women / men (by age band)."""
 
-    def __init__(self, *, groups, by_age_band: bool, session=None, data=None):
+    def __init__(self, *, groups, by_age_band: bool, session=None, data=None, typed=None):
+        """``typed``: the counts typed in the other layout (``counts()`` of that grid),
+        carried over when the user switches between totals and age bands."""
         self.groups = list(groups)
         self.by_age_band = by_age_band
         self.bands = [b for b in AgeBand.values if b] if by_age_band else [AgeBand.ALL.value]
         existing = {}
-        if session is not None and session.pk:
+        if typed is not None:
+            for (group_id, band), (women, men) in typed.items():
+                existing[(group_id, band)] = Participation(
+                    group_id=group_id, age_band=band, women=women, men=men
+                )
+        elif session is not None and session.pk:
             for row in session.participations.all():
                 existing[(row.group_id, row.age_band)] = row
         self.existing = existing
+        # Totals typed without age bands cannot be split for the user: shown next to the row.
+        self.unsplit = {
+            group_id: (row.women, row.men)
+            for (group_id, band), row in existing.items()
+            if by_age_band and not band
+        }
         initial = []
         for group in self.groups:
             row = {"group": group.code}
@@ -156,6 +165,7 @@ class ParticipationGrid:
         )
         for group, form in zip(self.groups, self.formset.forms, strict=False):
             form.label_cells(group.name)
+            form.unsplit = self.unsplit.get(group.pk)
 
     @property
     def band_labels(self):
@@ -164,6 +174,18 @@ class ParticipationGrid:
 
     def rows(self):
         return list(zip(self.groups, self.formset.forms, strict=False))
+
+    def typed_counts(self) -> dict[tuple[int, str], tuple[int, int]]:
+        """The non-empty cells typed so far, leaving out those that are not whole numbers."""
+        result = {}
+        for group, form in self.rows():
+            form.is_valid()
+            for band in self.bands:
+                women = form.cleaned_data.get(f"women_{band_key(band)}") or 0
+                men = form.cleaned_data.get(f"men_{band_key(band)}") or 0
+                if women or men:
+                    result[(group.pk, band)] = (women, men)
+        return result
 
     def is_valid(self) -> bool:
         if not self.formset.is_valid():
@@ -244,6 +266,7 @@ class FigureForm(CycleBoundForm):
 class FindingForm(CycleBoundForm):
     class Meta:
         model = Finding
+        formfield_callback = formfield
         fields = [
             "title",
             "title_ar",
@@ -290,7 +313,7 @@ class FindingForm(CycleBoundForm):
 
 
 class IdeaForm(CycleBoundForm):
-    findings = forms.ModelMultipleChoiceField(
+    findings = ModelMultipleChoiceField(
         label=_("Findings it answers"),
         queryset=Finding.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -300,6 +323,7 @@ class IdeaForm(CycleBoundForm):
 
     class Meta:
         model = ProjectIdea
+        formfield_callback = formfield
         fields = [
             "title",
             "title_ar",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
@@ -148,6 +149,12 @@ class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel)
             # The session list of a cycle, newest first.
             models.Index(fields=["cycle", "-date"], name="diagnostics_session_cycle_date"),
         ]
+
+    def clean(self):
+        super().clean()
+        message = self.cycle.outside(self.date) if self.cycle_id else None
+        if message:
+            raise ValidationError({"date": message})
 
     def get_languages_display(self) -> str:
         labels = dict(self.Language.choices)

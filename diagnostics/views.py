@@ -19,9 +19,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from communes import keep
 from communes.access import get_step_for_user
 from communes.concurrency import StaleRecord
 from communes.forms import add_validation_error
+from communes.once import once_per_token
 
 from . import selectors, services
 from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
@@ -187,11 +189,17 @@ def _session_edit(request, step, session):
     layout = (request.POST if data else request.GET).get("grid")
     by_age_band = session.by_age_band if layout not in {"age", "total"} else layout == "age"
     form = SessionForm(data, instance=session, cycle=step.cycle)
-    grid = ParticipationGrid(
-        groups=_grid_groups(session), by_age_band=by_age_band, session=session, data=data
-    )
+    groups = _grid_groups(session)
+    grid = ParticipationGrid(groups=groups, by_age_band=by_age_band, session=session, data=data)
     status = 200
-    if data is not None:
+    switch = data.get("switch_grid") if data is not None else None
+    if switch in {"age", "total"}:
+        # The other layout of the grid, with everything typed kept; nothing saved yet.
+        grid = ParticipationGrid(
+            groups=groups, by_age_band=switch == "age", typed=grid.typed_counts()
+        )
+        keep.without_errors(form)
+    elif data is not None:
         # Both validated, so that every wrong cell is outlined even when a field is wrong too.
         valid = form.is_valid()
         valid = grid.is_valid() and valid
@@ -219,6 +227,7 @@ def _session_edit(request, step, session):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def session_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     return _session_edit(request, step, ConsultationSession(cycle=step.cycle))
@@ -298,6 +307,7 @@ def _figure_edit(request, step, figure):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def figure_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     return _figure_edit(request, step, MigrationFigure(cycle=step.cycle))
@@ -400,6 +410,7 @@ def _finding_edit(request, step, finding):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def finding_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     return _finding_edit(request, step, Finding(cycle=step.cycle))
@@ -485,6 +496,7 @@ def _idea_edit(request, step, idea, initial=None):
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_token
 def idea_create(request, code, year):
     step = get_step_for_user(request, code, year, STEP, write=True)
     initial = None

@@ -1,10 +1,28 @@
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class UnreadableRequestMiddleware:
+    """A request declaring a charset other than UTF-8 is refused (400) before anything reads
+    its query string or its form: decoding it ("rot13", "punycode") would fail later (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .http import readable_charset
+
+        if getattr(request, "unreadable_charset", False) or not readable_charset(
+            request.content_params.get("charset")
+        ):
+            raise BadRequest("unreadable charset")
+        return self.get_response(request)
 
 
 class LanguageMiddleware:

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "prim.middleware.LanguageMiddleware",
+    # Before anything reads the query or the form: a charset other than UTF-8 gets a 400
+    # (in the language chosen just above).
+    "prim.middleware.UnreadableRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,6 +114,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database is safe for a small team too (two workers saving at once):
+    # WAL lets pages read while someone writes; a transaction takes the write lock when it
+    # begins (IMMEDIATE), so a second one waits its turn (up to the timeout, in seconds)
+    # instead of failing with "database is locked" halfway, then reads what the first wrote
+    # (a record version check answers "changed meanwhile" instead of overwriting it).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "communes.User"
@@ -134,7 +148,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five wrong passwords for one username from one address lock it for an hour.
+# Login throttling: five wrong passwords for one username from one address lock it for an hour
+# (on /login/ and /admin/login/ alike). The address is the client's, not the proxy's: with
+# TRUSTED_PROXY_COUNT reverse proxies in front (each appending to X-Forwarded-For), the client
+# is that many entries from the right; what a client writes further left is never believed.
+# 0 believes only the connecting address. Production behind a proxy (BEHIND_PROXY) counts one.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get(
+        "TRUSTED_PROXY_COUNT",
+        "1" if not (DEBUG or TESTING) and env_bool("BEHIND_PROXY", True) else "0",
+    )
+)
+AXES_CLIENT_IP_CALLABLE = "prim.http.client_ip"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

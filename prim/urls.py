@@ -34,5 +34,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
 ]
 
+handler400 = "prim.views.bad_request"
 handler403 = "prim.views.permission_denied"
 handler404 = "prim.views.page_not_found"
+handler500 = "prim.views.server_error"

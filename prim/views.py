@@ -1,14 +1,24 @@
 """Home and dashboards: the composition root that reads every step through the tracker."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from communes import workflow
 from communes.access import get_region_for_user
 from communes.models import Commune, PlanningCycle, Region, StepStatus
 from communes.scope import user_scope
@@ -19,6 +29,29 @@ from . import health
 from .help import ROLE_HELP, STEP_HELP
 
 PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 10
+
+
+@dataclass
+class QueueRow:
+    status: StepStatus
+    waiting_text: str  # why it cannot be validated yet, if it cannot
+
+
+def _review_queue(request, steps) -> dict:
+    """The submitted steps a reviewer has to decide on, oldest first, a page at a time.
+
+    Queries: the count (1) + the page with commune and author (1) + the step statuses of the
+    page's cycles, for what validation still waits for (1). None when nothing waits.
+    """
+    steps = steps.select_related("cycle__commune", "changed_by").prefetch_related("cycle__steps")
+    page = Paginator(steps, QUEUE_PAGE_SIZE).get_page(request.GET.get("queue"))
+    rows = []
+    for status in page.object_list:
+        states = {s.step: s.status for s in status.cycle.steps.all()}
+        waiting = workflow.waiting_for(status.step, states)
+        rows.append(QueueRow(status, workflow.waiting_message(waiting) if waiting else ""))
+    return {"queue": page, "queue_rows": rows}
 
 
 @require_GET
@@ -39,6 +72,11 @@ def home(request):
         {
             "regions": Region.objects.visible_to(request.user),
             "communes": Commune.objects.filter(pk__in=scope.commune_ids).with_territory(),
+            **(
+                _review_queue(request, StepStatus.objects.awaiting_review_by(request.user))
+                if scope.region_ids
+                else {}
+            ),
         },
     )
 
@@ -55,7 +93,8 @@ def _commune_rows(communes_page):
 
 
 def _communes_listing(request, communes):
-    query = request.GET.get("q", "").strip()[:100]
+    # A NUL character cannot reach PostgreSQL (a 500); nobody types one in a name.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         communes = communes.filter(
             Q(name_fr__icontains=query) | Q(name_ar__icontains=query) | Q(code__icontains=query)
@@ -86,7 +125,10 @@ def country(request):
         n_submitted=Count("provinces__communes__cycles__steps", filter=submitted, distinct=True),
         n_validated=Count("provinces__communes__cycles__steps", filter=validated, distinct=True),
     )
-    context = {"regions": regions}
+    context = {
+        "regions": regions,
+        **_review_queue(request, StepStatus.objects.awaiting_review_by(request.user)),
+    }
     if request.GET.get("q"):
         context.update(_communes_listing(request, Commune.objects.visible_to(request.user)))
     return render(request, "prim/country.html", context)
@@ -97,7 +139,16 @@ def region_detail(request, code):
     """A region: its communes, each with the five-step tracker of its current cycle."""
     region = get_region_for_user(request, code)
     communes = Commune.objects.filter(province__region=region)
-    context = {"region": region, **_communes_listing(request, communes)}
+    context = {
+        "region": region,
+        **_communes_listing(request, communes),
+        **_review_queue(
+            request,
+            StepStatus.objects.awaiting_review_by(request.user).filter(
+                cycle__commune__province__region=region
+            ),
+        ),
+    }
     return render(request, "prim/region_detail.html", context)
 
 
@@ -167,3 +218,15 @@ def help_step(request, number):
 def privacy(request):
     """The privacy notice (law 09-08), linked from every page's footer, login page included."""
     return render(request, "prim/privacy.html")
+
+
+# The 400 and 500 pages are drawn without the request: the request may be what failed
+# (a charset nobody can decode, a form that cannot be read), and reading it again would fail
+# again; the page of a 500 must not need the database either. The language is the one the
+# language middleware chose, when it got that far.
+def bad_request(request, exception=None):
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def server_error(request):
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -127,11 +127,20 @@ def _is_transactional(item):
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Transactional tests ask Django to serialise the database the migrations made (reference
     territory and lists, content types, permissions) and run first, on purpose: every test
-    after them checks that their flush no longer takes that data with it."""
+    after them checks that their flush no longer takes that data with it.
+
+    Tests marked ``postgresql`` are deselected (not skipped) on another database: they test
+    PostgreSQL itself, and CI runs the suite on PostgreSQL, where they run."""
     from pytest_django.fixtures import validate_django_db
+
+    if not _on_postgresql():
+        deselected = [item for item in items if item.get_closest_marker("postgresql")]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if item not in deselected]
 
     for item in items:
         if _is_transactional(item):
@@ -166,3 +175,14 @@ def pytest_runtest_teardown(item):
 
             with item.config.stash[blocking_manager_key].unblock():
                 connection.creation.deserialize_db_from_string(contents)
+
+
+def _on_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_report_header(config):
+    if not _on_postgresql():
+        return "tests marked 'postgresql' deselected: DATABASE_URL is not a PostgreSQL database"

@@ -1,29 +1,32 @@
-// "Add a row" for formsets rendered as tables (trainees of a training).
-// Without JavaScript the page still works: it shows a few empty rows and a
-// "save and add more" button; this script only adds rows in place.
+// "Add a row" for formsets rendered as tables (trainees, yearly costs, financing,
+// indicators, milestones). The button is a plain submit button (name="add_row"): without
+// JavaScript the server shows the form again, with what was typed and one more row.
+// With JavaScript this script adds the row in place instead: it copies the formset's
+// empty row (<template id="PREFIX-empty-row">) into <tbody id="PREFIX-rows">.
 (function () {
   "use strict";
   function setup(button) {
-    var prefix = button.getAttribute("data-add-row");
+    var prefix = button.value;
     var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
-    var template = document.getElementById("trainee-empty-row");
-    var body = document.getElementById("trainee-rows");
+    var template = document.getElementById(prefix + "-empty-row");
+    var body = document.getElementById(prefix + "-rows");
     if (!total || !template || !body) {
       return;
     }
-    button.hidden = false;
-    button.addEventListener("click", function () {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
       var index = parseInt(total.value, 10);
       var html = template.innerHTML.replace(/__prefix__/g, String(index));
       body.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
-      var first = body.lastElementChild && body.lastElementChild.querySelector("input[type=text]");
+      var first = body.lastElementChild &&
+        body.lastElementChild.querySelector("input:not([type=hidden]), select");
       if (first) {
         first.focus();
       }
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-add-row]").forEach(setup);
+    document.querySelectorAll("button[name=add_row]").forEach(setup);
   });
 })();

@@ -107,7 +107,7 @@ def test_arabic_annex_is_shaped_in_logical_order_and_right_to_left(annex_cycle):
         for word in action.title_ar.split()[:-1]:  # the last word carries the number
             assert word in text, word
     # Labels are in the annex's language, whatever the language the data was gathered in.
-    assert "دورة عادية" in text and "إيجابي" in text  # ordinary session, favourable
+    assert "دورة عادية" in text and "رأي بالموافقة" in text  # ordinary session, favourable
     assert "session ordinaire" not in text
     assert "دجنبر" in text  # Moroccan month names (31 دجنبر 2027, the actions' end)
     assert "فبراير" in text

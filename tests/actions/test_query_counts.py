@@ -18,8 +18,10 @@ GRID_QUERIES = 11
 # pac: 5 base + step 5 summary (1, with the budget totals and marker shares) + cost by year (1)
 # + financing by source (1) + count (1) + page of actions with totals (1) + costs (1)
 # + milestones (1) + thread: ideas (1), findings (1), sessions (1)
-# + adopted ideas without an action (1) = 16 (22 before the summary selector).
-PAC_QUERIES = 16
+# + adopted ideas without an action (1)
+# + the navigation's count of steps waiting for review (1: a coordinator reads the page)
+# = 17 (23 before the summary selector).
+PAC_QUERIES = 17
 
 
 def _build(cycle, size):

@@ -41,9 +41,7 @@ def _urls(planned):
         "criteria": (reverse("actions_criteria", args=base), {"GET", "POST"}, True),
         "score": (reverse("actions_score", args=[*base, idea.uuid, "need"]), {"GET", "POST"}, True),
         "decision": (reverse("actions_decision", args=base), {"GET"}, False),
-        "opinion": (reverse("actions_opinion_save", args=base), {"POST"}, True),
-        "deliberation": (reverse("actions_deliberation_save", args=base), {"POST"}, True),
-        "decisions": (reverse("actions_decisions_save", args=base), {"POST"}, True),
+        "decision_save": (reverse("actions_decision_save", args=base), {"POST"}, True),
         "pac": (reverse("actions_pac", args=base), {"GET"}, False),
         "action": (reverse("actions_action", args=[*base, planned.uuid]), {"GET"}, False),
         "create": (reverse("actions_action_create", args=base), {"GET", "POST"}, True),
@@ -61,9 +59,7 @@ VIEWS = [
     "criteria",
     "score",
     "decision",
-    "opinion",
-    "deliberation",
-    "decisions",
+    "decision_save",
     "pac",
     "action",
     "create",
@@ -215,46 +211,40 @@ def test_criteria_form_refuses_weights_not_adding_up_to_100(client_for, editor, 
 
 
 def test_opinion_deliberation_and_decisions(client_for, editor, cycle, ideas):
+    """One page, one save: the three parts together (see tests/actions/test_facts.py)."""
     client = client_for(editor)
     base = ["oujda", 2022]
-    response = client.post(
-        reverse("actions_opinion_save", args=base),
-        {"opinion-date": "2023-01-20", "opinion-verdict": "favourable", "opinion-text": "Avis."},
-    )
-    assert response.status_code == 302 and IeecagOpinion.objects.get(cycle=cycle).version == 1
-    response = client.post(
-        reverse("actions_deliberation_save", args=base),
-        {
-            "deliberation-session": "ordinary",
-            "deliberation-date": "2023-02-07",
-            "deliberation-number": "07/2023",
-            "deliberation-decision": "Adopté.",
-        },
-    )
-    assert response.status_code == 302
-    assert CouncilDeliberation.objects.get(cycle=cycle).number == "07/2023"
-    bad = client.post(
-        reverse("actions_deliberation_save", args=base), {"deliberation-session": "x"}
-    )
-    assert bad.status_code == 400
-
+    url = reverse("actions_decision_save", args=base)
     page = client.get(reverse("actions_decision", args=base))
     initial = page.context["formset"].initial
-    data = {"decisions-TOTAL_FORMS": 4, "decisions-INITIAL_FORMS": 4}
+    data = {
+        "opinion-date": "2023-01-20",
+        "opinion-verdict": "favourable",
+        "opinion-text": "Avis.",
+        "deliberation-session": "ordinary",
+        "deliberation-date": "2023-02-07",
+        "deliberation-number": "07/2023",
+        "deliberation-decision": "Adopté.",
+        "decisions-TOTAL_FORMS": 4,
+        "decisions-INITIAL_FORMS": 4,
+    }
     for n, row in enumerate(initial):
         data[f"decisions-{n}-idea"] = row["idea"]
         data[f"decisions-{n}-outcome"] = "adopted" if n < 2 else "rejected"
         data[f"decisions-{n}-reason"] = ""
-    response = client.post(reverse("actions_decisions_save", args=base), data)
+    response = client.post(url, data)
     assert response.status_code == 400
     assert "Indiquez le motif" in response.content.decode()
     assert not IdeaDecision.objects.exists()
+    assert not IeecagOpinion.objects.exists() and not CouncilDeliberation.objects.exists()
     data["decisions-2-reason"] = data["decisions-3-reason"] = "Hors compétence"
-    response = client.post(reverse("actions_decisions_save", args=base), data)
+    response = client.post(url, data)
     assert response.status_code == 302
+    assert IeecagOpinion.objects.get(cycle=cycle).version == 1
+    assert CouncilDeliberation.objects.get(cycle=cycle).number == "07/2023"
     assert IdeaDecision.objects.filter(outcome="adopted").count() == 2
-    # The same form again is stale: the decisions changed since it was loaded.
-    assert client.post(reverse("actions_decisions_save", args=base), data).status_code == 409
+    # The same form again is stale: the records changed since it was loaded.
+    assert client.post(url, data).status_code == 409
 
 
 # --- Action sheet ---------------------------------------------------------------------------
@@ -477,9 +467,7 @@ def test_decisions_posted_for_an_older_list_of_ideas_are_shown_afresh(
         "decisions-0-reason": "",
         "decisions-0-loaded_version": "",
     }
-    response = client_for(editor).post(
-        reverse("actions_decisions_save", args=["oujda", 2022]), data
-    )
+    response = client_for(editor).post(reverse("actions_decision_save", args=["oujda", 2022]), data)
     assert response.status_code == 400
     text = html.unescape(response.content.decode())
     assert "La liste des idées a changé depuis l'ouverture de cette page." in text

@@ -49,13 +49,13 @@ def test_editor_prioritises_and_integrates(page, live_server, login):
     # 2. The decision page: the deliberation, then adopting the idea set aside.
     page.get_by_role("link", name="Décision", exact=True).click()
     expect(page.get_by_role("heading", name="La décision du conseil")).to_be_visible()
+    # One page, one save: the deliberation and the decision go with the same button.
     page.locator("#id_deliberation-number").fill("07/2023 bis")
-    page.get_by_role("button", name="Enregistrer la délibération").click()
-    expect(page.get_by_text("Délibération du conseil enregistrée.")).to_be_visible()
     decision_row = page.locator(f"table.decision-table tr[data-idea='{waiting.code}']")
     decision_row.locator("select").select_option("adopted")
-    page.get_by_role("button", name="Enregistrer les décisions").click()
-    expect(page.get_by_text("Décisions enregistrées.")).to_be_visible()
+    page.get_by_role("button", name="Enregistrer la décision du conseil").click()
+    expect(page.get_by_text("Décision du conseil enregistrée.")).to_be_visible()
+    expect(page.locator("#id_deliberation-number")).to_have_value("07/2023 bis")
     _shot(page, "decision-fr")
 
     # 3. Its action sheet, prefilled from the idea.

@@ -26,17 +26,18 @@ def _figure(page, name):
 
 @pytest.fixture
 def returned_step(demo):
-    """The demo validates every diagnosis; the coordinator returns Oujda's for one more session."""
-    from communes.models import PlanningCycle, User
-    from communes.services import step_review
+    """The demo validates every diagnosis; the coordinator reopens Oujda's, returned to the commune
+    for one more session (a validated step is reopened, never returned)."""
+    from communes.models import PlanningCycle, StepStatus, User
+    from communes.services import step_reopen
 
     cycle = PlanningCycle.objects.get(commune__code="oujda", start_year=2022)
-    step_review(
+    step_reopen(
         cycle=cycle,
         step=3,
         by=User.objects.get(username="coord.oriental"),
-        validate=False,
-        comment="Ajoutez un focus group avec les jeunes de retour.",
+        reason="Ajoutez un focus group avec les jeunes de retour.",
+        to=StepStatus.Status.RETURNED,
     )
     return cycle
 

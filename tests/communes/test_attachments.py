@@ -1,8 +1,11 @@
 """Attachments of awareness sessions: checked by content, size-limited, served behind the door."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from communes import services
 from communes.records import SessionAttachment
@@ -12,8 +15,17 @@ from tests.communes.test_awareness_models import make_session
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _image(kind):
+    # Real images: Pillow reads every image that arrives (tests/communes/test_photos.py).
+    out = io.BytesIO()
+    Image.new("RGB", (12, 8), "teal").save(out, kind)
+    return out.getvalue()
+
+
+JPEG = _image("JPEG")
+PNG = _image("PNG")
 
 
 @pytest.fixture(autouse=True)
@@ -68,8 +80,11 @@ def test_editor_attaches_pdf_jpeg_and_png(
         len(content),
         name,
     )
-    (path,) = stored_files(media_root)
+    path = media_root / item.file.name
     assert path.read_bytes() == content
+    assert set(stored_files(media_root)) == {path} | (
+        {media_root / item.thumbnail.name} if item.thumbnail else set()
+    )
     assert name not in str(path)  # stored under a random name, outside the static path
     assert item.history.get().history_user == editor
 

@@ -283,7 +283,8 @@ def test_a_wrong_count_is_outlined_even_when_the_title_is_missing_too(
     ("date", "message"),
     [
         ("2030-01-01", "Cette date est à plus d'un an dans le futur."),
-        ("2010-05-01", "ne peut pas dater d'avant le 01/01/2019."),
+        # Before the PAC period (issue 11: dates inside the period).
+        ("2021-12-31", "en dehors de la période du PAC 2022-2027."),
     ],
 )
 def test_session_date_is_checked(client_for, editor, cycle, url, date, message):

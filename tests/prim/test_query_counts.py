@@ -16,6 +16,23 @@ def _grow_region(region, n):
         open_cycle(CommuneFactory(province=province), 2022)
 
 
+def _submit_step_1(region, by):
+    """Step 1 of every cycle of the region waits for review: the queue grows with the region."""
+    from django.utils import timezone
+
+    from communes.models import StepStatus
+
+    StepStatus.objects.filter(step=1, cycle__commune__province__region=region).update(
+        status=StepStatus.Status.SUBMITTED, changed_by=by, changed_at=timezone.now()
+    )
+
+
+# The review queue (prim.views._review_queue) on a reviewer's landing page: its count (1) + a
+# page of steps with commune and author (1) + the statuses of the page's cycles (1); and the
+# number of steps to review in the navigation (1).
+QUEUE = 3 + 1
+
+
 def tracker_queries(cycles):
     """Queries the step apps' tracker hooks run for a batch of cycles (statuses prefetched)."""
     from django.db import connection
@@ -62,42 +79,55 @@ def test_region_page_query_count(
     for commune in Commune.objects.filter(province__region=oriental):
         open_cycle(commune, 2022)
     _grow_region(oriental, extra_communes)
+    _submit_step_1(oriental, coordinator)
     client = client_for(coordinator)
     # region (1) + count for the paginator (1) + page of communes (1) + their cycles (1)
-    # + the cycles' step statuses (1) + the tracker (5) = 3 + 10 = 13 (32 before the selectors).
-    with django_assert_num_queries(AUTH + 5 + TRACKER):
+    # + the cycles' step statuses (1) + the tracker (5) + the review queue (QUEUE)
+    # = 3 + 10 + QUEUE (32 + QUEUE before the selectors).
+    with django_assert_num_queries(AUTH + 5 + TRACKER + QUEUE):
         response = client.get("/regions/02/")
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(4 + extra_communes, 25)
     assert response.content.decode().count("data-commune=") == min(4 + extra_communes, 25)
+    assert len(response.context["queue_rows"]) == min(4 + extra_communes, 10)
+    assert f'data-review-count="{4 + extra_communes}"' in response.content.decode()
 
 
 @pytest.mark.parametrize("extra_communes", [0, 30])
 def test_country_page_query_count(
     client_for, national, oriental, extra_communes, django_assert_num_queries
 ):
+    for commune in Commune.objects.filter(province__region=oriental):
+        open_cycle(commune, 2022)
     _grow_region(oriental, extra_communes)
+    _submit_step_1(oriental, national)
     client = client_for(national)
-    # the regions with their aggregated counts, in one query.
-    with django_assert_num_queries(AUTH + 1):
+    # the regions with their aggregated counts, in one query + QUEUE (the national queue).
+    with django_assert_num_queries(AUTH + 1 + QUEUE):
         response = client.get("/regions/")
     assert response.status_code == 200
+    assert len(response.context["queue_rows"]) == min(4 + extra_communes, 10)
     page = response.content.decode()
     assert page.count("data-region=") == 12
     # The Oriental's row: communes, with a PAC cycle, steps submitted, steps validated.
     row = re.search(r'<tr data-region="02">(.*?)</tr>', page, re.S).group(1)
     cells = re.findall(r'<td class="text-end">([^<]*)</td>', row)
-    assert cells == [str(4 + extra_communes), str(extra_communes), "0", "0"]
+    communes = str(4 + extra_communes)
+    assert cells == [communes, communes, communes, "0"]
 
 
 @pytest.mark.parametrize("cycles", [1, 3])
 def test_commune_page_query_count(client_for, editor, oujda, cycles, django_assert_num_queries):
+    from communes.models import StepStatus
+
     for i in range(cycles):
         open_cycle(oujda, 2010 + 6 * i)
+    StepStatus.objects.update(changed_by=editor)
     client = client_for(editor)
-    # commune with province and region (1) + its cycles (1) + their step statuses (1)
-    # + the tracker (5) = 3 + 8 = 11 (30 before the selectors).
-    with django_assert_num_queries(AUTH + 3 + TRACKER):
+    # commune with province and region (1) + its cycles (1) + their step statuses (1) + who
+    # moved them last (1) + the tracker (5) + the shown cycle's review thread with its
+    # authors (1) = 3 + 10 = 13 (32 before the selectors).
+    with django_assert_num_queries(AUTH + 5 + TRACKER):
         response = client.get("/communes/oujda/")
     assert response.status_code == 200
     page = response.content.decode()
