@@ -2,14 +2,15 @@
 
     access.check(url, READ, shows="Salle des délibérations")
     access.check(url, WRITE, methods=("get", "post"), shows="Modifier la séance")
-    access.check(url, REVIEW, methods=("post",), data={"decision": "validate"})
+    access.check("/regions/02/", READ, expect={"editor": 404, "viewer": 404}, shows="Oujda")
+    access.check(url, WRITE, methods=("post",), data={"start_year": 2022})
 
 The ``access`` fixture (tests/conftest.py) runs it with the personas of tests/conftest.py:
 anonymous, ``other_editor`` (editor of Sidi Bibi, an outsider to Oujda), ``other_coordinator``
 (of Souss-Massa), ``viewer``, ``coordinator`` (of the Oriental), ``national`` and ``editor``.
 
-What each persona gets is given per persona (``READ``, ``WRITE``, ``REVIEW``, or one's own
-dict; ``expect`` overrides a few):
+What each persona gets is given per persona (``READ``, ``WRITE``, or one's own dict;
+``expect`` overrides a few):
 
 - ``LOGIN``: sent to the login page, with the address to come back to;
 - ``404``: the "page not found" page (outside their territory the object does not exist);
@@ -46,8 +47,6 @@ METHODS = ("get", "post", "put")
 _OUTSIDERS = {"anonymous": LOGIN, "other_editor": 404, "other_coordinator": 404}
 READ = {**_OUTSIDERS, **dict.fromkeys(("viewer", "coordinator", "national", "editor"), ALLOWED)}
 WRITE = {**_OUTSIDERS, "viewer": 403, "coordinator": 403, "national": 403, "editor": ALLOWED}
-# Reviewing a step: the region's coordinator and national administrators, not the commune.
-REVIEW = {**_OUTSIDERS, "viewer": 403, "editor": 403, "coordinator": ALLOWED, "national": ALLOWED}
 
 # What the error pages say (French, the default language).
 NOT_FOUND = "Page introuvable"
