@@ -180,7 +180,11 @@ def test_readers_cannot_add_or_remove_files(access, editor, cycle, media_root):
         ("sheet.pdf", "-", editor),
         ("x.png", "+", editor),
     }
-    assert len(stored_files(media_root)) == 2  # the sheet's file goes after the commit
+    # No file from a refused upload: the editor's photo with its thumbnail, and the sheet (its
+    # file goes once the deletion is committed).
+    photo = SessionAttachment.objects.get()
+    names = {photo.file.name, photo.thumbnail.name, item.file.name}
+    assert {p.relative_to(media_root).as_posix() for p in stored_files(media_root)} == names
 
 
 def test_removing_an_attachment_removes_its_file_after_commit(
