@@ -24,11 +24,11 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed ## Install Python and front-end packages (virtualenv in .venv)
 
-run: install ## Migrate the SQLite database, load the demo data and serve on http://127.0.0.1:$(PORT)
+run: install ## Migrate the SQLite database, load the demo data, serve on http://127.0.0.1:$(PORT) with a task worker
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl+C stops both)"
+	@DEBUG=1 PY=$(PY) PORT=$(PORT) bash scripts/run.sh
 
 test: install ## Run the whole test suite (browser tests when Chromium is installed)
 	@if [ -x "$(CHROMIUM)" ]; then \

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from diagnostics.admin import NationalAdminOnly
+from communes.admin_base import NationalAdminOnly
 
 from .models import FinancingSource, SniaProgramme, SnmreObjective
 

@@ -10,3 +10,8 @@ class ActionsConfig(AppConfig):
         from . import selectors
 
         selectors.register()
+
+        # The annex is rebuilt in the background after every change it shows.
+        from .annex import tasks as annex_tasks
+
+        annex_tasks.connect()

@@ -231,9 +231,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             ("snmre_objectives", SnmreObjective),
             ("target_groups", TargetGroup),
         ):
-            self.fields[name].queryset = model.objects.filter(
-                Q(active=True) | Q(pk__in=used.get(name, []))
-            )
+            self.fields[name].queryset = model.objects.for_choice(used.get(name, []))
         # Adopted ideas of the cycle not yet in another action, plus this action's own.
         own = Q(action_link__action=self.instance) if self.instance.pk else Q(pk__in=[])
         self.fields["ideas"].queryset = (
@@ -283,13 +281,6 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_date", _("The end cannot come before the start."))
         return data
-
-    def _post_clean(self):
-        # The date and competence checks above carry the field messages; the model's
-        # constraints would repeat them as form-wide errors.
-        if self.errors:
-            return
-        super()._post_clean()
 
 
 class RowForm(forms.ModelForm):

@@ -21,18 +21,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes.bilingual import BilingualTitleMixin
 from communes.concurrency import VersionedModel
 from communes.models import PlanningCycle, TimeStampedModel
-from diagnostics.models import (
-    BilingualTitleMixin,
-    ConsultationSession,
-    IdeaFinding,
-    NumberedRecord,
-    ProjectIdea,
-    ReferenceItem,
-    Sector,
-    TargetGroup,
-)
+from communes.numbering import NumberedRecord
+from communes.reference import ReferenceItem
+from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea, Sector, TargetGroup
 
 PRIORITISATION_STEP = 4
 INTEGRATION_STEP = 5

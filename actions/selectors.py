@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import PlanningCycle
+from communes.numbers import money
 from communes.selectors import per_cycle, share_of, share_text
 from communes.steps import (
     AnnexSection,
@@ -42,7 +43,7 @@ from .models import (
     Score,
 )
 from .scoring import criteria_of, rank_ideas, weights_total
-from .services import action_progress, mad
+from .services import action_progress
 
 ZERO = Decimal(0)
 ADOPTED = IdeaDecision.Outcome.ADOPTED
@@ -345,7 +346,7 @@ def integration_summary(cycles: Sequence) -> dict[int, StepSummary]:
             ],
             figures=[
                 Figure(_("PAC actions"), s.actions, s.actions),
-                Figure(_("Total cost"), s.cost, mad(s.cost)),
+                Figure(_("Total cost"), s.cost, money(s.cost)),
                 Figure(_("Financing found"), s.financing_share, share_text(s.financing_share)),
                 Figure(
                     _("Budget with a gender marker"), s.gender_share, share_text(s.gender_share)

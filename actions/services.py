@@ -1,8 +1,9 @@
-"""Writes of steps 4 and 5: keyword-only, atomic, named <entity>_<verb>.
+"""Writes of steps 4 and 5: keyword-only, atomic, named <entity>_<verb>, on plain data.
 
-Edited rows are locked and their version compared with the one the form was loaded
-with, so a concurrent edit is refused (``StaleRecord``), never lost. Rows are saved
-one by one (no ``bulk_create``) so the history keeps every change.
+Each write opens its step for writing (``step_write``: refused once submitted or validated);
+edited rows are locked and their version compared with the one the form was loaded with
+(``check_version``), so a concurrent edit is refused (``StaleRecord``), never lost. Rows are
+saved one by one (no ``bulk_create``) so the history keeps every change.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes import numbers
-from communes.concurrency import STALE_MESSAGE, StaleRecord
+from communes import concurrency
+from communes.errors import STALE_MESSAGE, ServiceError, StaleRecord
 from communes.models import PlanningCycle, User
 from communes.numbers import listing
-from communes.services import step_mark_in_progress
+from communes.numbers import money as money_text
+from communes.services import step_write
 from diagnostics.models import ProjectIdea
 
 from .models import (
@@ -42,11 +43,6 @@ from .models import (
 )
 
 Outcome = IdeaDecision.Outcome
-
-
-def mad(value) -> str:
-    """An amount for people to read: "1 250 000 MAD" in French; cents only when there are some."""
-    return _("%(amount)s MAD") % {"amount": numbers.amount(value or 0)}
 
 
 # --- Step 4: criteria and weights --------------------------------------------------------------
@@ -79,6 +75,7 @@ def criteria_save(
     ``versions`` maps each criterion to the version the form was loaded with;
     ``None`` for a form shown before the criteria existed (the defaults).
     """
+    step_write(cycle=cycle, step=PRIORITISATION_STEP, by=by)
     existed = Criterion.objects.filter(cycle=cycle).exists()
     criteria = {c.kind: c for c in criteria_ensure(cycle=cycle)}
     locked = {
@@ -89,27 +86,24 @@ def criteria_save(
     }
     if versions is not None or existed:
         for kind, criterion in locked.items():
-            if (versions or {}).get(kind) != criterion.version:
-                raise StaleRecord
+            concurrency.check_version(criterion, (versions or {}).get(kind), locked=True)
     if set(weights) != set(locked):
-        raise ValidationError(_("Give a weight to every criterion."))
+        raise ServiceError(_("Give a weight to every criterion."))
     errors = {}
     for kind, weight in weights.items():
         if weight is None or weight < 0 or weight > 100:
             errors[f"weight_{kind}"] = _("A weight is between 0 and 100%.")
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
     total = sum(weights.values())
     if total != 100:
-        raise ValidationError(
+        raise ServiceError(
             _("The weights add up to %(total)s%%; they must add up to 100%%.") % {"total": total}
         )
     for kind, criterion in locked.items():
         if criterion.weight != weights[kind]:
             criterion.weight = weights[kind]
-            criterion.version += 1
             criterion.save()
-    step_mark_in_progress(cycle=cycle, step=PRIORITISATION_STEP, by=by)
     return sorted(locked.values(), key=lambda c: (c.order, c.pk))
 
 
@@ -133,15 +127,13 @@ def score_set(
     showed an empty cell); another save in between raises ``StaleRecord``.
     """
     if idea.cycle_id != criterion.cycle_id:
-        raise ValidationError(_("This idea and this criterion belong to different PAC cycles."))
+        raise ServiceError(_("This idea and this criterion belong to different PAC cycles."))
     if value is not None and not (0 <= value <= MAX_SCORE):
-        raise ValidationError({"value": _("A score is between 0 and 3.")})
-    # The step's row is locked first: a cell with no score yet has no row to lock, and two
-    # first scores would otherwise both see it empty (one then fails on the unique rule).
-    step_mark_in_progress(cycle=idea.cycle, step=PRIORITISATION_STEP, by=by)
+        raise ServiceError({"value": _("A score is between 0 and 3.")})
+    step_write(cycle=idea.cycle, step=PRIORITISATION_STEP, by=by)
     current = Score.objects.select_for_update().filter(idea=idea, criterion=criterion).first()
-    if check_version and (current.version if current else None) != loaded_version:
-        raise StaleRecord
+    if check_version:
+        concurrency.check_version(current, loaded_version, locked=True)
     if value is None:
         if current is not None:
             current.delete()
@@ -154,7 +146,6 @@ def score_set(
         return score
     if (current.value, current.reason) != (value, reason):
         current.value, current.reason = value, reason
-        current.version += 1
         current.full_clean()
         current.save()
     return current
@@ -164,13 +155,11 @@ def score_set(
 
 
 @transaction.atomic
-def cycle_record_save(*, cycle: PlanningCycle, form, by: User | None):
+def cycle_record_save(*, record, loaded_version: int | None, by: User | None):
     """Save the IEECAG opinion or the council deliberation (one of each per cycle)."""
-    form.check_version()
-    record = form.save(commit=False)
-    record.cycle = cycle
+    step_write(cycle=record.cycle, step=PRIORITISATION_STEP, by=by)
+    concurrency.check_version(record, loaded_version)
     record.save()
-    step_mark_in_progress(cycle=cycle, step=PRIORITISATION_STEP, by=by)
     return record
 
 
@@ -187,7 +176,8 @@ def decisions_save(*, cycle: PlanningCycle, rows: Sequence[dict], by: User | Non
     """
     ideas = [row["idea"] for row in rows]
     if any(idea.cycle_id != cycle.pk for idea in ideas):
-        raise ValidationError(_("An idea of another PAC cycle cannot be decided here."))
+        raise ServiceError(_("An idea of another PAC cycle cannot be decided here."))
+    step_write(cycle=cycle, step=PRIORITISATION_STEP, by=by)
     current = {
         d.idea_id: d
         for d in IdeaDecision.objects.select_for_update().filter(idea__in=[i.pk for i in ideas])
@@ -201,8 +191,7 @@ def decisions_save(*, cycle: PlanningCycle, rows: Sequence[dict], by: User | Non
     for row in rows:
         idea, outcome, reason = row["idea"], row["outcome"], (row.get("reason") or "").strip()
         decision = current.get(idea.pk)
-        if (decision.version if decision else None) != row.get("loaded_version"):
-            raise StaleRecord
+        concurrency.check_version(decision, row.get("loaded_version"), locked=True)
         if outcome and outcome not in Outcome.values:
             errors.append(_("Unknown decision for %(idea)s.") % {"idea": idea.code})
             continue
@@ -230,23 +219,13 @@ def decisions_save(*, cycle: PlanningCycle, rows: Sequence[dict], by: User | Non
             continue
         else:
             decision.outcome, decision.reason = outcome, reason
-            decision.version += 1
         decision.full_clean()
         decision.save()
     if errors:
-        raise ValidationError(errors)
-    step_mark_in_progress(cycle=cycle, step=PRIORITISATION_STEP, by=by)
+        raise ServiceError(errors)
 
 
 # --- Step 5: PAC actions -----------------------------------------------------------------------
-
-
-def _next_number(cycle: PlanningCycle) -> int:
-    """The next action number of the cycle; numbers of deleted actions are never reused."""
-    PlanningCycle.objects.select_for_update().filter(pk=cycle.pk).first()
-    live = PacAction.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0
-    past = PacAction.history.filter(cycle_id=cycle.pk).aggregate(n=Max("number"))["n"] or 0
-    return max(live, past) + 1
 
 
 def _link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
@@ -257,9 +236,7 @@ def _link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
     """
     ideas = list(ideas)
     if not ideas:
-        raise ValidationError(
-            {"ideas": _("Choose at least one adopted idea this action comes from.")}
-        )
+        raise ServiceError({"ideas": _("Choose at least one adopted idea this action comes from.")})
     ids = [i.pk for i in ideas]
     decided = dict(IdeaDecision.objects.filter(idea__in=ids).values_list("idea_id", "outcome"))
     taken = dict(
@@ -279,7 +256,7 @@ def _link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
                 % {"idea": idea.code, "number": taken[idea.pk]}
             )
     if errors:
-        raise ValidationError({"ideas": errors})
+        raise ServiceError({"ideas": errors})
     for link in action.idea_links.all():
         if link.idea_id not in ids:
             link.delete()
@@ -296,8 +273,8 @@ def overrun_message(source, ceiling, planned) -> str:
     ) % {
         "source": source.name,
         "period": source.period,
-        "ceiling": mad(ceiling),
-        "planned": mad(planned),
+        "ceiling": money_text(ceiling),
+        "planned": money_text(planned),
     }
 
 
@@ -318,7 +295,7 @@ def _check_money(action: PacAction) -> Decimal:
         .values_list("year", flat=True)
     )
     if outside:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "costs": _("%(years)s is outside the PAC %(period)s.")
                 % {"years": listing(outside), "period": cycle.period}
@@ -329,7 +306,7 @@ def _check_money(action: PacAction) -> Decimal:
     last = action.end_date.year if action.end_date else cycle.end_year
     outside = sorted(year for year in costs if not first <= year <= last)
     if outside:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "costs": _("%(years)s is outside the action's dates (%(first)s-%(last)s).")
                 % {"years": listing(outside), "first": first, "last": last}
@@ -337,13 +314,17 @@ def _check_money(action: PacAction) -> Decimal:
         )
     cost, money = financing_totals(action)
     if money > cost:
-        raise ValidationError(
+        raise ServiceError(
             {
                 "financing": _(
                     "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
                     "lower a financing line or raise the cost."
                 )
-                % {"money": mad(money), "cost": mad(cost), "excess": mad(money - cost)}
+                % {
+                    "money": money_text(money),
+                    "cost": money_text(cost),
+                    "excess": money_text(money - cost),
+                }
             }
         )
     by_source = defaultdict(Decimal)
@@ -351,7 +332,7 @@ def _check_money(action: PacAction) -> Decimal:
         by_source[source] += amount
     overruns = programme_overruns(costs, dict(by_source))
     if overruns:
-        raise ValidationError({"financing": [overrun_message(*o) for o in overruns.values()]})
+        raise ServiceError({"financing": [overrun_message(*o) for o in overruns.values()]})
     return cost - money
 
 
@@ -363,33 +344,45 @@ def _check_dates(action: PacAction) -> None:
         if value and not (cycle.start_year <= value.year <= cycle.end_year):
             errors[name] = _("This date is outside the PAC %(period)s.") % {"period": cycle.period}
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError(errors)
 
 
 @transaction.atomic
 def action_save(
-    *, cycle: PlanningCycle, form, ideas: Iterable[ProjectIdea], formsets: dict, by: User | None
+    *,
+    action: PacAction,
+    loaded_version: int | None,
+    ideas: Iterable[ProjectIdea],
+    snia_programmes: Iterable = (),
+    snmre_objectives: Iterable = (),
+    target_groups: Iterable = (),
+    rows: dict[str, tuple[Sequence, Sequence]] | None = None,
+    by: User | None,
 ) -> tuple[PacAction, Decimal]:
     """Save an action sheet with its yearly costs, financing, indicators and milestones.
 
-    Returns the action and its financing gap (cost minus financing, 0 when covered).
-    A financing above the cost, or a cost outside the PAC years, rolls everything back.
+    ``rows`` maps each kind of row ("costs", "financing", "indicators", "milestones") to
+    ``(rows to save, rows to delete)``, unsaved or changed model instances. Returns the
+    action and its financing gap (cost minus financing, 0 when covered). A financing above
+    the cost, or a cost outside the PAC years, rolls everything back.
     """
-    form.check_version()
-    action = form.save(commit=False)
-    action.cycle = cycle
-    if not action.number:
-        action.number = _next_number(cycle)
+    step_write(cycle=action.cycle, step=INTEGRATION_STEP, by=by)
+    concurrency.check_version(action, loaded_version)
     _check_dates(action)
     action.full_clean(exclude=["cycle", "number"])
     action.save()
-    form.save_m2m()
+    action.snia_programmes.set(list(snia_programmes))
+    action.snmre_objectives.set(list(snmre_objectives))
+    action.target_groups.set(list(target_groups))
     _link_ideas(action, ideas)
-    for formset in formsets.values():
-        formset.instance = action
-        formset.save()
+    for changed, deleted in (rows or {}).values():
+        for row in deleted:
+            if row.pk:
+                row.delete()
+        for row in changed:
+            row.action = action
+            row.save()
     gap = _check_money(action)
-    step_mark_in_progress(cycle=cycle, step=INTEGRATION_STEP, by=by)
     return action, gap
 
 
@@ -418,9 +411,10 @@ def action_create(
         fields.setdefault("sector", first.sector)
         fields.setdefault("beneficiaries_women", first.beneficiaries_women)
         fields.setdefault("beneficiaries_men", first.beneficiaries_men)
-    action = PacAction(cycle=cycle, number=_next_number(cycle), **fields)
+    step_write(cycle=cycle, step=INTEGRATION_STEP, by=by)
+    action = PacAction(cycle=cycle, **fields)
     _check_dates(action)
-    action.full_clean()
+    action.full_clean(exclude=["number"])  # given when saved
     action.save()
     if first is not None:
         action.target_groups.set(first.target_groups.all())
@@ -438,13 +432,13 @@ def action_create(
     for row in milestones:
         Milestone.objects.create(action=action, **row)
     _check_money(action)
-    step_mark_in_progress(cycle=cycle, step=INTEGRATION_STEP, by=by)
     return action
 
 
 @transaction.atomic
 def action_delete(*, action: PacAction, by: User | None) -> None:
     """Delete an action; its ideas go back to "adopted, not yet in the PAC"."""
+    step_write(cycle=action.cycle, step=INTEGRATION_STEP, by=by, start=False)
     action.delete()
 
 
@@ -487,6 +481,5 @@ __all__ = [
     "cycle_record_save",
     "decisions_save",
     "financing_totals",
-    "mad",
     "score_set",
 ]

@@ -17,20 +17,22 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes import keep, permissions
+from communes import keep, numbers, permissions
 from communes.access import get_step_for_user
-from communes.concurrency import STALE_MESSAGE, StaleRecord
-from communes.forms import add_validation_error
+from communes.errors import STALE_MESSAGE, StaleRecord, StepLocked
+from communes.generic import RecordDeleteView
 from communes.models import StepStatus
 from communes.once import once_per_token
+from communes.writes import attempt
 from diagnostics.models import ProjectIdea
 
 from . import selectors, services
@@ -71,25 +73,21 @@ def criteria(request, code, year):
     status = 200
     if request.method == "POST":
         form = CriteriaForm(request.POST, criteria=current)
+        status = 400
         if form.is_valid():
-            try:
-                services.criteria_save(
+            _criteria, status = attempt(
+                request,
+                lambda: services.criteria_save(
                     cycle=step.cycle,
                     weights=form.weights,
                     versions=form.loaded_versions,
                     by=request.user,
-                )
-            except StaleRecord:
-                form.add_error(None, STALE_MESSAGE)
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
+                ),
+                form=form,
+            )
+            if status is None:
                 messages.success(request, _("Weights saved; the ranking uses them now."))
                 return redirect(step.url("actions_grid"))
-        else:
-            status = 400
     else:
         form = CriteriaForm(criteria=current)
     scored = Score.objects.filter(criterion__cycle=step.cycle).exists()
@@ -176,27 +174,26 @@ def score_cell(request, code, year, uuid, kind):
     status = 200
     if request.method == "POST":
         form = ScoreForm(request.POST)
+        status = 400
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    if not criterion.pk:
-                        criteria_list = services.criteria_ensure(cycle=step.cycle)
-                        criterion = next(c for c in criteria_list if c.kind == kind)
-                    services.score_set(
-                        idea=idea,
-                        criterion=criterion,
-                        value=form.cleaned_data["value"],
-                        reason=form.cleaned_data["reason"],
-                        loaded_version=form.cleaned_data["loaded_version"],
-                        by=request.user,
-                    )
-            except StaleRecord:
-                form.add_error(None, STALE_MESSAGE)
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
+
+            @transaction.atomic
+            def save():
+                nonlocal criterion
+                if not criterion.pk:
+                    criteria_list = services.criteria_ensure(cycle=step.cycle)
+                    criterion = next(c for c in criteria_list if c.kind == kind)
+                services.score_set(
+                    idea=idea,
+                    criterion=criterion,
+                    value=form.cleaned_data["value"],
+                    reason=form.cleaned_data["reason"],
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    by=request.user,
+                )
+
+            _score, status = attempt(request, save, form=form)
+            if status is None:
                 if request.htmx:
                     return _row_response(request, step, idea)
                 messages.success(
@@ -204,8 +201,6 @@ def score_cell(request, code, year, uuid, kind):
                     _("Score of %(idea)s saved.") % {"idea": idea.code},
                 )
                 return redirect(step.url("actions_grid") + f"#idea-{idea.uuid}")
-        else:
-            status = 400
     else:
         form = ScoreForm(
             initial={
@@ -421,8 +416,14 @@ def decision_save(request, code, year):
         try:
             with transaction.atomic():
                 for form in to_save:
-                    services.cycle_record_save(cycle=cycle, form=form, by=request.user)
+                    services.cycle_record_save(
+                        record=form.save(commit=False),
+                        loaded_version=form.cleaned_data["loaded_version"],
+                        by=request.user,
+                    )
                 services.decisions_save(cycle=cycle, rows=rows, by=request.user)
+        except StepLocked as error:
+            raise PermissionDenied(error.messages[0]) from error
         except StaleRecord:
             if not any(form.non_field_errors() for form in to_save):
                 messages.error(request, STALE_MESSAGE)  # a decision changed meanwhile
@@ -502,18 +503,14 @@ def pac(request, code, year):
                 for i in range(len(Financing.Status.values))
             ],
             gap=totals.financing_gap,
-            gender_share=_rounded(totals.gender_share),
-            migration_share=_rounded(totals.migration_share),
+            gender_share=totals.gender_share,
+            migration_share=totals.migration_share,
             page=page,
             axes=axes,
             waiting=waiting,
             progress_rule=services.PROGRESS_RULE,
         ),
     )
-
-
-def _rounded(share):
-    return None if share is None else round(share)
 
 
 # --- Step 5: an action sheet ---------------------------------------------------------------------
@@ -595,36 +592,34 @@ def _action_form_page(request, step, action):
         valid = form.is_valid()
         valid = all([fs.is_valid() for fs in formsets.values()]) and valid
         if valid:
-            try:
-                action, gap = services.action_save(
-                    cycle=cycle,
-                    form=form,
-                    ideas=form.cleaned_data["ideas"],
-                    formsets=formsets,
+            cleaned = form.cleaned_data
+            rows = {
+                name: (formset.save(commit=False), formset.deleted_objects)
+                for name, formset in formsets.items()
+            }
+            saved, status = attempt(
+                request,
+                lambda: services.action_save(
+                    action=form.save(commit=False),
+                    loaded_version=cleaned["loaded_version"],
+                    ideas=cleaned["ideas"],
+                    snia_programmes=cleaned["snia_programmes"],
+                    snmre_objectives=cleaned["snmre_objectives"],
+                    target_groups=cleaned["target_groups"],
+                    rows=rows,
                     by=request.user,
-                )
-            except StaleRecord:
-                status = 409
-            except ValidationError as error:
-                status = 400
-                for field, errors in error.message_dict.items():
-                    if field in formsets:
-                        formsets[field]._non_form_errors = formsets[field].error_class(
-                            errors, error_class="nonform"
-                        )
-                    else:
-                        for message in errors:
-                            form.add_error(field if field in form.fields else None, message)
-                if creating:
-                    action.pk = None
-                    action.number = None
-            else:
+                ),
+                form=form,
+                formsets=formsets,
+            )
+            if status is None:
+                action, gap = saved
                 messages.success(request, _("Action %(code)s saved.") % {"code": action.code})
                 if gap > 0:
                     messages.warning(
                         request,
                         _("The financing does not cover the cost yet: %(gap)s still to find.")
-                        % {"gap": services.mad(gap)},
+                        % {"gap": numbers.money(gap)},
                     )
                 return redirect(step.url("actions_action", action.uuid))
         else:
@@ -664,16 +659,24 @@ def action_edit(request, code, year, uuid):
     return _action_form_page(request, step, action)
 
 
-@require_http_methods(["GET", "POST"])
-def action_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
-    action = get_object_or_404(_actions(step.cycle), uuid=uuid)
-    if request.method == "POST":
-        services.action_delete(action=action, by=request.user)
-        messages.success(request, _("Action %(code)s deleted.") % {"code": action.code})
-        return redirect(step.url("actions_pac"))
-    return render(
-        request,
-        "actions/action_confirm_delete.html",
-        step.context(action=action, tab="pac", page_title=action.code),
-    )
+class ActionDelete(RecordDeleteView):
+    step_number = INTEGRATION_STEP
+    model = PacAction
+    context_object_name = "action"
+    template_name = "actions/action_confirm_delete.html"
+    deleted_message = gettext_lazy("Action %(code)s deleted.")
+
+    def delete_record(self, record):
+        services.action_delete(action=record, by=self.request.user)
+
+    def back_url(self) -> str:
+        return self.step.url("actions_action", self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url("actions_pac")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tab="pac", page_title=self.object.code, **kwargs)
+
+
+action_delete = ActionDelete.as_view()

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,14 +27,3 @@ class CycleOpenForm(forms.Form):
     @property
     def length(self) -> int:
         return PlanningCycle.DEFAULT_LENGTH
-
-
-def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to its field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

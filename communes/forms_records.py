@@ -172,24 +172,18 @@ def attendance_formset(session: AwarenessSession | None, data=None) -> BaseAtten
     return AttendanceFormSet(data=data, initial=initial, prefix="attendance")
 
 
-class SessionAttachmentForm(forms.ModelForm):
+class SessionAttachmentForm(forms.Form):
+    """The upload only: the service builds the attachment from it and the detected type."""
+
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=SessionAttachment.Kind.choices,
         initial=SessionAttachment.Kind.ATTENDANCE_SHEET,
     )
-
-    class Meta:
-        model = SessionAttachment
-        fields = ["kind", "file"]
-        help_texts = {
-            "file": _("PDF, JPEG or PNG, 10 MB at most; images up to 40 million pixels."),
-        }
-        widgets = {
-            "file": forms.ClearableFileInput(
-                attrs={"accept": "application/pdf,image/jpeg,image/png"}
-            ),
-        }
+    file = SessionAttachment._meta.get_field("file").formfield(
+        help_text=_("PDF, JPEG or PNG, 10 MB at most; images up to 40 million pixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -224,10 +218,6 @@ class SessionAttachmentForm(forms.ModelForm):
         ):
             self.add_error("file", _("A photo must be a JPEG or PNG image."))
         return cleaned
-
-    def _post_clean(self):
-        # The model instance is filled by the service, which knows the detected type.
-        pass
 
 
 class TrainingForm(VersionedFormMixin, forms.ModelForm):

@@ -6,14 +6,13 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .bilingual import BilingualNameMixin
 from .querysets import (
     CommuneQuerySet,
     PlanningCycleQuerySet,
-    ProvinceQuerySet,
     RegionQuerySet,
     StepStatusQuerySet,
 )
@@ -27,24 +26,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class BilingualNameMixin(models.Model):
-    """Reference data users read carries a French and an Arabic name."""
-
-    name_fr = models.CharField(_("name (French)"), max_length=150)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_ar if (get_language() or "").startswith("ar") else self.name_fr
-
-
-class Region(BilingualNameMixin, TimeStampedModel):
+class Region(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
     code = models.CharField(_("code"), max_length=2, unique=True)
 
     objects = RegionQuerySet.as_manager()
@@ -56,7 +38,7 @@ class Region(BilingualNameMixin, TimeStampedModel):
         ordering = ["code"]  # twelve rows
 
 
-class Province(BilingualNameMixin, TimeStampedModel):
+class Province(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
     class Kind(models.TextChoices):
         PREFECTURE = "prefecture", _("prefecture")
         PROVINCE = "province", _("province")
@@ -67,7 +49,6 @@ class Province(BilingualNameMixin, TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROVINCE)
 
-    objects = ProvinceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -76,7 +57,7 @@ class Province(BilingualNameMixin, TimeStampedModel):
         ordering = ["name_fr"]  # 75 rows at most
 
 
-class Commune(BilingualNameMixin, TimeStampedModel):
+class Commune(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
     class Kind(models.TextChoices):
         URBAN = "urban", _("urban")
         RURAL = "rural", _("rural")
@@ -406,5 +387,8 @@ class FormToken(models.Model):
         return str(self.token)
 
 
-# Records of steps 1-2 live in their own module; imported here so Django sees them.
+# Records of steps 1-2 and the numbering counters live in their own modules; imported here
+# so Django sees them.
+from .job_model import Job  # noqa: E402, F401
+from .numbering import NumberCounter  # noqa: E402, F401
 from .records import *  # noqa: E402, F403

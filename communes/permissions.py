@@ -9,33 +9,15 @@ def is_national_admin(user) -> bool:
     return user_scope(user).national
 
 
-def can_view_commune(user, commune) -> bool:
-    scope = user_scope(user)
-    return (
-        scope.national
-        or commune.pk in scope.commune_ids
-        or commune.province.region_id in scope.region_ids
-    )
-
-
 def can_edit_commune(user, commune) -> bool:
     """Only the commune's own editors write its records."""
     return commune.pk in user_scope(user).editor_commune_ids
-
-
-def can_view_region(user, region) -> bool:
-    scope = user_scope(user)
-    return scope.national or region.pk in scope.region_ids
 
 
 def can_review_commune(user, commune) -> bool:
     """Coordinators of the commune's region (and national admins) validate or return steps."""
     scope = user_scope(user)
     return scope.national or commune.province.region_id in scope.region_ids
-
-
-def can_open_cycle(user, commune) -> bool:
-    return can_edit_commune(user, commune)
 
 
 def can_edit_step(user, cycle, step_status) -> bool:

@@ -17,16 +17,6 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(pk__in=scope.region_ids)
 
 
-class ProvinceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ProvinceQuerySet:
-        scope = user_scope(user)
-        if scope.national:
-            return self.all()
-        return self.filter(
-            Q(region_id__in=scope.region_ids) | Q(communes__in=scope.commune_ids)
-        ).distinct()
-
-
 class CommuneQuerySet(models.QuerySet):
     def visible_to(self, user) -> CommuneQuerySet:
         """Communes the user may read: their own, their region's, or all for national admins."""
@@ -36,10 +26,6 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(
             Q(pk__in=scope.commune_ids) | Q(province__region_id__in=scope.region_ids)
         )
-
-    def editable_by(self, user) -> CommuneQuerySet:
-        """Communes whose records the user may write (editors only; reviewers read)."""
-        return self.filter(pk__in=user_scope(user).editor_commune_ids)
 
     def with_territory(self) -> CommuneQuerySet:
         return self.select_related("province__region")

@@ -18,10 +18,6 @@ class Scope:
     def commune_ids(self) -> frozenset[int]:
         return self.editor_commune_ids | self.viewer_commune_ids
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.national or self.region_ids or self.commune_ids)
-
 
 EMPTY = Scope()
 
@@ -58,9 +54,3 @@ def user_scope(user) -> Scope:
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
-
-
-def forget_scope(user) -> None:
-    """Call after changing a user's memberships within the same request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)

@@ -17,8 +17,7 @@ from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .numbers import grouped
-from .numbers import share as share_label
+from .numbers import grouped, ratio, share
 from .records import (
     OFFICIAL_CATEGORIES,
     AwarenessSession,
@@ -27,18 +26,11 @@ from .records import (
 )
 from .steps import AnnexSection, ChecklistItem, Figure, StepSummary
 
-
-def share_of(part, whole) -> Decimal | None:
-    """``part`` as an exact percentage of ``whole`` (None when there is nothing to divide):
-    the one division behind every share of women, migrants or budget."""
-    if not whole:
-        return None
-    return Decimal(100) * Decimal(part) / Decimal(whole)
-
-
-def share_text(value: Decimal | None) -> str:
-    """A share from ``share_of`` as pages print it: rounded, "37 %"; a dash when undefined."""
-    return "-" if value is None else share_label(round(value))
+# The one division behind every share of women, migrants or budget, and how pages print it
+# (rounded half up, "37 %"; a dash when undefined): the formatting module's, under the names
+# the step selectors use.
+share_of = ratio
+share_text = share
 
 
 def per_cycle(queryset, aggregate, link: str = "cycle"):

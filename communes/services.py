@@ -1,4 +1,12 @@
-"""Writes that touch several rows: keyword-only, atomic, named <entity>_<verb>."""
+"""Writes that touch several rows: keyword-only, atomic, named <entity>_<verb>.
+
+The write convention of every app's services: they take plain validated data (an unsaved or
+changed model instance, the version its form was loaded with, related rows as lists or
+dicts; never a form), check that version with ``communes.concurrency.check_version``, write
+a step's records only through ``step_write`` (which refuses a submitted or validated step),
+and refuse with ``communes.errors.ServiceError`` (a ``ValidationError``). Views run them
+through ``communes.writes.attempt``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import permissions, workflow
-from .concurrency import StaleRecord
+from .concurrency import StaleRecord, check_version
+from .errors import ServiceError, StepLocked
 from .models import Commune, PlanningCycle, StepEvent, StepStatus, User
 from .numbers import listing
 from .steps import STEP_NUMBERS
@@ -29,7 +38,7 @@ def cycle_open(
     end_year = start_year + length - 1
     overlapping = commune.cycles.filter(start_year__lte=end_year, end_year__gte=start_year)
     if overlapping.exists():
-        raise ValidationError(
+        raise ServiceError(
             {
                 "start_year": _("This period overlaps the PAC %(period)s of this commune.")
                 % {"period": overlapping.first().period}
@@ -137,6 +146,22 @@ def step_mark_in_progress(*, cycle: PlanningCycle, step: int, by: User | None) -
     """A step with its first record moves from "not started" to "in progress"."""
     status = StepStatus.objects.select_for_update().get_or_create(cycle=cycle, step=step)[0]
     if workflow.allowed(Action.START, Actor.EDITOR, status.status):
+        _move(status, Action.START, Status.IN_PROGRESS, by)
+    return status
+
+
+@transaction.atomic
+def step_write(*, cycle: PlanningCycle, step: int, by: User | None, start: bool = True):
+    """Open a write to a step's records, first thing in the writing transaction.
+
+    Locks the step's status, so a submission waits for the write or the write for it;
+    refuses (``StepLocked``) while the step is submitted or validated, whatever the door saw
+    when the page was opened; with ``start``, a step that was not started is now in progress.
+    """
+    status = StepStatus.objects.select_for_update().get_or_create(cycle=cycle, step=step)[0]
+    if status.is_locked_for_commune:
+        raise StepLocked(step)
+    if start and workflow.allowed(Action.START, Actor.EDITOR, status.status):
         _move(status, Action.START, Status.IN_PROGRESS, by)
     return status
 
@@ -252,7 +277,13 @@ def _delete_files_on_commit(names: list[str]) -> None:
 
 
 @transaction.atomic
-def awareness_session_save(*, session, attendance: dict[str, tuple[int, int]], by: User | None):
+def awareness_session_save(
+    *,
+    session,
+    attendance: dict[str, tuple[int, int]],
+    by: User | None,
+    loaded_version: int | None = None,
+):
     """Create or update a session and its attendance grid in one go.
 
     ``attendance`` maps an audience category to ``(women, men)``; categories with
@@ -260,12 +291,14 @@ def awareness_session_save(*, session, attendance: dict[str, tuple[int, int]], b
     """
     from .records import AudienceCategory, SessionAttendance
 
+    step_write(cycle=session.cycle, step=1, by=by)
+    check_version(session, loaded_version)
     session.full_clean()
     session.save()
     existing = {row.category: row for row in session.attendance.all()}
     for category, (women, men) in attendance.items():
         if category not in AudienceCategory.values:
-            raise ValidationError(
+            raise ServiceError(
                 _("Unknown audience category: %(category)s") % {"category": category}
             )
         row = existing.get(category)
@@ -280,13 +313,13 @@ def awareness_session_save(*, session, attendance: dict[str, tuple[int, int]], b
         row.women, row.men = women, men
         row.full_clean()
         row.save()
-    step_mark_in_progress(cycle=session.cycle, step=1, by=by)
     return session
 
 
 @transaction.atomic
 def awareness_session_delete(*, session, by: User | None) -> None:
     """Delete a session, its attendance and its attachments (files removed after commit)."""
+    step_write(cycle=session.cycle, step=1, by=by, start=False)
     names = [name for a in session.attachments.all() for name in (a.file.name, a.thumbnail.name)]
     session.delete()
     _delete_files_on_commit(names)
@@ -316,6 +349,7 @@ def session_attachment_add(
     )
     try:
         with transaction.atomic():
+            step_write(cycle=session.cycle, step=1, by=by)
             attachment.file.save("upload", upload, save=False)
             if thumbnail:
                 attachment.thumbnail.save("thumbnail", ContentFile(thumbnail), save=False)
@@ -332,14 +366,24 @@ def session_attachment_add(
 
 @transaction.atomic
 def session_attachment_delete(*, attachment, by: User | None) -> None:
+    step_write(cycle=attachment.session.cycle, step=1, by=by, start=False)
     names = [attachment.file.name, attachment.thumbnail.name]
     attachment.delete()
     _delete_files_on_commit(names)
 
 
 @transaction.atomic
-def training_save(*, training, trainees: list, removed: list, by: User | None):
+def training_save(
+    *,
+    training,
+    trainees: list,
+    removed: list,
+    by: User | None,
+    loaded_version: int | None = None,
+):
     """Create or update a training with its trainees (added, changed and removed rows)."""
+    step_write(cycle=training.cycle, step=2, by=by)
+    check_version(training, loaded_version)
     training.full_clean()
     training.save()
     for trainee in removed:
@@ -351,10 +395,10 @@ def training_save(*, training, trainees: list, removed: list, by: User | None):
         # here cost five queries per trainee. The database constraints still hold the line.
         trainee.full_clean(exclude=["training"], validate_constraints=False)
         trainee.save()
-    step_mark_in_progress(cycle=training.cycle, step=2, by=by)
     return training
 
 
 @transaction.atomic
 def training_delete(*, training, by: User | None) -> None:
+    step_write(cycle=training.cycle, step=2, by=by, start=False)
     training.delete()

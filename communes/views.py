@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import permissions, services, workflow
 from .access import get_commune_for_user, get_cycle_for_user
 from .concurrency import StaleRecord
-from .forms import CycleOpenForm, add_validation_error
+from .forms import CycleOpenForm
 from .models import PlanningCycle, StepEvent, StepStatus
 from .steps import STEP_NUMBERS
 from .tracker import build_trackers
 from .workflow import Action, Actor
+from .writes import attempt
 
 
 @dataclass
@@ -142,13 +143,14 @@ def cycle_open(request, code):
     commune = get_commune_for_user(request, code, write=True)
     form = CycleOpenForm(request.POST)
     if form.is_valid():
-        try:
-            cycle = services.cycle_open(
+        cycle, refused = attempt(
+            request,
+            lambda: services.cycle_open(
                 commune=commune, start_year=form.cleaned_data["start_year"], by=request.user
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
+            ),
+            form=form,
+        )
+        if refused is None:
             messages.success(request, _("PAC %(period)s opened.") % {"period": cycle.period})
             return redirect("cycle", code=commune.code, year=cycle.start_year)
     commune = _commune_with_cycles(request, code)
@@ -195,6 +197,12 @@ def _move_step(request, code, year, step, move, success):
         return _refused(request, code, year, text, failed=failed, status=400)
     messages.success(request, success)
     return None
+
+
+def _typed(request, name: str) -> str:
+    """A comment or reason as typed, without NUL characters (PostgreSQL refuses them in text;
+    nobody means one), at most 2,000 characters."""
+    return request.POST.get(name, "").replace("\x00", "")[:2000]
 
 
 def _seen(request):
@@ -251,7 +259,7 @@ def step_review(request, code, year, step):
     """A coordinator of the region validates a submitted step, or returns it with a comment."""
     cycle = _cycle_to_review(request, code, year, step)
     decision = request.POST.get("decision")
-    comment = request.POST.get("comment", "")[:2000]
+    comment = _typed(request, "comment")
     if decision == "validate":
         move = partial(services.step_validate, comment=comment, seen_at=_seen(request))
         success = _("Step %(number)s validated.")
@@ -291,7 +299,7 @@ def step_reopen(request, code, year, step):
             cycle=cycle,
             step=step,
             by=request.user,
-            reason=request.POST.get("reason", "")[:2000],
+            reason=_typed(request, "reason"),
             to=request.POST.get("to") or StepStatus.Status.IN_PROGRESS,
             confirm=_confirmed(request),
             seen_at=_seen(request),

@@ -8,19 +8,16 @@ another commune is a 404 whatever its UUID.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import keep, services
 from .access import get_step_for_user
-from .concurrency import StaleRecord
-from .forms import add_validation_error
 from .forms_records import (
     AwarenessSessionForm,
     SessionAttachmentForm,
@@ -28,9 +25,11 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
+from .generic import RecordDeleteView
 from .once import once_per_token
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
+from .writes import attempt
 
 PAGE_SIZE = 25
 AWARENESS, TRAINING = 1, 2
@@ -118,18 +117,18 @@ def _awareness_form_page(request, step, session, *, creating: bool):
         valid = form.is_valid()
         valid = grid.is_valid() and valid
         if valid:
-            try:
-                with transaction.atomic():
-                    form.check_version()
-                    session = services.awareness_session_save(
-                        session=form.save(commit=False), attendance=grid.counts(), by=request.user
-                    )
-            except StaleRecord:
-                code = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                code = 400
-            else:
+            saved, code = attempt(
+                request,
+                lambda: services.awareness_session_save(
+                    session=form.save(commit=False),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    attendance=grid.counts(),
+                    by=request.user,
+                ),
+                form=form,
+            )
+            if code is None:
+                session = saved
                 messages.success(request, _("Awareness session saved."))
                 return redirect(
                     "awareness_detail",
@@ -166,20 +165,24 @@ def awareness_edit(request, code, year, uuid):
     return _awareness_form_page(request, step, session, creating=False)
 
 
-@require_http_methods(["GET", "POST"])
-def awareness_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, AWARENESS, write=True)
-    cycle = step.cycle
-    session = _get_session(cycle, uuid)
-    if request.method == "POST":
-        services.awareness_session_delete(session=session, by=request.user)
-        messages.success(request, _("Awareness session deleted."))
-        return redirect("awareness_list", code=cycle.commune.code, year=cycle.start_year)
-    return render(
-        request,
-        "communes/awareness/confirm_delete.html",
-        step.context(session=session),
-    )
+class AwarenessDelete(RecordDeleteView):
+    step_number = AWARENESS
+    model = AwarenessSession
+    context_object_name = "session"
+    template_name = "communes/awareness/confirm_delete.html"
+    deleted_message = gettext_lazy("Awareness session deleted.")
+
+    def delete_record(self, record):
+        services.awareness_session_delete(session=record, by=self.request.user)
+
+    def back_url(self) -> str:
+        return self.step.url("awareness_detail", self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url("awareness_list")
+
+
+awareness_delete = AwarenessDelete.as_view()
 
 
 @require_POST
@@ -188,20 +191,29 @@ def awareness_attachment_add(request, code, year, uuid):
     cycle = step.cycle
     session = _get_session(cycle, uuid)
     form = SessionAttachmentForm(request.POST, request.FILES)
+    code = 400
     if form.is_valid():
-        services.session_attachment_add(
-            session=session,
-            kind=form.cleaned_data["kind"],
-            upload=form.cleaned_data["file"],
-            content_type=form.content_type,
-            thumbnail=form.thumbnail,
-            by=request.user,
+        _attachment, code = attempt(
+            request,
+            lambda: services.session_attachment_add(
+                session=session,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                content_type=form.content_type,
+                thumbnail=form.thumbnail,
+                by=request.user,
+            ),
+            form=form,
         )
-        messages.success(request, _("File attached."))
-        return redirect(
-            "awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=session.uuid
-        )
-    return _render_session(request, step, session, form, code=400)
+        if code is None:
+            messages.success(request, _("File attached."))
+            return redirect(
+                "awareness_detail",
+                code=cycle.commune.code,
+                year=cycle.start_year,
+                uuid=session.uuid,
+            )
+    return _render_session(request, step, session, form, code=code)
 
 
 def _get_attachment(cycle, uuid, attachment):
@@ -253,8 +265,11 @@ def awareness_attachment_delete(request, code, year, uuid, attachment):
     step = get_step_for_user(request, code, year, AWARENESS, write=True)
     cycle = step.cycle
     item = _get_attachment(cycle, uuid, attachment)
-    services.session_attachment_delete(attachment=item, by=request.user)
-    messages.success(request, _("Attachment deleted."))
+    _done, refused = attempt(
+        request, lambda: services.session_attachment_delete(attachment=item, by=request.user)
+    )
+    if refused is None:
+        messages.success(request, _("Attachment deleted."))
     return redirect("awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=uuid)
 
 
@@ -314,23 +329,20 @@ def _training_form_page(request, step, training, *, creating: bool):
         formset.set_training_days(form.cleaned_data.get("days"))
         valid = formset.is_valid() and valid
         if valid:
-            try:
-                with transaction.atomic():
-                    form.check_version()
-                    training = form.save(commit=False)
-                    trainees = formset.save(commit=False)
-                    training = services.training_save(
-                        training=training,
-                        trainees=trainees,
-                        removed=formset.deleted_objects,
-                        by=request.user,
-                    )
-            except StaleRecord:
-                code = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                code = 400
-            else:
+            trainees = formset.save(commit=False)
+            saved, code = attempt(
+                request,
+                lambda: services.training_save(
+                    training=form.save(commit=False),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    trainees=trainees,
+                    removed=formset.deleted_objects,
+                    by=request.user,
+                ),
+                form=form,
+            )
+            if code is None:
+                training = saved
                 messages.success(request, _("Training saved."))
                 return redirect(
                     "training_detail",
@@ -371,19 +383,24 @@ def training_edit(request, code, year, uuid):
     return _training_form_page(request, step, _get_training(cycle, uuid), creating=False)
 
 
-@require_http_methods(["GET", "POST"])
-def training_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, TRAINING, write=True)
-    cycle = step.cycle
-    training = get_object_or_404(
-        _trainings(cycle).annotate(n_trainees=Count("trainees")), uuid=uuid
-    )
-    if request.method == "POST":
-        services.training_delete(training=training, by=request.user)
-        messages.success(request, _("Training deleted."))
-        return redirect("training_list", code=cycle.commune.code, year=cycle.start_year)
-    return render(
-        request,
-        "communes/training/confirm_delete.html",
-        step.context(training=training),
-    )
+class TrainingDelete(RecordDeleteView):
+    step_number = TRAINING
+    model = Training
+    context_object_name = "training"
+    template_name = "communes/training/confirm_delete.html"
+    deleted_message = gettext_lazy("Training deleted.")
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(n_trainees=Count("trainees"))
+
+    def delete_record(self, record):
+        services.training_delete(training=record, by=self.request.user)
+
+    def back_url(self) -> str:
+        return self.step.url("training_detail", self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url("training_list")
+
+
+training_delete = TrainingDelete.as_view()

@@ -10,35 +10,9 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from communes.admin import StepRecordAdmin
-from communes.permissions import is_national_admin
+from communes.admin_base import NationalAdminOnly
 
 from .models import ConsultationSession, Finding, MigrationFigure, ProjectIdea, Sector, TargetGroup
-
-
-class NationalAdminOnly:
-    """Reference lists change only at the hands of national administrators."""
-
-    def has_view_permission(self, request, obj=None):
-        return is_national_admin(request.user) or super().has_view_permission(request, obj)
-
-    def has_module_permission(self, request):
-        return is_national_admin(request.user) or super().has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return is_national_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_national_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        # Rows used by records are protected (PROTECT): deactivate them instead.
-        return is_national_admin(request.user)
-
-    def has_import_permission(self, request):
-        return is_national_admin(request.user)
-
-    def has_export_permission(self, request):
-        return is_national_admin(request.user)
 
 
 class SectorResource(resources.ModelResource):

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +23,6 @@ from .models import (
 )
 
 MAX_COUNT = 100_000  # no consultation gathers more; catches a typo with extra zeros
-
-
-def _reference_choices(model, instance_ids=()):
-    """Active items, plus the inactive ones an existing record already uses."""
-    return model.objects.filter(Q(active=True) | Q(pk__in=list(instance_ids)))
 
 
 class CycleBoundForm(VersionedFormMixin, forms.ModelForm):
@@ -116,7 +110,23 @@ class ParticipationRowForm(forms.Form):
         }
 
 
-ParticipationFormSet = forms.formset_factory(ParticipationRowForm, extra=0)
+class BaseParticipationFormSet(forms.BaseFormSet):
+    def __init__(self, *args, group_codes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_codes = group_codes
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if [form.cleaned_data.get("group") for form in self.forms] != self.group_codes:
+            raise forms.ValidationError(
+                _("The list of groups changed while you were typing. Reload the page.")
+            )
+
+
+ParticipationFormSet = forms.formset_factory(
+    ParticipationRowForm, formset=BaseParticipationFormSet, extra=0
+)
 
 
 class ParticipationGrid:
@@ -161,7 +171,11 @@ class ParticipationGrid:
                     row[f"men_{band_key(band)}"] = found.men
             initial.append(row)
         self.formset = ParticipationFormSet(
-            data=data, initial=initial, prefix="grid", form_kwargs={"bands": self.bands}
+            data=data,
+            initial=initial,
+            prefix="grid",
+            form_kwargs={"bands": self.bands},
+            group_codes=[g.code for g in self.groups],
         )
         for group, form in zip(self.groups, self.formset.forms, strict=False):
             form.label_cells(group.name)
@@ -194,12 +208,6 @@ class ParticipationGrid:
                     if name in form.fields:
                         widget = form.fields[name].widget
                         widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-            return False
-        codes = [form.cleaned_data.get("group") for form in self.formset.forms]
-        if codes != [g.code for g in self.groups]:
-            self.formset._non_form_errors = self.formset.error_class(
-                [_("The list of groups changed while you were typing. Reload the page.")]
-            )
             return False
         return True
 
@@ -301,8 +309,8 @@ class FindingForm(CycleBoundForm):
         instance = self.instance
         sector_ids = [instance.sector_id] if instance.sector_id else []
         group_ids = list(instance.groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = _reference_choices(Sector, sector_ids)
-        self.fields["groups"].queryset = _reference_choices(TargetGroup, group_ids)
+        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
+        self.fields["groups"].queryset = TargetGroup.objects.for_choice(group_ids)
         self.fields["sessions"].queryset = ConsultationSession.objects.filter(
             cycle=self.cycle
         ).order_by("-date", "pk")
@@ -359,8 +367,8 @@ class IdeaForm(CycleBoundForm):
         instance = self.instance
         sector_ids = [instance.sector_id] if instance.sector_id else []
         group_ids = list(instance.target_groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = _reference_choices(Sector, sector_ids)
-        self.fields["target_groups"].queryset = _reference_choices(TargetGroup, group_ids)
+        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
+        self.fields["target_groups"].queryset = TargetGroup.objects.for_choice(group_ids)
         self.fields["findings"].queryset = Finding.objects.filter(cycle=self.cycle).order_by(
             "number"
         )

@@ -12,42 +12,20 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes.bilingual import BilingualTitleMixin
 from communes.concurrency import VersionedModel
-from communes.models import BilingualNameMixin, PlanningCycle, TimeStampedModel
+from communes.models import PlanningCycle, TimeStampedModel
+from communes.numbering import NumberedRecord
 from communes.numbers import listing
+from communes.reference import ReferenceItem
 
 STEP = 3
 
 
 # --- Reference lists (editable by national administrators; the actions app reuses them) ---
-
-
-class ReferenceQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(active=True)
-
-
-class ReferenceItem(BilingualNameMixin, TimeStampedModel):
-    code = models.SlugField(
-        _("code"),
-        max_length=40,
-        unique=True,
-        help_text=_("Stable identifier used in imports and exports; never reused."),
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive items are kept on old records only.")
-    )
-
-    objects = ReferenceQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "code"]  # a dozen rows each
 
 
 class Sector(ReferenceItem):
@@ -85,25 +63,6 @@ class TargetGroup(ReferenceItem):
 
 
 # --- Records of a cycle ---
-
-
-class BilingualTitleMixin(models.Model):
-    """A record title in French (required) with an optional Arabic title shown in Arabic."""
-
-    title = models.CharField(_("title"), max_length=200)
-    title_ar = models.CharField(_("title in Arabic"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.display_title
-
-    @property
-    def display_title(self) -> str:
-        if self.title_ar and (get_language() or "").startswith("ar"):
-            return self.title_ar
-        return self.title
 
 
 class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel):
@@ -271,21 +230,6 @@ class MigrationFigure(VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_indicator_display()}: {self.total} ({self.year})"
-
-
-class NumberedRecord(models.Model):
-    """A stable per-cycle number ("F-03", "I-03"), never reused even after a deletion."""
-
-    number = models.PositiveSmallIntegerField(_("number"), editable=False)
-
-    PREFIX = ""
-
-    class Meta:
-        abstract = True
-
-    @property
-    def code(self) -> str:
-        return f"{self.PREFIX}-{self.number:02d}"
 
 
 class Finding(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedModel):

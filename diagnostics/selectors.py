@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import PlanningCycle
+from communes.numbers import rounded
 from communes.selectors import per_cycle, share_of, share_text
 from communes.steps import (
     AnnexSection,
@@ -77,16 +78,15 @@ class CycleStats:
 
     @property
     def women_percent(self) -> int | None:
-        return None if self.women_share is None else round(self.women_share)
+        return rounded(self.women_share)
 
     @property
     def migrant_percent(self) -> int | None:
-        return None if self.migrant_share is None else round(self.migrant_share)
+        return rounded(self.migrant_share)
 
     @property
     def migrant_women_percent(self) -> int | None:
-        share = self.migrant_women_share
-        return None if share is None else round(share)
+        return rounded(self.migrant_women_share)
 
 
 def cycle_stats(cycles: Sequence) -> dict[int, CycleStats]:
@@ -190,7 +190,7 @@ def participation_by_group(cycle) -> list[dict]:
                 "men": men,
                 "total": women + men,
                 "women_share": women_share,
-                "women_percent": None if women_share is None else round(women_share),
+                "women_percent": rounded(women_share),
             }
         )
     return result

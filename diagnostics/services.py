@@ -1,22 +1,25 @@
-"""Writes of step 3: keyword-only, atomic, named <entity>_<verb>.
+"""Writes of step 3: keyword-only, atomic, named <entity>_<verb>, on plain validated data.
 
-Each save locks the edited row and checks the version the form was loaded with
-(``form.check_version()``), so a concurrent edit is refused, not lost. Rows are
-saved one by one (never ``bulk_create``) so that the history keeps every change.
+Each save opens the step for writing (``step_write``: refused once submitted or validated),
+locks the edited row and checks the version its form was loaded with (``check_version``), so a
+concurrent edit is refused, not lost. Rows are saved one by one (never ``bulk_create``) so
+that the history keeps every change.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Iterable
+
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from communes.models import PlanningCycle, User
+from communes.concurrency import check_version
+from communes.errors import ServiceError
+from communes.models import User
 from communes.numbers import listing
-from communes.services import step_mark_in_progress
+from communes.services import step_write
 
-from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
 from .models import (
     STEP,
     ConsultationSession,
@@ -25,33 +28,30 @@ from .models import (
     MigrationFigure,
     Participation,
     ProjectIdea,
+    TargetGroup,
 )
-
-
-def _next_number(model, cycle: PlanningCycle) -> int:
-    """The next per-cycle number; deleted records keep theirs (read from the history)."""
-    PlanningCycle.objects.select_for_update().filter(pk=cycle.pk).first()  # serialise numbering
-    live = model.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0
-    past = model.history.filter(cycle_id=cycle.pk).aggregate(n=Max("number"))["n"] or 0
-    return max(live, past) + 1
 
 
 @transaction.atomic
 def session_save(
-    *, cycle: PlanningCycle, form: SessionForm, grid: ParticipationGrid, by: User | None
+    *,
+    session: ConsultationSession,
+    loaded_version: int | None,
+    participation: dict[tuple[int, str], tuple[int, int]],
+    by: User | None,
 ) -> ConsultationSession:
-    """Save a session and its participants grid (cells left empty or at 0 are not stored)."""
-    form.check_version()
-    session = form.save(commit=False)
-    session.cycle = cycle
-    session.by_age_band = grid.by_age_band
+    """Save a session and its participants grid.
+
+    ``participation`` maps (group id, age band) to (women, men); cells left out are removed.
+    """
+    step_write(cycle=session.cycle, step=STEP, by=by)
+    check_version(session, loaded_version)
     session.save()
-    wanted = grid.counts()
     current = {(p.group_id, p.age_band): p for p in session.participations.all()}
     for key, row in current.items():
-        if key not in wanted:
+        if key not in participation:
             row.delete()
-    for (group_id, band), (women, men) in wanted.items():
+    for (group_id, band), (women, men) in participation.items():
         row = current.get((group_id, band))
         if row is None:
             Participation.objects.create(
@@ -60,48 +60,56 @@ def session_save(
         elif (row.women, row.men) != (women, men):
             row.women, row.men = women, men
             row.save()
-    step_mark_in_progress(cycle=cycle, step=STEP, by=by)
     return session
 
 
 @transaction.atomic
-def figure_save(*, cycle: PlanningCycle, form: FigureForm, by: User | None) -> MigrationFigure:
-    form.check_version()
-    figure = form.save(commit=False)
-    figure.cycle = cycle
+def figure_save(
+    *, figure: MigrationFigure, loaded_version: int | None, by: User | None
+) -> MigrationFigure:
+    step_write(cycle=figure.cycle, step=STEP, by=by)
+    check_version(figure, loaded_version)
     figure.save()
-    step_mark_in_progress(cycle=cycle, step=STEP, by=by)
     return figure
 
 
 @transaction.atomic
-def finding_save(*, cycle: PlanningCycle, form: FindingForm, by: User | None) -> Finding:
-    form.check_version()
-    finding = form.save(commit=False)
-    finding.cycle = cycle
-    if not finding.number:
-        finding.number = _next_number(Finding, cycle)
+def finding_save(
+    *,
+    finding: Finding,
+    loaded_version: int | None,
+    groups: Iterable[TargetGroup] = (),
+    sessions: Iterable[ConsultationSession] = (),
+    by: User | None,
+) -> Finding:
+    """Save a finding with the groups it concerns and the sessions where it was raised."""
+    step_write(cycle=finding.cycle, step=STEP, by=by)
+    check_version(finding, loaded_version)
     finding.save()
-    form.save_m2m()
-    step_mark_in_progress(cycle=cycle, step=STEP, by=by)
+    finding.groups.set(list(groups))
+    finding.sessions.set(list(sessions))
     return finding
 
 
 @transaction.atomic
-def idea_save(*, cycle: PlanningCycle, form: IdeaForm, by: User | None) -> ProjectIdea:
+def idea_save(
+    *,
+    idea: ProjectIdea,
+    loaded_version: int | None,
+    findings: Iterable[Finding],
+    target_groups: Iterable[TargetGroup] = (),
+    by: User | None,
+) -> ProjectIdea:
     """Save an idea and the findings it answers (one at least; links kept in the history)."""
-    findings = list(form.cleaned_data["findings"])
+    findings = list(findings)
     if not findings:
-        raise ValidationError({"findings": _("Choose at least one finding this idea answers.")})
-    if any(f.cycle_id != cycle.pk for f in findings):
-        raise ValidationError({"findings": _("A finding of another PAC cycle cannot be linked.")})
-    form.check_version()
-    idea = form.save(commit=False)
-    idea.cycle = cycle
-    if not idea.number:
-        idea.number = _next_number(ProjectIdea, cycle)
+        raise ServiceError({"findings": _("Choose at least one finding this idea answers.")})
+    if any(f.cycle_id != idea.cycle_id for f in findings):
+        raise ServiceError({"findings": _("A finding of another PAC cycle cannot be linked.")})
+    step_write(cycle=idea.cycle, step=STEP, by=by)
+    check_version(idea, loaded_version)
     idea.save()
-    form.save_m2m()
+    idea.target_groups.set(list(target_groups))
     wanted = {f.pk for f in findings}
     for link in idea.finding_links.all():
         if link.finding_id not in wanted:
@@ -110,7 +118,6 @@ def idea_save(*, cycle: PlanningCycle, form: IdeaForm, by: User | None) -> Proje
             wanted.discard(link.finding_id)
     for finding_id in sorted(wanted):
         IdeaFinding.objects.create(idea=idea, finding_id=finding_id)
-    step_mark_in_progress(cycle=cycle, step=STEP, by=by)
     return idea
 
 
@@ -119,13 +126,14 @@ def _names(records) -> str:
 
 
 @transaction.atomic
-def finding_delete(*, finding: Finding) -> None:
+def finding_delete(*, finding: Finding, by: User | None = None) -> None:
     """Delete a finding no idea answers; otherwise refuse and name the ideas."""
+    step_write(cycle=finding.cycle, step=STEP, by=by, start=False)
     ideas = list(
         ProjectIdea.objects.filter(finding_links__finding=finding).distinct().order_by("number")
     )
     if ideas:
-        raise ValidationError(
+        raise ServiceError(
             _(
                 "The finding %(finding)s cannot be deleted: the idea %(ideas)s answers it. "
                 "Unlink it from that idea first."
@@ -135,18 +143,19 @@ def finding_delete(*, finding: Finding) -> None:
     try:
         finding.delete()
     except ProtectedError as error:  # a link created meanwhile
-        raise ValidationError(
+        raise ServiceError(
             _("The finding %(finding)s cannot be deleted: an idea answers it.")
             % {"finding": finding.code}
         ) from error
 
 
 @transaction.atomic
-def session_delete(*, session: ConsultationSession) -> None:
+def session_delete(*, session: ConsultationSession, by: User | None = None) -> None:
     """Delete a session no finding cites; otherwise refuse and name the findings."""
+    step_write(cycle=session.cycle, step=STEP, by=by, start=False)
     findings = list(session.findings.order_by("number"))
     if findings:
-        raise ValidationError(
+        raise ServiceError(
             _(
                 "This session cannot be deleted: the finding %(findings)s was raised there. "
                 "Remove the session from that finding first."
@@ -159,16 +168,18 @@ def session_delete(*, session: ConsultationSession) -> None:
 
 
 @transaction.atomic
-def idea_delete(*, idea: ProjectIdea) -> None:
+def idea_delete(*, idea: ProjectIdea, by: User | None = None) -> None:
+    step_write(cycle=idea.cycle, step=STEP, by=by, start=False)
     try:
         idea.delete()
     except ProtectedError as error:  # steps 4-5 keep their own records of the idea
-        raise ValidationError(
+        raise ServiceError(
             _("The idea %(idea)s cannot be deleted: the next steps already use it.")
             % {"idea": idea.code}
         ) from error
 
 
 @transaction.atomic
-def figure_delete(*, figure: MigrationFigure) -> None:
+def figure_delete(*, figure: MigrationFigure, by: User | None = None) -> None:
+    step_write(cycle=figure.cycle, step=STEP, by=by, start=False)
     figure.delete()

@@ -17,13 +17,14 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from communes import keep
+from communes import keep, numbers
 from communes.access import get_step_for_user
-from communes.concurrency import StaleRecord
-from communes.forms import add_validation_error
+from communes.generic import RecordDeleteView, RecordFormView
 from communes.once import once_per_token
+from communes.writes import attempt
 
 from . import selectors, services
 from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
@@ -120,9 +121,11 @@ def _grid_groups(session=None):
     used = []
     if session is not None and session.pk:
         used = [p.group_id for p in session.participations.all()]
-    return TargetGroup.objects.filter(
-        Q(in_consultation_grid=True, active=True) | Q(pk__in=used)
-    ).order_by("order", "code")
+    return (
+        TargetGroup.objects.for_choice(used)
+        .filter(Q(in_consultation_grid=True) | Q(pk__in=used))
+        .order_by("order", "code")
+    )
 
 
 @require_GET
@@ -177,7 +180,7 @@ def session_detail(request, code, year, uuid):
             women=women,
             men=men,
             total=women + men,
-            women_percent=round(100 * women / (women + men)) if women + men else None,
+            women_percent=numbers.rounded(numbers.ratio(women, women + men)),
             findings=findings,
         ),
     )
@@ -204,13 +207,19 @@ def _session_edit(request, step, session):
         valid = form.is_valid()
         valid = grid.is_valid() and valid
         if valid:
-            try:
-                session = services.session_save(
-                    cycle=step.cycle, form=form, grid=grid, by=request.user
-                )
-            except StaleRecord:
-                status = 409
-            else:
+            session.by_age_band = grid.by_age_band
+            saved, status = attempt(
+                request,
+                lambda: services.session_save(
+                    session=form.save(commit=False),
+                    loaded_version=form.cleaned_data["loaded_version"],
+                    participation=grid.counts(),
+                    by=request.user,
+                ),
+                form=form,
+            )
+            if status is None:
+                session = saved
                 messages.success(
                     request,
                     _("Session saved.") if not creating else _("Session recorded."),
@@ -240,99 +249,99 @@ def session_edit(request, code, year, uuid):
     return _session_edit(request, step, session)
 
 
-def _delete(request, step, obj, *, service, label, back, done):
-    if request.method == "POST":
-        try:
-            service(obj)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect(back)
-        messages.success(request, done)
-        return redirect(step.url("diagnosis"))
-    return render(
-        request,
-        "diagnostics/confirm_delete.html",
-        step.context(object=obj, label=label, back=back),
-    )
+class _Delete(RecordDeleteView):
+    step_number = STEP
+    template_name = "diagnostics/confirm_delete.html"
+    label = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(label=self.label, **kwargs)
+
+    def get_success_url(self) -> str:
+        return self.step.url("diagnosis")
 
 
-@require_http_methods(["GET", "POST"])
-def session_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    session = get_object_or_404(ConsultationSession.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _delete(
-        request,
-        step,
-        session,
-        service=lambda s: services.session_delete(session=s),
-        label=_("consultation session"),
-        back=step.url("diagnosis_session", session.uuid),
-        done=_("Session deleted."),
-    )
+class SessionDelete(_Delete):
+    model = ConsultationSession
+    label = gettext_lazy("consultation session")
+    deleted_message = gettext_lazy("Session deleted.")
+
+    def delete_record(self, record):
+        services.session_delete(session=record, by=self.request.user)
+
+    def back_url(self):
+        return self.step.url("diagnosis_session", self.object.uuid)
+
+
+session_delete = SessionDelete.as_view()
 
 
 # --- Migration profile ---
 
 
-def _figure_edit(request, step, figure):
-    form = FigureForm(request.POST or None, instance=figure, cycle=step.cycle)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.figure_save(cycle=step.cycle, form=form, by=request.user)
-            except StaleRecord:
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
-                messages.success(request, _("Migration profile figure saved."))
-                return redirect(step.url("diagnosis") + "#profile")
-        else:
-            status = 400
-    return render(
-        request,
-        "diagnostics/record_form.html",
-        step.context(
-            form=form,
-            heading=_("Migration profile figure"),
-            creating=figure.pk is None,
-            delete_url=step.url("diagnosis_figure_delete", figure.uuid) if figure.pk else None,
-            back=step.url("diagnosis") + "#profile",
-        ),
-        status=status,
-    )
+class _RecordForm(RecordFormView):
+    """The create and edit page of a figure, a finding or an idea."""
+
+    step_number = STEP
+    template_name = "diagnostics/record_form.html"
+    heading = ""
+    delete_name = ""
+
+    def back_url(self, record) -> str:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        return self.back_url(self.object)
+
+    def get_context_data(self, **kwargs):
+        record = self.object
+        context = {
+            "heading": self.heading,
+            "creating": record.pk is None,
+            "record": record,
+            "delete_url": self.step.url(self.delete_name, record.uuid) if record.pk else None,
+            "back": self.back_url(record) if record.pk else self.step.url("diagnosis"),
+        }
+        return super().get_context_data(**{**context, **kwargs})
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def figure_create(request, code, year):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    return _figure_edit(request, step, MigrationFigure(cycle=step.cycle))
+class FigureEdit(_RecordForm):
+    model = MigrationFigure
+    form_class = FigureForm
+    heading = gettext_lazy("Migration profile figure")
+    saved_message = gettext_lazy("Migration profile figure saved.")
+    delete_name = "diagnosis_figure_delete"
+
+    def back_url(self, record) -> str:
+        return self.step.url("diagnosis") + "#profile"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=self.back_url(self.object), **kwargs)
+
+    def save(self, form):
+        return services.figure_save(
+            figure=form.save(commit=False),
+            loaded_version=form.cleaned_data["loaded_version"],
+            by=self.request.user,
+        )
 
 
-@require_http_methods(["GET", "POST"])
-def figure_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    figure = get_object_or_404(MigrationFigure.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _figure_edit(request, step, figure)
+class FigureDelete(_Delete):
+    model = MigrationFigure
+    label = gettext_lazy("migration profile figure")
+    deleted_message = gettext_lazy("Figure deleted.")
+
+    def delete_record(self, record):
+        services.figure_delete(figure=record, by=self.request.user)
+
+    def back_url(self):
+        return self.step.url("diagnosis") + "#profile"
 
 
-@require_http_methods(["GET", "POST"])
-def figure_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    figure = get_object_or_404(MigrationFigure.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _delete(
-        request,
-        step,
-        figure,
-        service=lambda f: services.figure_delete(figure=f),
-        label=_("migration profile figure"),
-        back=step.url("diagnosis") + "#profile",
-        done=_("Figure deleted."),
-    )
+# A create form is sent once (communes.once): a second post lands on the first record.
+figure_create = once_per_token(FigureEdit.as_view())
+figure_edit = FigureEdit.as_view()
+figure_delete = FigureDelete.as_view()
 
 
 # --- Findings ---
@@ -361,81 +370,43 @@ def finding_list(request, code, year):
     )
 
 
-def _record_edit(
-    request, step, obj, *, form_class, service, heading, saved, back, delete_name, initial=None
-):
-    form = form_class(request.POST or None, instance=obj, cycle=step.cycle, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                obj = service(cycle=step.cycle, form=form, by=request.user)
-            except StaleRecord:
-                status = 409
-            except ValidationError as error:
-                add_validation_error(form, error)
-                status = 400
-            else:
-                messages.success(request, saved % {"code": obj.code})
-                return redirect(back(obj))
-        else:
-            status = 400
-    return render(
-        request,
-        "diagnostics/record_form.html",
-        step.context(
-            form=form,
-            heading=heading,
-            creating=obj.pk is None,
-            record=obj,
-            delete_url=step.url(delete_name, obj.uuid) if obj.pk else None,
-            back=back(obj) if obj.pk else step.url("diagnosis"),
-        ),
-        status=status,
-    )
+class FindingEdit(_RecordForm):
+    model = Finding
+    form_class = FindingForm
+    heading = gettext_lazy("Finding")
+    saved_message = gettext_lazy("Finding %(code)s saved.")
+    delete_name = "diagnosis_finding_delete"
+
+    def back_url(self, record) -> str:
+        return self.step.url("diagnosis_findings") + f"#finding-{record.uuid}"
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.finding_save(
+            finding=form.save(commit=False),
+            loaded_version=data["loaded_version"],
+            groups=data["groups"],
+            sessions=data["sessions"],
+            by=self.request.user,
+        )
 
 
-def _finding_edit(request, step, finding):
-    return _record_edit(
-        request,
-        step,
-        finding,
-        form_class=FindingForm,
-        service=services.finding_save,
-        heading=_("Finding"),
-        saved=_("Finding %(code)s saved."),
-        back=lambda f: step.url("diagnosis_findings") + f"#finding-{f.uuid}",
-        delete_name="diagnosis_finding_delete",
-    )
+class FindingDelete(_Delete):
+    model = Finding
+    label = gettext_lazy("finding")
+    deleted_message = gettext_lazy("Finding deleted.")
+
+    def delete_record(self, record):
+        services.finding_delete(finding=record, by=self.request.user)
+
+    def back_url(self):
+        return self.step.url("diagnosis_findings") + f"#finding-{self.object.uuid}"
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def finding_create(request, code, year):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    return _finding_edit(request, step, Finding(cycle=step.cycle))
-
-
-@require_http_methods(["GET", "POST"])
-def finding_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    finding = get_object_or_404(Finding.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _finding_edit(request, step, finding)
-
-
-@require_http_methods(["GET", "POST"])
-def finding_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    finding = get_object_or_404(Finding.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _delete(
-        request,
-        step,
-        finding,
-        service=lambda f: services.finding_delete(finding=f),
-        label=_("finding"),
-        back=step.url("diagnosis_findings") + f"#finding-{finding.uuid}",
-        done=_("Finding deleted."),
-    )
+# A create form is sent once (communes.once): a second post lands on the first record.
+finding_create = once_per_token(FindingEdit.as_view())
+finding_edit = FindingEdit.as_view()
+finding_delete = FindingDelete.as_view()
 
 
 # --- Project ideas ---
@@ -480,53 +451,50 @@ def idea_detail(request, code, year, uuid):
     )
 
 
-def _idea_edit(request, step, idea, initial=None):
-    return _record_edit(
-        request,
-        step,
-        idea,
-        form_class=IdeaForm,
-        service=services.idea_save,
-        heading=_("Project idea"),
-        saved=_("Idea %(code)s saved."),
-        back=lambda i: step.url("diagnosis_idea", i.uuid),
-        delete_name="diagnosis_idea_delete",
-        initial=initial,
-    )
+class IdeaEdit(_RecordForm):
+    model = ProjectIdea
+    form_class = IdeaForm
+    heading = gettext_lazy("Project idea")
+    saved_message = gettext_lazy("Idea %(code)s saved.")
+    delete_name = "diagnosis_idea_delete"
 
+    def back_url(self, record) -> str:
+        return self.step.url("diagnosis_idea", record.uuid)
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def idea_create(request, code, year):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    initial = None
-    wanted = request.GET.get("finding", "")
-    if wanted:
+    def get_initial(self):
+        wanted = self.request.GET.get("finding", "")
+        if self.object.pk or not wanted:
+            return super().get_initial()
         # "Propose an idea" from a finding: that finding comes ticked.
         try:
-            initial = {"findings": list(Finding.objects.filter(cycle=step.cycle, uuid=wanted))}
+            return {"findings": list(Finding.objects.filter(cycle=self.step.cycle, uuid=wanted))}
         except ValidationError:
-            initial = None
-    return _idea_edit(request, step, ProjectIdea(cycle=step.cycle), initial=initial)
+            return super().get_initial()
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.idea_save(
+            idea=form.save(commit=False),
+            loaded_version=data["loaded_version"],
+            findings=data["findings"],
+            target_groups=data["target_groups"],
+            by=self.request.user,
+        )
 
 
-@require_http_methods(["GET", "POST"])
-def idea_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    idea = get_object_or_404(ProjectIdea.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _idea_edit(request, step, idea)
+class IdeaDelete(_Delete):
+    model = ProjectIdea
+    label = gettext_lazy("project idea")
+    deleted_message = gettext_lazy("Idea deleted.")
+
+    def delete_record(self, record):
+        services.idea_delete(idea=record, by=self.request.user)
+
+    def back_url(self):
+        return self.step.url("diagnosis_idea", self.object.uuid)
 
 
-@require_http_methods(["GET", "POST"])
-def idea_delete(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    idea = get_object_or_404(ProjectIdea.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _delete(
-        request,
-        step,
-        idea,
-        service=lambda i: services.idea_delete(idea=i),
-        label=_("project idea"),
-        back=step.url("diagnosis_idea", idea.uuid),
-        done=_("Idea deleted."),
-    )
+# A create form is sent once (communes.once): a second post lands on the first record.
+idea_create = once_per_token(IdeaEdit.as_view())
+idea_edit = IdeaEdit.as_view()
+idea_delete = IdeaDelete.as_view()

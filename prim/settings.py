@@ -200,10 +200,35 @@ STORAGES = {
 # Uploaded files live outside the static path and are served only through views
 # that check the user's territory.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-# After a download of the PAC annex had to build its PDF, build the other language in the
-# background: whoever downloads one usually downloads the other. Off in tests, which check it
-# on purpose (a stray thread would outlive its test).
-ANNEX_PREPARE_OTHER_LANGUAGES = env_bool("ANNEX_PREPARE_OTHER_LANGUAGES", not TESTING)
+
+# --- Background work (Django's tasks API, the django-tasks backport) -------------------------
+# The queue lives in the application's database (django-tasks-db): workers on any machine share
+# it (`manage.py db_worker`). TASKS_BACKEND=immediate runs tasks inside the request (no worker;
+# slow pages), a dotted path names any other backend (README: RQ). Tests default to the dummy
+# backend, which queues and never runs: a test that wants a worker says so.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "dummy" if TESTING else "database")
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND),
+        "QUEUES": ["default"],
+    }
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+# A worker that gives no sign of life for this long is presumed dead and its job queued again.
+JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "300"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+JOBS_RETRY_DELAY_SECONDS = float(os.environ.get("JOBS_RETRY_DELAY_SECONDS", "10"))
+# A change to a PAC queues its annex this many seconds later: a burst of edits, one build.
+ANNEX_BUILD_DELAY_SECONDS = float(os.environ.get("ANNEX_BUILD_DELAY_SECONDS", "2"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -7,38 +7,38 @@ looked up with Django's staticfiles finders: no ``file:``, no ``http(s):``, no
 ``data:``. A refused resource is left out of the PDF and logged; it never fails
 the document.
 
-The cache: a PDF is stored under ``MEDIA_ROOT/annex-cache/`` (shared by every
-worker process), named after a fingerprint of the data the annex shows, its
-language and the templates. Any change to what the annex would show changes the
-fingerprint, so a stale PDF is never served; the older files of the same cycle
-and language are removed when a new one is written. Builds of one cycle and language
-take turns behind a file lock (a second request waits for the first build and reuses
-it), and ``prepare_in_background`` builds the other language after a download.
+The store: a built PDF is kept under ``MEDIA_ROOT/annex-cache/`` (``default_storage``, shared
+by every process of the host), named after a fingerprint of the data the annex shows, its
+language, the templates and the translations. Any change to what the annex would show changes
+the fingerprint, so a stale PDF is never served as up to date; the older file of the same cycle
+and language stays until the new one is written, to be offered as "the previous version".
+Builds run in background workers (``actions.annex.tasks``), never in a web request.
 """
 
 from __future__ import annotations
 
-import fcntl
-import gc
+import datetime
 import hashlib
 import json
 import logging
 import os
 import tempfile
-import threading
-from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.template import Context, Engine
 from django.template.backends.django import get_installed_libraries
 from django.utils import translation
 
+from communes import numbers, steps
+
 from . import LANGUAGES
-from .data import AnnexData, gather_annex
+from .data import AnnexData
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every step at INFO (from its import on); the application keeps its warnings.
@@ -137,41 +137,7 @@ def render_html(data: AnnexData, language: str) -> str:
         return template.render(Context({"annex": data, "language": language}))
 
 
-_gc_lock = threading.Lock()
-_gc_pausers = 0  # builds under way in this process
-_gc_was_enabled = False
-
-
-@contextmanager
-def cyclic_gc_paused():
-    """Pause Python's cycle collector while WeasyPrint works.
-
-    A 40-action annex makes WeasyPrint allocate millions of small objects (boxes, styles,
-    text runs); each allocation burst sets off a collection that walks every live object
-    of the process, Django's included. Measured by ``make bench``: a quarter of the build
-    time. Reference counting still frees what is no longer used; the cycles left are
-    collected when the last build of the process ends (the youngest generation only: they
-    are all there, and the rest of the process is not walked again), rather
-    than by whichever request the process serves next. Builds may overlap in threads: the
-    first one in pauses the collector, the last one out resumes it.
-    """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
-                gc.collect(0)
-
-
-def _write_pdf(html: str) -> bytes:
+def html_to_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
     return document.write_pdf(
         pdf_variant=PDF_VARIANT,
@@ -180,14 +146,8 @@ def _write_pdf(html: str) -> bytes:
     )
 
 
-def html_to_pdf(html: str) -> bytes:
-    # The document and its boxes are gone when the collector resumes (see above).
-    with cyclic_gc_paused():
-        return _write_pdf(html)
-
-
 def render_annex(data: AnnexData, language: str) -> bytes:
-    """The annex as PDF bytes, without cache."""
+    """The annex as PDF bytes, without the store."""
     return html_to_pdf(render_html(data, language))
 
 
@@ -196,9 +156,16 @@ def render_annex(data: AnnexData, language: str) -> bytes:
 
 @cache
 def _templates_fingerprint() -> str:
-    """Changes with the annex's templates (or this code): a deploy never serves old PDFs."""
+    """Changes with the annex's templates, its code or the format modules: a deploy never
+    serves old PDFs."""
     digest = hashlib.sha256()
     code = [Path(__file__).with_name(name) for name in ("render.py", "data.py", "tags.py")]
+    # Figures, money, dates and French/Arabic pairs print through the shared kernel.
+    code += [Path(numbers.__file__), Path(steps.__file__)]
+    # Dates and numbers print through the language's format module (prim/formats).
+    for module in settings.FORMAT_MODULE_PATH:
+        folder = Path(settings.BASE_DIR, *module.split("."))
+        code += sorted(folder.rglob("*.py"))
     for path in sorted(TEMPLATE_DIR.glob("*")) + code:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -228,87 +195,83 @@ def fingerprint(data: AnnexData, language: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def cache_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / CACHE_DIRNAME
+@dataclass(frozen=True)
+class Built:
+    """One PDF kept in the store: its storage name, the fingerprint it was built for, when."""
+
+    name: str
+    key: str
+    built_at: datetime.datetime
 
 
-def _cache_prefix(data: AnnexData, language: str) -> str:
-    return f"{data.cycle_uuid}-{language}-"
+def _prefix(cycle_uuid, language: str) -> str:
+    return f"{cycle_uuid}-{language}-"
 
 
-def cached_annex(cycle, language: str) -> tuple[bytes, AnnexData, bool]:
-    """The annex PDF of a cycle in a language: ``(pdf, data, served_from_cache)``."""
+def stored_name(cycle_uuid, language: str, key: str) -> str:
+    return f"{CACHE_DIRNAME}/{_prefix(cycle_uuid, language)}{key}.pdf"
+
+
+def current_key(data: AnnexData, language: str) -> str:
+    with translation.override(language):
+        return fingerprint(data, language)
+
+
+def built_versions(cycle_uuid, language: str) -> list[Built]:
+    """The PDFs kept for this cycle and language, newest first (usually one; two while a
+    new build replaces the old). Half-written files (``.tmp-*``) are never listed."""
+    prefix = _prefix(cycle_uuid, language)
+    try:
+        _, names = default_storage.listdir(CACHE_DIRNAME)
+    except FileNotFoundError:
+        return []
+    versions = []
+    for filename in names:
+        if filename.startswith(prefix) and filename.endswith(".pdf"):
+            name = f"{CACHE_DIRNAME}/{filename}"
+            try:
+                built_at = default_storage.get_modified_time(name)
+            except FileNotFoundError:
+                continue  # replaced between the listing and now
+            versions.append(Built(name, filename[len(prefix) : -len(".pdf")], built_at))
+    return sorted(versions, key=lambda built: built.built_at, reverse=True)
+
+
+def build(data: AnnexData, language: str, *, progress=None) -> tuple[str, bool]:
+    """Make sure the PDF of ``data`` exists in the store: ``(name, built_now)``.
+
+    Runs in a worker (``actions.annex.tasks``), one build per cycle and language at a time
+    (the ``communes.Job`` row). The file is written under a temporary name and renamed
+    (atomic on one file system), so a worker killed mid-write leaves only a ``.tmp-*`` file,
+    which is never served and is removed by the next build.
+    """
     if language not in LANGUAGES:
         raise ValueError(f"The annex exists in {LANGUAGES}, not {language!r}.")
-    data = gather_annex(cycle)
-    pdf, from_cache = cached_pdf(data, language)
-    return pdf, data, from_cache
-
-
-@contextmanager
-def _exclusive(path: Path):
-    """An exclusive lock on ``path``, shared by every process of this host.
-
-    The kernel releases it if the process dies, so a killed worker never blocks the others.
-    """
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def cached_pdf(data: AnnexData, language: str) -> tuple[bytes, bool]:
-    """The PDF for ``data``: from the cache, or built once and stored. ``(pdf, from_cache)``."""
-    with translation.override(language):
-        key = fingerprint(data, language)
-    folder = cache_dir()
-    prefix = _cache_prefix(data, language)
-    target = folder / f"{prefix}{key}.pdf"
-    try:
-        return target.read_bytes(), True
-    except FileNotFoundError:
-        pass
+    key = current_key(data, language)
+    name = stored_name(data.cycle_uuid, language, key)
+    if default_storage.exists(name):
+        return name, False
+    if progress:
+        progress("render")
+    pdf = render_annex(data, language)
+    if progress:
+        progress("store")
+    # The store is a local folder for now (MEDIA_ROOT/annex-cache/): the storage API has no
+    # rename, so the atomic write goes through the folder's path.
+    folder = Path(default_storage.path(CACHE_DIRNAME))
     folder.mkdir(parents=True, exist_ok=True)
-    # One build at a time per cycle and language: a double click, or two people opening the
-    # annex after a change, wait for the build under way instead of starting another one
-    # (each takes seconds of CPU on a small server).
-    with _exclusive(folder / f".{prefix}lock"):
-        try:
-            return target.read_bytes(), True
-        except FileNotFoundError:
-            pass
-        pdf = render_annex(data, language)
-        # Written aside, then renamed: a reader never sees half a file.
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".tmp-{prefix}", suffix=".pdf")
-        with os.fdopen(handle, "wb") as out:
-            out.write(pdf)
-        os.replace(temporary, target)
-        # Older versions go; so does a half-written file of a process killed mid-write
-        # (every write of this cycle and language happens under the lock held here).
-        leftovers = [*folder.glob(f"{prefix}*.pdf"), *folder.glob(f".tmp-{prefix}*.pdf")]
-        for old in leftovers:
-            if old != target:
-                old.unlink(missing_ok=True)
-    return pdf, False
-
-
-def prepare_in_background(data: AnnexData, languages) -> threading.Thread:
-    """Build the annex of ``data`` in ``languages``, for the cache, in a background thread.
-
-    Works from ``data`` alone (no database). A request for one of these languages that comes
-    while the build is under way waits for it (the lock above) instead of building it twice.
-    A failure is logged, never raised: nobody is waiting for this build.
-    """
-
-    def build():
-        for language in languages:
-            try:
-                cached_pdf(data, language)
-            except Exception:
-                logger.exception("PAC annex: background build failed (%s)", language)
-
-    thread = threading.Thread(target=build, name="annex-prepare", daemon=True)
-    thread.start()
-    return thread
+    prefix = _prefix(data.cycle_uuid, language)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".tmp-{prefix}", suffix=".pdf")
+    with os.fdopen(handle, "wb") as out:
+        out.write(pdf)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, default_storage.path(name))
+    # Older versions go, and so does what a killed worker left half-written.
+    for filename in default_storage.listdir(CACHE_DIRNAME)[1]:
+        if (
+            filename.startswith((prefix, f".tmp-{prefix}"))
+            and name != f"{CACHE_DIRNAME}/{filename}"
+        ):
+            default_storage.delete(f"{CACHE_DIRNAME}/{filename}")
+    return name, True

@@ -1,114 +1,56 @@
 """Template filters of the PAC annex (loaded as ``{% load annex %}`` by the annex's own engine).
 
-Numbers, money, shares and dates are written in the document's language: "1 250 000 MAD"
-and "25 octobre 2022" in French; "1 250 000 درهم" and "25 أكتوبر 2022" in Arabic, with the
-digits 0-9 and the Moroccan month names ("ماي", "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر").
+Numbers, money, shares and dates are written in the document's language by the same functions
+as the pages (``communes.numbers``): "1 250 000 MAD" and "25 octobre 2022" in French;
+"1 250 000 درهم" and "25 أكتوبر 2022" in Arabic, with the digits 0-9 and the Moroccan month
+names ("ماي", "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر").
 The annex is rendered inside ``{% localize off %}``: a number printed without one of these
 filters (a year, a code) is never grouped.
 """
 
 from __future__ import annotations
 
-import datetime
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 
 from communes import numbers
+from communes.bilingual import is_arabic
 
 register = template.Library()
-
-
-def _is_arabic() -> bool:
-    return (get_language() or "").startswith("ar")
-
-
-def format_number(value, decimals: int = 0) -> str:
-    """Grouped as on the pages (``communes.numbers``): U+00A0 in French, U+202F in Arabic,
-    a number separator that keeps "1 250 000" whole inside right-to-left text."""
-    if value is None or value == "":
-        return "-"
-    return numbers.grouped(value, decimals)
 
 
 @register.filter
 def num(value) -> str:
     """A count or measure: grouped thousands, decimals only when there are some."""
-    if isinstance(value, Decimal) and value != value.to_integral_value():
-        return format_number(value.normalize(), max(0, -value.normalize().as_tuple().exponent))
-    return format_number(value, 0)
+    return "-" if value is None or value == "" else numbers.number(value)
 
 
-def amount_text(value) -> str:
+@register.filter
+def amount(value) -> str:
     """The figure of an amount in dirhams: cents only when there are some."""
     return "-" if value is None else numbers.amount(value)
 
 
 @register.filter
-def amount(value) -> str:
-    return amount_text(value)
-
-
-@register.filter
 def mad(value) -> str:
     """An amount with its currency: "1 250 000 MAD", "1 250 000 درهم"."""
-    if value is None:
-        return "-"
-    return pgettext("amount in Moroccan dirhams", "%(amount)s MAD") % {"amount": amount_text(value)}
+    return "-" if value is None else numbers.money(value)
 
 
 @register.filter
 def pct(value) -> str:
     """A share rounded to the unit: "37 %", "37%"."""
-    if value is None:
-        return "-"
-    rounded = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return pgettext("percentage", "%(value)s%%") % {"value": format_number(rounded)}
-
-
-def _month(number: int) -> str:
-    # Spelled out so that makemessages sees each month; translated to the Moroccan names.
-    return {
-        1: pgettext("annex month", "January"),
-        2: pgettext("annex month", "February"),
-        3: pgettext("annex month", "March"),
-        4: pgettext("annex month", "April"),
-        5: pgettext("annex month", "May"),
-        6: pgettext("annex month", "June"),
-        7: pgettext("annex month", "July"),
-        8: pgettext("annex month", "August"),
-        9: pgettext("annex month", "September"),
-        10: pgettext("annex month", "October"),
-        11: pgettext("annex month", "November"),
-        12: pgettext("annex month", "December"),
-    }[number]
+    return "-" if value is None else numbers.share(value)
 
 
 @register.filter
 def ldate(value) -> str:
     """A date written out in the document's language: "25 octobre 2022", "25 أكتوبر 2022"."""
-    if not value:
-        return "-"
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return pgettext("annex date: day, month name, year", "%(day)s %(month)s %(year)s") % {
-        "day": pgettext("first day of a month in a date", "1st") if value.day == 1 else value.day,
-        "month": _month(value.month),
-        "year": value.year,
-    }
-
-
-@register.filter
-def sdate(value) -> str:
-    """A short date, 25/10/2022 in both languages (as on Moroccan administrative forms)."""
-    if not value:
-        return "-"
-    return date_format(value, "d/m/Y")
+    return numbers.long_date(value) if value else "-"
 
 
 @register.filter
@@ -124,7 +66,7 @@ def textdir(value) -> str:
             return "rtl"
         if kind == "L":
             return "ltr"
-    return "rtl" if _is_arabic() else "ltr"
+    return "rtl" if is_arabic() else "ltr"
 
 
 @register.filter
@@ -168,12 +110,3 @@ def commune_title(name) -> str:
             "name": text
         }
     return pgettext("commune name", "Commune of %(name)s") % {"name": text}
-
-
-@register.filter
-def get(items, index):
-    """``row.costs|get:forloop.counter0``: an item of a list by its position."""
-    try:
-        return items[index]
-    except (IndexError, KeyError, TypeError):
-        return None

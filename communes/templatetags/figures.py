@@ -1,4 +1,7 @@
-"""Figures in templates, as ``communes.numbers`` writes them: ``{% load figures %}``."""
+"""Figures in page templates, as ``communes.numbers`` writes them: ``{% load figures %}``.
+
+Dates: Django's ``date`` filter, whose Arabic month names ``communes.numbers.MONTHS`` sets.
+"""
 
 from django import template
 

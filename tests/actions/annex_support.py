@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from communes.models import PlanningCycle
 
 NBSP = "\u00a0"
+IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 
 def load_cycle(cycle) -> PlanningCycle:

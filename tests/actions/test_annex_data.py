@@ -1,9 +1,6 @@
 """What the annex gathers (fixed queries, totals from the database), its formats and its cache."""
 
 import datetime
-import gc
-import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -16,7 +13,6 @@ from actions.annex import render, tags
 from actions.annex.data import gather_annex
 from actions.annex.sample import build_sample_cycle
 from tests.actions.annex_support import load_cycle
-from tests.factories import CommuneFactory, open_cycle
 
 # gather_annex: 28 queries whatever the number of sessions, findings, ideas and actions
 # (listed in actions/annex/data.py's docstring): statuses (1) + the five step summaries
@@ -114,116 +110,6 @@ def test_text_direction_and_css_strings():
         assert tags.commune_title("Oujda") == "Commune d'Oujda"
         assert tags.commune_title("Aït Amira") == "Commune d'Aït Amira"
         assert tags.commune_title("Nador") == "Commune de Nador"
-
-
-@pytest.mark.django_db
-def test_cache_serves_the_same_pdf_until_the_data_changes(cycle, annex_media, monkeypatch):
-    build_sample_cycle(cycle, n_actions=1)
-    builds = []
-
-    def fake_render(data, language):
-        builds.append(language)
-        return f"%PDF-{language}-{len(builds)}".encode()
-
-    monkeypatch.setattr(render, "render_annex", fake_render)
-    cycle = load_cycle(cycle)
-
-    first, _, cached = render.cached_annex(cycle, "fr")
-    assert (first, cached) == (b"%PDF-fr-1", False)
-    again, _, cached = render.cached_annex(cycle, "fr")
-    assert (again, cached) == (first, True)
-    arabic, _, cached = render.cached_annex(cycle, "ar")
-    assert (arabic, cached) == (b"%PDF-ar-2", False)
-
-    # Any change the annex would show makes a new PDF, and the old one goes away, with what
-    # a worker killed while writing left behind.
-    orphan = annex_media / "annex-cache" / f".tmp-{cycle.uuid}-fr-x1y2.pdf"
-    orphan.write_bytes(b"%PDF-half")
-    am.Financing.objects.filter(action__cycle=cycle).update(amount=Decimal("1.00"))
-    changed, _, cached = render.cached_annex(cycle, "fr")
-    assert (changed, cached) == (b"%PDF-fr-3", False)
-    files = sorted(p.name for p in (annex_media / "annex-cache").glob("*.pdf"))
-    assert len(files) == 2  # one per language
-    assert not orphan.exists()
-    assert all(name.startswith(str(cycle.uuid)) for name in files)
-    # A change elsewhere (another commune) keeps the cache.
-    other = open_cycle(CommuneFactory(), 2022)
-    build_sample_cycle(other, n_actions=1)
-    assert render.cached_annex(cycle, "fr")[2] is True
-    with pytest.raises(ValueError):
-        render.cached_annex(cycle, "en")
-
-
-@pytest.mark.django_db
-def test_two_requests_for_the_same_missing_annex_build_it_once(cycle, annex_media, monkeypatch):
-    """A double click on Download: the second request waits for the first build and reuses it."""
-    build_sample_cycle(cycle, n_actions=1)
-    data = gather_annex(load_cycle(cycle))
-    builds = []
-    started = threading.Event()
-
-    def slow_render(data, language):
-        builds.append(language)
-        started.set()
-        time.sleep(0.5)
-        return b"%PDF-built-once"
-
-    monkeypatch.setattr(render, "render_annex", slow_render)
-    results = []
-    first = threading.Thread(target=lambda: results.append(render.cached_pdf(data, "fr")))
-    first.start()
-    assert started.wait(5)
-    # The first build is under way: the second request waits for it instead of building.
-    second = render.cached_pdf(data, "fr")
-    first.join(5)
-    assert builds == ["fr"]
-    assert results == [(b"%PDF-built-once", False)]
-    assert second == (b"%PDF-built-once", True)
-
-
-@pytest.mark.django_db
-def test_the_other_language_is_built_in_the_background(cycle, annex_media, monkeypatch, caplog):
-    build_sample_cycle(cycle, n_actions=1)
-    data = gather_annex(load_cycle(cycle))
-    builds = []
-
-    def fake_render(data, language):
-        builds.append(language)
-        return f"%PDF-{language}".encode()
-
-    monkeypatch.setattr(render, "render_annex", fake_render)
-    render.prepare_in_background(data, ["ar"]).join(5)
-    assert builds == ["ar"]
-    # The download that follows is served from the cache.
-    assert render.cached_pdf(data, "ar") == (b"%PDF-ar", True)
-
-    def broken_render(data, language):
-        raise RuntimeError("no fonts")
-
-    monkeypatch.setattr(render, "render_annex", broken_render)
-    with caplog.at_level("ERROR", logger="actions.annex.render"):
-        render.prepare_in_background(data, ["fr"]).join(5)
-    assert "background build failed (fr)" in caplog.text
-    assert not list((annex_media / "annex-cache").glob(f"{data.cycle_uuid}-fr-*.pdf"))
-
-
-def test_the_cycle_collector_resumes_after_a_build_even_a_failed_one():
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError):
-        with render.cyclic_gc_paused():
-            assert not gc.isenabled()
-            raise RuntimeError("WeasyPrint failed")
-    assert gc.isenabled()
-
-
-def test_overlapping_builds_resume_the_collector_when_the_last_one_ends():
-    first, second = render.cyclic_gc_paused(), render.cyclic_gc_paused()
-    first.__enter__()
-    second.__enter__()
-    first.__exit__(None, None, None)
-    assert not gc.isenabled()  # the second build is still under way
-    second.__exit__(None, None, None)
-    assert gc.isenabled()
 
 
 @pytest.mark.django_db

@@ -12,6 +12,10 @@ def url(language="fr", code="oujda", year=2022):
     return reverse("pac_annex", kwargs={"code": code, "year": year, "language": language})
 
 
+def status_url(code="oujda", year=2022):
+    return reverse("pac_annex_status", kwargs={"code": code, "year": year})
+
+
 @pytest.fixture
 def fake_pdf(monkeypatch, annex_media):
     """Permission tests need no real rendering: a stand-in PDF, with its calls counted."""
@@ -35,8 +39,8 @@ def test_url_is_stable():
 def test_any_reader_of_the_commune_downloads_it(access, cycle, fake_pdf, language):
     pdf = b"%PDF-1.7 fake " + language.encode()
     seen = access.check(url(language), READ, shows=pdf)
-    # Built once, for the first reader let in; the others get it from the cache.
-    assert fake_pdf == [language]
+    # Built once (both languages), for the first reader let in; never for a refused one.
+    assert sorted(fake_pdf) == ["ar", "fr"]
     for who in ("editor", "viewer", "coordinator", "national"):
         response = seen[who, "get"]
         assert response["Content-Type"] == "application/pdf"
@@ -49,32 +53,17 @@ def test_any_reader_of_the_commune_downloads_it(access, cycle, fake_pdf, languag
 
 
 @pytest.mark.django_db
-def test_second_download_comes_from_the_cache(client_for, editor, cycle, fake_pdf):
-    client = client_for(editor)
-    assert client.get(url())["X-Annex-Cache"] == "miss"
-    assert client.get(url())["X-Annex-Cache"] == "hit"
-    assert fake_pdf == ["fr"]
-
-
-@pytest.mark.django_db
-def test_a_fresh_build_prepares_the_other_language(
-    client_for, editor, cycle, fake_pdf, settings, monkeypatch
+def test_a_download_serves_the_built_pdf_until_the_data_changes(
+    client_for, editor, cycle, fake_pdf
 ):
-    settings.ANNEX_PREPARE_OTHER_LANGUAGES = True
-    prepared = []
-    monkeypatch.setattr(
-        render, "prepare_in_background", lambda data, languages: prepared.append(languages)
-    )
     client = client_for(editor)
-    assert client.get(url("fr"))["X-Annex-Cache"] == "miss"
-    assert prepared == [["ar"]]
-    # From the cache: nothing changed, nothing to prepare.
-    assert client.get(url("fr"))["X-Annex-Cache"] == "hit"
-    assert prepared == [["ar"]]
-
-    settings.ANNEX_PREPARE_OTHER_LANGUAGES = False
-    assert client.get(url("ar"))["X-Annex-Cache"] == "miss"
-    assert prepared == [["ar"]]
+    # Nothing built yet: the download asks for both languages (built at once here; a worker
+    # would build them), then serves the French one.
+    assert client.get(url("fr")).getvalue() == b"%PDF-1.7 fake fr"
+    assert fake_pdf == ["fr", "ar"]
+    assert client.get(url("ar")).getvalue() == b"%PDF-1.7 fake ar"
+    assert client.get(url("fr")).getvalue() == b"%PDF-1.7 fake fr"
+    assert fake_pdf == ["fr", "ar"]  # served as built
 
 
 @pytest.mark.django_db
@@ -85,6 +74,8 @@ def test_wrong_method_language_or_cycle(client_for, editor, cycle, fake_pdf):
     assert client.get(url("xx")).status_code == 404
     assert client.get(url(year=2016)).status_code == 404
     assert client.get(url(code="no-such-commune")).status_code == 404
+    assert client.get(url("en").replace(".pdf", "/previous.pdf")).status_code == 404
+    assert client.post(status_url()).status_code == 405
     assert fake_pdf == []
 
 
@@ -92,6 +83,6 @@ def test_wrong_method_language_or_cycle(client_for, editor, cycle, fake_pdf):
 def test_real_download_is_a_pdf_of_the_commune(client_for, viewer, annex_cycle, annex_media):
     response = client_for(viewer).get(url("fr"))
     assert response.status_code == 200
-    doc = reader(response.content)
+    doc = reader(response.getvalue())
     assert doc.metadata.title == "Annexe genre et migration du PAC - Oujda 2022-2027"
     assert "Commune d'Oujda" in doc.pages[0].extract_text()

@@ -13,6 +13,7 @@ from django.utils import translation
 from actions import services
 from actions.models import ActionCost, ActionIdea, Financing, IdeaDecision, PacAction
 from actions.selectors import action_thread
+from communes import numbers
 
 from .conftest import build_ideas, decide, make_action, score_all
 
@@ -159,4 +160,4 @@ def test_export_dossier_includes_steps_4_and_5(cycle, ideas):
 def test_amounts_read_the_same_on_every_page(language, value, text):
     """Cents only when there are some (as on the PAC page and in the annex)."""
     with translation.override(language):
-        assert services.mad(value) == text
+        assert numbers.money(value) == text

@@ -11,10 +11,27 @@ def annex_url(live_server, language, code="oujda"):
     return f"{live_server.url}/communes/{code}/pac/2022/annex/{language}.pdf"
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def build_on_demand(settings):
+    """Builds inside the request from now on; what loading the demo queued is dropped."""
+    from communes.models import Job
+
+    Job.objects.all().delete()
+    settings.TASKS = IMMEDIATE
+
+
 def download(page, live_server, language):
-    """Download through the PAC page's "Download the annex (PDF)" button."""
+    """Download through the PAC page's "Download the annex (PDF)" button, once it is ready.
+
+    Builds run inside the request here (the immediate task backend), as if a worker were
+    instantly done; test_editor_downloads_annex_ready runs the real queue and worker.
+    """
     page.goto(f"{live_server.url}/communes/oujda/pac/2022/plan/pac/")
-    button = page.locator(f"a[href$='/annex/{language}.pdf']")
+    ready = page.locator(f"#annex-box [data-annex={language}][data-state=ready]")
+    expect(ready).to_be_visible(timeout=30_000)
+    button = ready.locator(f"a[href$='/annex/{language}.pdf']")
     expect(button).to_have_count(1)
     with page.expect_download() as info:
         button.click()
@@ -26,6 +43,7 @@ def test_editor_downloads_the_annex_in_french_and_arabic(
 ):
     settings.MEDIA_ROOT = tmp_path
     login(page, "editor.oujda")
+    build_on_demand(settings)
 
     french = download(page, live_server, "fr")
     assert french.suggested_filename == "annexe-pac-oujda-2022-2027-fr.pdf"
@@ -42,7 +60,7 @@ def test_editor_downloads_the_annex_in_french_and_arabic(
     assert "برنامج عمل الجماعة" in doc.pages[0].extract_text()
     assert doc.trailer["/Root"]["/Lang"] == "ar"
 
-    # The PDF is kept until the commune's data changes: the second download is served as is.
+    # The PDF is kept until the commune's data changes: the next download is served as is.
     response = page.request.get(annex_url(live_server, "fr"))
     assert response.status == 200 and response.headers["x-annex-cache"] == "hit"
 
@@ -50,6 +68,7 @@ def test_editor_downloads_the_annex_in_french_and_arabic(
 def test_an_editor_of_another_commune_gets_404(page, live_server, login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     login(page, "editor.sidi-bibi")
+    build_on_demand(settings)
     expect(page).to_have_url(re.compile(r"/communes/sidi-bibi/"))
     response = page.request.get(annex_url(live_server, "fr"))
     assert response.status == 404

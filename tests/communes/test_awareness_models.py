@@ -81,7 +81,10 @@ def test_session_save_stores_only_categories_with_people(cycle, editor):
     session = make_session(cycle, attendance={"elected": (2, 5), "staff": (0, 0)}, by=editor)
     assert list(session.attendance.values_list("category", "women", "men")) == [("elected", 2, 5)]
     services.awareness_session_save(
-        session=session, attendance={"elected": (0, 0), "staff": (3, 1)}, by=editor
+        session=session,
+        loaded_version=session.version,
+        attendance={"elected": (0, 0), "staff": (3, 1)},
+        by=editor,
     )
     assert list(session.attendance.values_list("category", "women", "men")) == [("staff", 3, 1)]
 

@@ -20,14 +20,6 @@ def test_visible_communes_follow_roles(personas):
     assert codes(personas.national) == set(Commune.objects.values_list("code", flat=True))
 
 
-def test_editable_communes_are_the_editors_own(personas):
-    assert list(Commune.objects.editable_by(personas.editor).values_list("code", flat=True)) == [
-        "oujda"
-    ]
-    for reader in (personas.viewer, personas.coordinator, personas.national):
-        assert not Commune.objects.editable_by(reader).exists()
-
-
 def test_visible_regions(personas):
     assert list(Region.objects.visible_to(personas.coordinator).values_list("code", flat=True)) == [
         "02"

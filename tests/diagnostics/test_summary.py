@@ -24,8 +24,8 @@ def test_summary_figures_on_the_known_fixture(client_for, editor, cycle, diagnos
     page = client_for(editor).get(url("diagnosis", cycle)).content.decode()
     assert _figure(page, "sessions") == "2"
     assert _figure(page, "participants") == "26"
-    assert _figure(page, "women-percent") == "54 %"  # 14 / 26
-    assert _figure(page, "migrant-percent") == "62 %"  # (8 + 8) / 26
+    assert _figure(page, "women-percent") == "54\xa0%"  # 14 / 26 (no-break space)
+    assert _figure(page, "migrant-percent") == "62\xa0%"  # (8 + 8) / 26
     assert _figure(page, "findings") == "2"
     assert _figure(page, "ideas") == "1"
     assert _figure(page, "unanswered") == "1"
@@ -144,7 +144,7 @@ def test_pages_run_fixed_queries(
 def test_commune_tracker_links_to_the_diagnosis(client_for, viewer, cycle, diagnosis, url):
     page = client_for(viewer).get("/communes/oujda/").content.decode()
     assert f'href="{url("diagnosis", cycle)}"' in page
-    assert "Femmes parmi les participants" in page and "54 %" in page
+    assert "Femmes parmi les participants" in page and "54\xa0%" in page
 
 
 def test_summary_shows_the_shared_step_panel(client_for, editor, cycle, diagnosis, url):
@@ -155,7 +155,7 @@ def test_summary_shows_the_shared_step_panel(client_for, editor, cycle, diagnosi
     ]
     assert 'value="100"' in panel  # four items of four done
     assert "Au moins une séance de consultation avec des participants" in panel
-    assert "Femmes parmi les participants" in panel and "54 %" in panel
+    assert "Femmes parmi les participants" in panel and "54\xa0%" in panel
     assert "/steps/3/submit/" in panel
 
 

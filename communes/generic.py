@@ -1,0 +1,93 @@
+"""Django's generic editing views behind the step door, for the plain record pages.
+
+A plain create/edit page is a ``RecordFormView`` (Django's ``UpdateView``: no ``uuid`` in the
+URL means a new record), a delete page a ``RecordDeleteView``; each names its step, model,
+form, template and write service. Every request goes through the door first
+(``get_step_for_user(..., write=True)``: outsider 404, read-only user or locked step 403),
+records are looked up among the cycle's only (another commune's UUID is a 404), and the
+service runs through ``communes.writes.attempt`` (400 / 409, messages next to the fields).
+Pages with grids or several forms stay function views.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.views.generic import DeleteView, UpdateView
+
+from .access import get_step_for_user
+from .writes import attempt
+
+
+class StepDoorMixin:
+    step_number: int
+    http_method_names = ["get", "post"]
+    slug_field = slug_url_kwarg = "uuid"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        self.step = get_step_for_user(
+            request, kwargs["code"], kwargs["year"], self.step_number, write=True
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.filter(cycle=self.step.cycle)
+
+    def get_context_data(self, **kwargs):
+        return self.step.context(**super().get_context_data(**kwargs))
+
+
+class RecordFormView(StepDoorMixin, UpdateView):
+    """Create or edit one record of a step through its write service."""
+
+    saved_message = ""  # may name the record's code: "Finding %(code)s saved."
+
+    def save(self, form):
+        """Call the write service with the form's validated data; return the saved record."""
+        raise NotImplementedError
+
+    def get_object(self, queryset=None):
+        if self.slug_url_kwarg not in self.kwargs:
+            return self.model(cycle=self.step.cycle)
+        return super().get_object(queryset)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cycle": self.step.cycle}
+
+    def form_valid(self, form):
+        record, status = attempt(self.request, lambda: self.save(form), form=form)
+        if status is not None:
+            return self.render_to_response(self.get_context_data(form=form), status=status)
+        self.object = record
+        messages.success(self.request, self.saved_message % {"code": getattr(record, "code", "")})
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RecordDeleteView(StepDoorMixin, DeleteView):
+    """Confirm, then delete one record of a step through its write service; a refusal (the
+    record is still used) goes back to ``back_url`` with its message."""
+
+    deleted_message = ""  # may name the record's code: "Action %(code)s deleted."
+
+    def delete_record(self, record) -> None:
+        raise NotImplementedError
+
+    def back_url(self) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=self.back_url(), **kwargs)
+
+    def form_valid(self, form):
+        _done, refused = attempt(self.request, lambda: self.delete_record(self.object))
+        if refused:
+            return redirect(self.back_url())
+        messages.success(
+            self.request, self.deleted_message % {"code": getattr(self.object, "code", "")}
+        )
+        return redirect(self.get_success_url())
