@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from communes.models import Commune, Membership, Region, Role
-from tests.factories import UserFactory, open_cycle
+from communes.models import Commune, Region
+from tests.access_matrix import AccessMatrix
+from tests.factories import MembershipFactory, open_cycle
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,40 +38,39 @@ def souss(db):
     return Region.objects.get(code="09")
 
 
-def _member(username, role, commune=None, region=None):
-    user = UserFactory(username=username, first_name=username.split(".")[0].title())
-    Membership.objects.create(user=user, role=role, commune=commune, region=region)
-    return user
+def _member(username, **role):
+    first_name = username.split(".")[0].title()
+    return MembershipFactory(user__username=username, user__first_name=first_name, **role).user
 
 
 @pytest.fixture
 def editor(oujda):
-    return _member("editor.oujda", Role.EDITOR, commune=oujda)
+    return _member("editor.oujda", commune=oujda)
 
 
 @pytest.fixture
 def viewer(oujda):
-    return _member("viewer.oujda", Role.VIEWER, commune=oujda)
+    return _member("viewer.oujda", viewer=True, commune=oujda)
 
 
 @pytest.fixture
 def other_editor(sidi_bibi):
-    return _member("editor.sidi-bibi", Role.EDITOR, commune=sidi_bibi)
+    return _member("editor.sidi-bibi", commune=sidi_bibi)
 
 
 @pytest.fixture
 def coordinator(oriental):
-    return _member("coord.oriental", Role.COORDINATOR, region=oriental)
+    return _member("coord.oriental", coordinator=True, region=oriental)
 
 
 @pytest.fixture
 def other_coordinator(souss):
-    return _member("coord.souss", Role.COORDINATOR, region=souss)
+    return _member("coord.souss", coordinator=True, region=souss)
 
 
 @pytest.fixture
 def national(db):
-    return _member("national.admin", Role.NATIONAL)
+    return _member("national.admin", national=True)
 
 
 @pytest.fixture
@@ -109,19 +109,72 @@ def client_for(client):
     return login
 
 
+@pytest.fixture
+def access(client, personas):
+    """The authorization matrix of tests/access_matrix.py, with these personas."""
+    return AccessMatrix(client, vars(personas), MODEL_BACKEND)
+
+
+def _is_transactional(item):
+    """Tests whose writes are committed (the live server's, ``django_db(transaction=True)``):
+    Django empties the whole database after each of them (flush)."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    fixtures = {"transactional_db", "live_server"} & set(item.fixturenames)
+    return bool(transaction or reset_sequences or fixtures)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser stories run last: the live server's flush empties the reference territory
-    that the migrations put in the test database, which every other test reads.
+    """Transactional tests ask Django to serialise the database the migrations made (reference
+    territory and lists, content types, permissions) and run first, on purpose: every test
+    after them checks that their flush no longer takes that data with it.
 
     Tests marked ``postgresql`` are deselected (not skipped) on another database: they test
     PostgreSQL itself, and CI runs the suite on PostgreSQL, where they run."""
+    from pytest_django.fixtures import validate_django_db
+
     if not _on_postgresql():
         deselected = [item for item in items if item.get_closest_marker("postgresql")]
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = [item for item in items if item not in deselected]
-    items.sort(key=lambda item: "/tests/browser/" in item.path.as_posix())
+
+    for item in items:
+        if _is_transactional(item):
+            marker = item.get_closest_marker("django_db")
+            _, reset_sequences, databases, _, available_apps = (
+                validate_django_db(marker) if marker else (None, False, None, None, None)
+            )
+            serialized = pytest.mark.django_db(
+                transaction=True,
+                reset_sequences=reset_sequences,
+                databases=databases,
+                serialized_rollback=True,
+                available_apps=available_apps,
+            )
+            item.add_marker(serialized, append=False)
+    items.sort(key=lambda item: not _is_transactional(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """After the flush that ends a transactional test, the migrations' data comes back (Django
+    itself reloads it only at the start of the next serialized-rollback test)."""
+    try:
+        return (yield)
+    finally:
+        from django.db import connection
+
+        # Only ever into the test database, once Django has created and serialised it.
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None and _is_transactional(item):
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                connection.creation.deserialize_db_from_string(contents)
 
 
 def _on_postgresql() -> bool:

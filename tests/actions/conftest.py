@@ -9,14 +9,13 @@ from decimal import Decimal
 import pytest
 
 from actions import services
-from actions.models import CriterionKind, IdeaDecision, SniaProgramme
-from diagnostics.models import (
-    ConsultationSession,
-    Finding,
-    IdeaFinding,
-    ProjectIdea,
-    Sector,
-    TargetGroup,
+from actions.models import CriterionKind, IdeaDecision
+from diagnostics.models import ProjectIdea, TargetGroup
+from tests.factories import (
+    ConsultationSessionFactory,
+    FindingFactory,
+    PacActionFactory,
+    ProjectIdeaFactory,
 )
 
 PLAN = "/communes/{code}/pac/2022/plan/"
@@ -24,33 +23,24 @@ PLAN = "/communes/{code}/pac/2022/plan/"
 
 def build_ideas(cycle, size, *, prefix=""):
     """``size`` ideas, each answering its own finding raised at its own session."""
-    sector = Sector.objects.get(code="reception-orientation")
     mre = TargetGroup.objects.get(code="mre")
     start = ProjectIdea.objects.filter(cycle=cycle).count()
     ideas = []
     for i in range(size):
         n = start + i + 1
-        session = ConsultationSession.objects.create(
-            cycle=cycle,
-            kind="workshop",
-            date=datetime.date(2022, 10, 1 + i % 28),
-            title=f"{prefix}Workshop {n}",
-            place="Centre",
+        session = ConsultationSessionFactory(
+            cycle=cycle, date=datetime.date(2022, 10, 1 + i % 28), title=f"{prefix}Workshop {n}"
         )
-        finding = Finding.objects.create(
-            cycle=cycle, number=n, title=f"{prefix}Need {n}", sector=sector, severity=2
+        finding = FindingFactory(
+            cycle=cycle, number=n, title=f"{prefix}Need {n}", sessions=[session]
         )
-        finding.sessions.set([session])
-        idea = ProjectIdea.objects.create(
+        idea = ProjectIdeaFactory(
             cycle=cycle,
             number=n,
             title=f"{prefix}Idea {n}",
-            sector=sector,
-            beneficiaries_women=30,
-            beneficiaries_men=20,
+            target_groups=[mre],
+            findings=[finding],
         )
-        idea.target_groups.set([mre])
-        IdeaFinding.objects.create(idea=idea, finding=finding)
         ideas.append(idea)
     return ideas
 
@@ -78,26 +68,37 @@ def decide(ideas, outcome=IdeaDecision.Outcome.ADOPTED, reason=""):
 
 
 def make_action(cycle, ideas, *, cost=Decimal("100000"), financing=Decimal("60000"), **extra):
-    data = {
-        "axis": "Axe 1 - Accueil",
-        "objectives": "Accueillir et orienter.",
-        "lead_service": "Affaires sociales",
-        "gender_marker": 1,
-        "costs": {2023: cost},
-        "financing": financing
-        if isinstance(financing, list)
-        else [{"source": "prim", "amount": financing, "status": "committed"}],
-        "indicators": [{"name": "Personnes accueillies", "unit": "personnes", "target": 100}],
-        "milestones": [{"title": "Local prêt", "done": True}, {"title": "Agents formés"}],
-        "snia": SniaProgramme.objects.filter(code="governance-communication"),
-    }
-    data.update(extra)
-    return services.action_create(cycle=cycle, ideas=ideas, by=None, **data)
+    if not isinstance(financing, list):
+        financing = [{"source": "prim", "amount": financing, "status": "committed"}]
+    data = {"costs": {2023: cost}, "financing": financing, **extra}
+    return PacActionFactory(cycle=cycle, ideas=ideas, **data)
 
 
 @pytest.fixture
 def ideas(cycle):
     return build_ideas(cycle, 4)
+
+
+@pytest.fixture
+def annex_media(settings, tmp_path):
+    """The built PDFs live under MEDIA_ROOT: each test gets an empty one. Builds run inside
+    the request (the immediate task backend), as if a worker were instantly done."""
+    from .annex_support import IMMEDIATE
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": IMMEDIATE}}
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def annex_cycle(cycle):
+    """Oujda's cycle 2022-2027 with every step filled and three PAC actions."""
+    from actions.annex.sample import build_sample_cycle
+
+    from .annex_support import load_cycle
+
+    build_sample_cycle(cycle, n_actions=3)
+    return load_cycle(cycle)
 
 
 @pytest.fixture

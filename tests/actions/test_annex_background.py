@@ -13,7 +13,7 @@ from actions.annex import render
 from actions.annex.data import gather_annex
 from actions.annex.sample import build_sample_cycle
 from communes.models import Job
-from tests.actions.test_annex_support import load_cycle
+from tests.actions.annex_support import load_cycle
 from tests.workers import run_worker, use_database_queue
 
 STATUS = "/communes/oujda/pac/2022/annex/"

@@ -12,10 +12,7 @@ from actions import services
 from actions.annex import render, tags
 from actions.annex.data import gather_annex
 from actions.annex.sample import build_sample_cycle
-from tests.actions.test_annex_support import (  # noqa: F401 (fixtures: _annex_*)
-    _annex_media,
-    load_cycle,
-)
+from tests.actions.annex_support import load_cycle
 
 # gather_annex: 28 queries whatever the number of sessions, findings, ideas and actions
 # (listed in actions/annex/data.py's docstring): statuses (1) + the five step summaries

@@ -14,9 +14,8 @@ from django.utils import translation
 from actions import models as am
 from actions.annex.data import gather_annex
 from actions.annex.render import render_annex
-from tests.actions.test_annex_support import (  # noqa: F401 (fixtures: _annex_*)
+from tests.actions.annex_support import (
     AMOUNT,
-    _annex_cycle,
     parse_amount,
     pdf_text,
     reader,

@@ -9,13 +9,7 @@ from actions import models as am
 from actions.annex import render
 from actions.annex.data import gather_annex
 from actions.annex.render import BASE_URL, RefusedURL, StaticOnlyFetcher, static_path_for
-from tests.actions.test_annex_support import (  # noqa: F401 (fixtures: _annex_*)
-    _annex_cycle,
-    load_cycle,
-    pdf_text,
-    reader,
-    squash,
-)
+from tests.actions.annex_support import load_cycle, pdf_text, reader, squash
 
 PASSWD = "file:///etc/passwd"
 EXTERNAL = "https://attacker.example/pixel.png"

@@ -11,12 +11,13 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from communes.demo import DEMO_PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the tests themselves are ordinary synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-DEMO_PASSWORD = "prim-demo-2026"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -58,11 +59,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo data on the live server's database (the flush between tests empties it)."""
-    from communes.models import Commune, Province, Region
-    from communes.territory import load_reference_territory
-
-    load_reference_territory(Region, Province, Commune)
+    """The demo data, committed, on the live server's database (emptied after each test, then
+    given back the migrations' data: see pytest_runtest_teardown in tests/conftest.py)."""
     call_command("load_demo", allow_production=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

@@ -8,49 +8,24 @@ from django.db import IntegrityError, transaction
 from communes import services
 from communes.records import (
     AudienceCategory,
-    AwarenessSession,
     SessionAttendance,
     Sex,
     Trainee,
     Training,
 )
+from tests.factories import AwarenessSessionFactory, TrainingFactory
 
 
 def make_session(cycle, attendance=None, by=None, **fields):
-    """A session saved through the service, like the views do."""
-    values = {
-        "date": datetime.date(2022, 9, 15),
-        "place": "Salle des délibérations",
-        "format": AwarenessSession.Format.INFORMATION_MEETING,
-        "facilitator": "Équipe PRIM",
-        "topics": ["gender"],
-        **fields,
-    }
-    return services.awareness_session_save(
-        session=AwarenessSession(cycle=cycle, **values),
-        attendance=attendance if attendance is not None else {"elected": (2, 5)},
-        by=by,
-    )
+    """A session saved through the service, like the views do (elected: 2 women, 5 men)."""
+    if attendance is not None:
+        fields["attendance"] = attendance
+    return AwarenessSessionFactory(cycle=cycle, by=by, **fields)
 
 
 def make_training(cycle, trainees=(("f", 2), ("m", 2)), by=None, **fields):
     """A two-day training with trainees given as (sex, days attended)."""
-    values = {
-        "title": "Genre et migration",
-        "start_date": datetime.date(2022, 10, 25),
-        "end_date": datetime.date(2022, 10, 26),
-        "days": 2,
-        "trainer": "Expertise France",
-        "place": "Oujda",
-        **fields,
-    }
-    people = [
-        Trainee(name=f"Stagiaire {i}", sex=sex, days_attended=days)
-        for i, (sex, days) in enumerate(trainees)
-    ]
-    return services.training_save(
-        training=Training(cycle=cycle, **values), trainees=people, removed=[], by=by
-    )
+    return TrainingFactory(cycle=cycle, trainees=trainees, by=by, **fields)
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from communes import services
 from communes.records import AudienceCategory, AwarenessSession, SessionAttendance
+from tests.access_matrix import READ, WRITE
 from tests.communes.test_awareness_models import make_session
 
 pytestmark = pytest.mark.django_db
@@ -65,42 +66,25 @@ VIEW_NAMES = [
 ]
 
 
-@pytest.mark.parametrize("name", VIEW_NAMES)
-def test_anonymous_goes_to_login(client, cycle, name):
-    kwargs, _read, _methods = _views(make_session(cycle))[name]
-    response = client.get(url(name, cycle, **kwargs))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+# What each page shows the users it lets in (the session of ``make_session``).
+SHOWS = {
+    "awareness_list": "Salle des délibérations",
+    "awareness_detail": "Équipe PRIM",
+    "awareness_create": "Nouvelle séance de sensibilisation",
+    "awareness_edit": 'value="Salle des délibérations"',
+    "awareness_delete": "<bdi>Salle des délibérations</bdi>",
+}
 
 
 @pytest.mark.parametrize("name", VIEW_NAMES)
-@pytest.mark.parametrize("who", ["other_editor", "other_coordinator"])
-def test_outsiders_get_404(client_for, personas, cycle, name, who):
-    kwargs, _read, methods = _views(make_session(cycle))[name]
-    client = client_for(getattr(personas, who))
-    for method in methods:
-        assert getattr(client, method)(url(name, cycle, **kwargs)).status_code == 404
-
-
-@pytest.mark.parametrize("name", VIEW_NAMES)
-@pytest.mark.parametrize("who", ["viewer", "coordinator", "national"])
-def test_readers_read_but_cannot_write(client_for, personas, cycle, name, who):
-    session = make_session(cycle)
-    kwargs, read_only, methods = _views(session)[name]
-    client = client_for(getattr(personas, who))
-    for method in methods:
-        response = getattr(client, method)(url(name, cycle, **kwargs))
-        assert response.status_code == (200 if read_only else 403)
-    assert AwarenessSession.objects.filter(pk=session.pk).exists()
-
-
-@pytest.mark.parametrize("name", VIEW_NAMES)
-def test_wrong_method_is_405(client_for, editor, cycle, name):
-    kwargs, _read, methods = _views(make_session(cycle))[name]
-    client = client_for(editor)
-    assert client.put(url(name, cycle, **kwargs)).status_code == 405
-    if "post" not in methods:
-        assert client.post(url(name, cycle, **kwargs)).status_code == 405
+def test_access(access, cycle, name):
+    kwargs, read_only, methods = _views(make_session(cycle))[name]
+    access.check(
+        url(name, cycle, **kwargs),
+        READ if read_only else WRITE,
+        methods=tuple(sorted(methods)),
+        shows=SHOWS[name],
+    )
 
 
 def test_a_session_of_another_commune_is_404(client_for, editor, cycle, other_cycle):
@@ -271,4 +255,8 @@ def test_detail_runs_a_fixed_number_of_queries(
     # session + user (2) + scope (1) + cycle (1) + step status (1)
     # + session (1) + its attendance (1) + its attachments (1) = 8.
     with django_assert_num_queries(8):
-        assert client.get(url("awareness_detail", cycle, uuid=session.uuid)).status_code == 200
+        response = client.get(url("awareness_detail", cycle, uuid=session.uuid))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Salle des délibérations" in page
+    assert f"data-total>{2 * rows}<" in page  # one woman and one man in each category

@@ -8,15 +8,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from diagnostics.models import (
-    ConsultationSession,
-    Finding,
-    IdeaFinding,
-    MigrationFigure,
-    Participation,
-    ProjectIdea,
-    Sector,
-    TargetGroup,
+from diagnostics.models import MigrationFigure, ProjectIdea, Sector, TargetGroup
+from tests.factories import (
+    ConsultationSessionFactory,
+    FindingFactory,
+    ParticipationFactory,
+    ProjectIdeaFactory,
 )
 
 
@@ -38,18 +35,16 @@ def build_diagnosis(cycle, size=1, *, groups, sectors, prefix=""):
     made = {"sessions": [], "findings": [], "ideas": []}
     start = ProjectIdea.objects.filter(cycle=cycle).count()
     for i in range(size):
-        session = ConsultationSession.objects.create(
+        session = ConsultationSessionFactory(
             cycle=cycle,
-            kind="focus_group",
+            focus_group=True,
             date=datetime.date(2022, 11, 1 + i % 28),
             title=f"{prefix}Focus group {i + 1}",
             title_ar=f"مجموعة بؤرية {i + 1}",
-            place="Lazaret",
-            languages=["darija"],
         )
-        Participation.objects.create(session=session, group=groups["mre"], women=3, men=5)
-        Participation.objects.create(session=session, group=groups["civil-society"], women=4, men=2)
-        finding = Finding.objects.create(
+        ParticipationFactory(session=session, group=groups["mre"], women=3, men=5)
+        ParticipationFactory(session=session, group=groups["civil-society"], women=4, men=2)
+        finding = FindingFactory(
             cycle=cycle,
             number=start + i + 1,
             title=f"{prefix}Need {i + 1}",
@@ -57,19 +52,19 @@ def build_diagnosis(cycle, size=1, *, groups, sectors, prefix=""):
             severity=1 + i % 3,
             women_view="Women said this.",
             men_view="Men said that.",
+            groups=[groups["mre"], groups["women-migrants"]],
+            sessions=[session],
         )
-        finding.groups.set([groups["mre"], groups["women-migrants"]])
-        finding.sessions.set([session])
-        idea = ProjectIdea.objects.create(
+        idea = ProjectIdeaFactory(
             cycle=cycle,
             number=start + i + 1,
             title=f"{prefix}Idea {i + 1}",
             sector=finding.sector,
             beneficiaries_women=10,
             beneficiaries_men=5,
+            target_groups=[groups["mre"]],
+            findings=[finding],
         )
-        idea.target_groups.set([groups["mre"]])
-        IdeaFinding.objects.create(idea=idea, finding=finding)
         made["sessions"].append(session)
         made["findings"].append(finding)
         made["ideas"].append(idea)
@@ -80,22 +75,19 @@ def build_diagnosis(cycle, size=1, *, groups, sectors, prefix=""):
 def diagnosis(cycle, groups, sectors):
     """The known fixture: one unit plus an unanswered finding and a profile figure."""
     made = build_diagnosis(cycle, 1, groups=groups, sectors=sectors)
-    session = ConsultationSession.objects.create(
+    session = ConsultationSessionFactory(
         cycle=cycle,
-        kind="workshop",
         date=datetime.date(2022, 12, 1),
         title="Atelier",
         place="Siège",
         by_age_band=True,
     )
-    Participation.objects.create(
+    ParticipationFactory(
         session=session, group=groups["third-country-nationals"], age_band="18_35", women=6, men=2
     )
-    Participation.objects.create(
-        session=session, group=groups["youth"], age_band="u18", women=1, men=3
-    )
-    lonely = Finding.objects.create(
-        cycle=cycle, number=2, title="Unanswered need", sector=sectors["housing"], severity=2
+    ParticipationFactory(session=session, group=groups["youth"], age_band="u18", women=1, men=3)
+    lonely = FindingFactory(
+        cycle=cycle, number=2, title="Unanswered need", sector=sectors["housing"]
     )
     MigrationFigure.objects.create(
         cycle=cycle, indicator="returnees", total=100, women=40, men=60, source="HCP", year=2014

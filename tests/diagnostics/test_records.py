@@ -1,7 +1,5 @@
 """Constraints, validation, the finding-idea link, concurrency and history."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,17 +15,11 @@ from diagnostics.models import (
     Participation,
     ProjectIdea,
 )
+from tests.factories import ConsultationSessionFactory
 
 
 def _session(cycle, **extra):
-    return ConsultationSession.objects.create(
-        cycle=cycle,
-        kind="workshop",
-        date=datetime.date(2022, 11, 1),
-        title="S",
-        place="x",
-        **extra,
-    )
+    return ConsultationSessionFactory(cycle=cycle, title="S", place="x", **extra)
 
 
 @pytest.mark.parametrize("field", ["women", "men"])

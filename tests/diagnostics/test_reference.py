@@ -39,16 +39,25 @@ def staff(personas):
     return personas
 
 
-@pytest.mark.parametrize("page", ["changelist", "add", "import"])
+# What each admin page shows: the list's rows, the form's fields, the import form.
+ADMIN_SHOWS = {
+    "changelist": {"sector": "Accueil et orientation", "targetgroup": "(MRE)"},
+    "add": dict.fromkeys(("sector", "targetgroup"), 'name="name_ar"'),
+    "import": dict.fromkeys(("sector", "targetgroup"), 'name="import_file"'),
+}
+
+
+@pytest.mark.parametrize("view", ["changelist", "add", "import"])
 @pytest.mark.parametrize("model", ["sector", "targetgroup"])
-def test_national_admin_manages_the_lists(client_for, staff, page, model):
-    response = client_for(staff.national).get(reverse(f"admin:diagnostics_{model}_{page}"))
+def test_national_admin_manages_the_lists(client_for, staff, view, model):
+    response = client_for(staff.national).get(reverse(f"admin:diagnostics_{model}_{view}"))
     assert response.status_code == 200
+    assert ADMIN_SHOWS[view][model] in response.content.decode()
 
 
-@pytest.mark.parametrize("page", ["add", "import"])
-def test_a_staff_coordinator_cannot_change_the_lists(client_for, staff, page):
-    response = client_for(staff.coordinator).get(reverse(f"admin:diagnostics_sector_{page}"))
+@pytest.mark.parametrize("view", ["add", "import"])
+def test_a_staff_coordinator_cannot_change_the_lists(client_for, staff, view):
+    response = client_for(staff.coordinator).get(reverse(f"admin:diagnostics_sector_{view}"))
     assert response.status_code == 403
 
 

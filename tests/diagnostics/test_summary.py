@@ -108,15 +108,16 @@ def test_incomplete_step_offers_no_submission(client_for, editor, cycle, url):
 # run again by the panel's checklist).
 # Lists: + count (1) + page (1) + prefetches (sessions: participations = 1; findings: groups,
 # sessions, idea links = 3; ideas: target groups, finding links = 2).
+# Each page with what it shows once ``size`` units are recorded.
 PAGES = [
-    ("diagnosis", 15),
-    ("diagnosis_sessions", 8),
-    ("diagnosis_findings", 10),
-    ("diagnosis_ideas", 9),
+    ("diagnosis", 15, 'data-figure="sessions">{size}<'),
+    ("diagnosis_sessions", 8, "Focus group {size}<"),
+    ("diagnosis_findings", 10, "Need {size}<"),
+    ("diagnosis_ideas", 9, "Idea {size}<"),
 ]
 
 
-@pytest.mark.parametrize(("name", "queries"), PAGES)
+@pytest.mark.parametrize(("name", "queries", "shows"), PAGES)
 @pytest.mark.parametrize("size", [1, 12])
 def test_pages_run_fixed_queries(
     client_for,
@@ -128,6 +129,7 @@ def test_pages_run_fixed_queries(
     django_assert_num_queries,
     name,
     queries,
+    shows,
     size,
 ):
     build_diagnosis(cycle, size, groups=groups, sectors=sectors)
@@ -136,6 +138,7 @@ def test_pages_run_fixed_queries(
     with django_assert_num_queries(queries):
         response = client.get(url(name, cycle))
     assert response.status_code == 200
+    assert shows.format(size=size) in response.content.decode()
 
 
 def test_commune_tracker_links_to_the_diagnosis(client_for, viewer, cycle, diagnosis, url):

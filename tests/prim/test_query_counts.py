@@ -1,5 +1,7 @@
 """Pages run a fixed number of queries whatever the number of communes and cycles."""
 
+import re
+
 import pytest
 
 from communes.models import Commune
@@ -86,6 +88,7 @@ def test_region_page_query_count(
         response = client.get("/regions/02/")
     assert response.status_code == 200
     assert len(response.context["rows"]) == min(4 + extra_communes, 25)
+    assert response.content.decode().count("data-commune=") == min(4 + extra_communes, 25)
     assert len(response.context["queue_rows"]) == min(4 + extra_communes, 10)
     assert f'data-review-count="{4 + extra_communes}"' in response.content.decode()
 
@@ -104,6 +107,13 @@ def test_country_page_query_count(
         response = client.get("/regions/")
     assert response.status_code == 200
     assert len(response.context["queue_rows"]) == min(4 + extra_communes, 10)
+    page = response.content.decode()
+    assert page.count("data-region=") == 12
+    # The Oriental's row: communes, with a PAC cycle, steps submitted, steps validated.
+    row = re.search(r'<tr data-region="02">(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', row)
+    communes = str(4 + extra_communes)
+    assert cells == [communes, communes, communes, "0"]
 
 
 @pytest.mark.parametrize("cycles", [1, 3])
@@ -120,3 +130,6 @@ def test_commune_page_query_count(client_for, editor, oujda, cycles, django_asse
     with django_assert_num_queries(AUTH + 5 + TRACKER):
         response = client.get("/communes/oujda/")
     assert response.status_code == 200
+    page = response.content.decode()
+    for i in range(cycles):  # every cycle of the commune, by its period
+        assert f"{2010 + 6 * i}-{2015 + 6 * i}" in page

@@ -1,4 +1,4 @@
-"""Fixtures and PDF readers shared by the annex tests (imported by the other test_annex files)."""
+"""PDF readers shared by the annex tests (their fixtures are in tests/actions/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,37 +6,17 @@ import io
 import re
 from decimal import Decimal
 
-import pytest
 from pypdf import PdfReader
 
-from actions.annex.sample import build_sample_cycle
 from communes.models import PlanningCycle
 
 NBSP = "\u00a0"
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 
-# Fixtures are defined under a private name and registered under their public one, so that
-# test modules import them (``from ... import _annex_cycle``) without shadowing their argument.
-@pytest.fixture(name="annex_media")
-def _annex_media(settings, tmp_path):
-    """The built PDFs live under MEDIA_ROOT: each test gets an empty one. Builds run inside
-    the request (the immediate task backend), as if a worker were instantly done."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": IMMEDIATE}}
-    return settings.MEDIA_ROOT
-
-
 def load_cycle(cycle) -> PlanningCycle:
     """The cycle as the access door returns it (commune, province and region joined)."""
     return PlanningCycle.objects.select_related("commune__province__region").get(pk=cycle.pk)
-
-
-@pytest.fixture(name="annex_cycle")
-def _annex_cycle(cycle):
-    """Oujda's cycle 2022-2027 with every step filled and three PAC actions."""
-    build_sample_cycle(cycle, n_actions=3)
-    return load_cycle(cycle)
 
 
 def reader(pdf: bytes) -> PdfReader:
