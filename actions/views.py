@@ -665,15 +665,11 @@ class ActionDelete(RecordDeleteView):
     context_object_name = "action"
     template_name = "actions/action_confirm_delete.html"
     deleted_message = gettext_lazy("Action %(code)s deleted.")
+    detail_url_name = "actions_action"
+    list_url_name = "actions_pac"
 
     def delete_record(self, record):
         services.action_delete(action=record, by=self.request.user)
-
-    def back_url(self) -> str:
-        return self.step.url("actions_action", self.object.uuid)
-
-    def get_success_url(self) -> str:
-        return self.step.url("actions_pac")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tab="pac", page_title=self.object.code, **kwargs)

@@ -73,12 +73,17 @@ class RecordDeleteView(StepDoorMixin, DeleteView):
     record is still used) goes back to ``back_url`` with its message."""
 
     deleted_message = ""  # may name the record's code: "Action %(code)s deleted."
+    detail_url_name = ""  # the record's page, where "Cancel" and a refusal go back to
+    list_url_name = ""  # where the record was listed, shown once it is deleted
 
     def delete_record(self, record) -> None:
         raise NotImplementedError
 
     def back_url(self) -> str:
-        raise NotImplementedError
+        return self.step.url(self.detail_url_name, self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url(self.list_url_name)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(back=self.back_url(), **kwargs)

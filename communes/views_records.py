@@ -29,7 +29,7 @@ from .generic import RecordDeleteView
 from .once import once_per_token
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
-from .writes import attempt
+from .writes import attempt, save_or_status
 
 PAGE_SIZE = 25
 AWARENESS, TRAINING = 1, 2
@@ -109,35 +109,27 @@ def awareness_detail(request, code, year, uuid):
 
 
 def _awareness_form_page(request, step, session, *, creating: bool):
-    cycle = step.cycle
     code = 200
     if request.method == "POST":
         form = AwarenessSessionForm(request.POST, instance=session)
         grid = attendance_formset(None if creating else session, data=request.POST)
         valid = form.is_valid()
         valid = grid.is_valid() and valid
-        if valid:
-            saved, code = attempt(
-                request,
-                lambda: services.awareness_session_save(
-                    session=form.save(commit=False),
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    attendance=grid.counts(),
-                    by=request.user,
-                ),
-                form=form,
-            )
-            if code is None:
-                session = saved
-                messages.success(request, _("Awareness session saved."))
-                return redirect(
-                    "awareness_detail",
-                    code=cycle.commune.code,
-                    year=cycle.start_year,
-                    uuid=session.uuid,
-                )
-        else:
-            code = 400
+        done, code = save_or_status(
+            request,
+            valid,
+            lambda: services.awareness_session_save(
+                session=form.save(commit=False),
+                loaded_version=form.cleaned_data["loaded_version"],
+                attendance=grid.counts(),
+                by=request.user,
+            ),
+            form=form,
+            message=_("Awareness session saved."),
+            url=lambda saved: step.url("awareness_detail", saved.uuid),
+        )
+        if done:
+            return done
     else:
         form = AwarenessSessionForm(instance=session)
         grid = attendance_formset(None if creating else session)
@@ -171,15 +163,11 @@ class AwarenessDelete(RecordDeleteView):
     context_object_name = "session"
     template_name = "communes/awareness/confirm_delete.html"
     deleted_message = gettext_lazy("Awareness session deleted.")
+    detail_url_name = "awareness_detail"
+    list_url_name = "awareness_list"
 
     def delete_record(self, record):
         services.awareness_session_delete(session=record, by=self.request.user)
-
-    def back_url(self) -> str:
-        return self.step.url("awareness_detail", self.object.uuid)
-
-    def get_success_url(self) -> str:
-        return self.step.url("awareness_list")
 
 
 awareness_delete = AwarenessDelete.as_view()
@@ -310,7 +298,6 @@ def training_detail(request, code, year, uuid):
 
 
 def _training_form_page(request, step, training, *, creating: bool):
-    cycle = step.cycle
     formset_class = trainee_formset_class(extra=5 if creating else 3)
     queryset = Trainee.objects.order_by("pk")
     code = 200
@@ -328,30 +315,22 @@ def _training_form_page(request, step, training, *, creating: bool):
         valid = form.is_valid()
         formset.set_training_days(form.cleaned_data.get("days"))
         valid = formset.is_valid() and valid
-        if valid:
-            trainees = formset.save(commit=False)
-            saved, code = attempt(
-                request,
-                lambda: services.training_save(
-                    training=form.save(commit=False),
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    trainees=trainees,
-                    removed=formset.deleted_objects,
-                    by=request.user,
-                ),
-                form=form,
-            )
-            if code is None:
-                training = saved
-                messages.success(request, _("Training saved."))
-                return redirect(
-                    "training_detail",
-                    code=cycle.commune.code,
-                    year=cycle.start_year,
-                    uuid=training.uuid,
-                )
-        else:
-            code = 400
+        done, code = save_or_status(
+            request,
+            valid,
+            lambda: services.training_save(
+                training=form.save(commit=False),
+                loaded_version=form.cleaned_data["loaded_version"],
+                trainees=formset.save(commit=False),
+                removed=formset.deleted_objects,
+                by=request.user,
+            ),
+            form=form,
+            message=_("Training saved."),
+            url=lambda saved: step.url("training_detail", saved.uuid),
+        )
+        if done:
+            return done
     else:
         form = TrainingForm(instance=training)
         formset = formset_class(instance=training, prefix="trainees", queryset=queryset)
@@ -389,18 +368,14 @@ class TrainingDelete(RecordDeleteView):
     context_object_name = "training"
     template_name = "communes/training/confirm_delete.html"
     deleted_message = gettext_lazy("Training deleted.")
+    detail_url_name = "training_detail"
+    list_url_name = "training_list"
 
     def get_queryset(self):
         return super().get_queryset().annotate(n_trainees=Count("trainees"))
 
     def delete_record(self, record):
         services.training_delete(training=record, by=self.request.user)
-
-    def back_url(self) -> str:
-        return self.step.url("training_detail", self.object.uuid)
-
-    def get_success_url(self) -> str:
-        return self.step.url("training_list")
 
 
 training_delete = TrainingDelete.as_view()
