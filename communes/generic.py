@@ -11,12 +11,36 @@ Pages with grids or several forms stay function views.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_http_methods
 from django.views.generic import DeleteView, UpdateView
 
 from .access import get_step_for_user
+from .once import once_per_token
 from .writes import attempt
+
+
+def form_page_views(step_number: int, model, page: Callable, records: Callable | None = None):
+    """The create and edit views of a hand-written form page ``page(request, step, record)``
+    (one with grids or several forms): both through the step door for writing, the record
+    looked up among the cycle's ``records`` only; the create form is sent once."""
+    records = records or (lambda cycle: model.objects.filter(cycle=cycle))
+
+    @require_http_methods(["GET", "POST"])
+    @once_per_token
+    def create(request, code, year):
+        step = get_step_for_user(request, code, year, step_number, write=True)
+        return page(request, step, model(cycle=step.cycle))
+
+    @require_http_methods(["GET", "POST"])
+    def edit(request, code, year, uuid):
+        step = get_step_for_user(request, code, year, step_number, write=True)
+        return page(request, step, get_object_or_404(records(step.cycle), uuid=uuid))
+
+    return create, edit
 
 
 class StepDoorMixin:

@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import keep, services
 from .access import get_step_for_user
@@ -25,8 +25,7 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
-from .generic import RecordDeleteView
-from .once import once_per_token
+from .generic import RecordDeleteView, form_page_views
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
 from .writes import attempt, save_or_status
@@ -57,14 +56,15 @@ def awareness_list(request, code, year):
     return render(request, "communes/awareness/list.html", step.context(page=page, step=step.row()))
 
 
-def _get_session(cycle, uuid, *, related=True):
-    queryset = _sessions(cycle)
-    if related:
-        queryset = queryset.prefetch_related(
-            Prefetch("attendance", queryset=SessionAttendance.objects.order_by("pk")),
-            Prefetch("attachments", queryset=SessionAttachment.objects.order_by("created_at")),
-        )
-    return get_object_or_404(queryset, uuid=uuid)
+def _sessions_with_grid(cycle):
+    return _sessions(cycle).prefetch_related(
+        Prefetch("attendance", queryset=SessionAttendance.objects.order_by("pk")),
+        Prefetch("attachments", queryset=SessionAttachment.objects.order_by("created_at")),
+    )
+
+
+def _get_session(cycle, uuid):
+    return get_object_or_404(_sessions_with_grid(cycle), uuid=uuid)
 
 
 def _grid_rows(session):
@@ -108,7 +108,8 @@ def awareness_detail(request, code, year, uuid):
     return _render_session(request, step, session)
 
 
-def _awareness_form_page(request, step, session, *, creating: bool):
+def _awareness_form_page(request, step, session):
+    creating = session.pk is None
     code = 200
     if request.method == "POST":
         form = AwarenessSessionForm(request.POST, instance=session)
@@ -141,20 +142,9 @@ def _awareness_form_page(request, step, session, *, creating: bool):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def awareness_create(request, code, year):
-    step = get_step_for_user(request, code, year, AWARENESS, write=True)
-    cycle = step.cycle
-    return _awareness_form_page(request, step, AwarenessSession(cycle=cycle), creating=True)
-
-
-@require_http_methods(["GET", "POST"])
-def awareness_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, AWARENESS, write=True)
-    cycle = step.cycle
-    session = _get_session(cycle, uuid)
-    return _awareness_form_page(request, step, session, creating=False)
+awareness_create, awareness_edit = form_page_views(
+    AWARENESS, AwarenessSession, _awareness_form_page, _sessions_with_grid
+)
 
 
 class AwarenessDelete(RecordDeleteView):
@@ -279,10 +269,6 @@ def training_list(request, code, year):
     return render(request, "communes/training/list.html", step.context(page=page, step=step.row()))
 
 
-def _get_training(cycle, uuid):
-    return get_object_or_404(_trainings(cycle), uuid=uuid)
-
-
 @require_GET
 def training_detail(request, code, year, uuid):
     step = get_step_for_user(request, code, year, TRAINING)
@@ -297,7 +283,8 @@ def training_detail(request, code, year, uuid):
     )
 
 
-def _training_form_page(request, step, training, *, creating: bool):
+def _training_form_page(request, step, training):
+    creating = training.pk is None
     formset_class = trainee_formset_class(extra=5 if creating else 3)
     queryset = Trainee.objects.order_by("pk")
     code = 200
@@ -347,19 +334,7 @@ def _training_form_page(request, step, training, *, creating: bool):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def training_create(request, code, year):
-    step = get_step_for_user(request, code, year, TRAINING, write=True)
-    cycle = step.cycle
-    return _training_form_page(request, step, Training(cycle=cycle), creating=True)
-
-
-@require_http_methods(["GET", "POST"])
-def training_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, TRAINING, write=True)
-    cycle = step.cycle
-    return _training_form_page(request, step, _get_training(cycle, uuid), creating=False)
+training_create, training_edit = form_page_views(TRAINING, Training, _training_form_page)
 
 
 class TrainingDelete(RecordDeleteView):

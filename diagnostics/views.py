@@ -17,11 +17,11 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from communes import keep, numbers
 from communes.access import get_step_for_user
-from communes.generic import RecordDeleteView, RecordFormView
+from communes.generic import RecordDeleteView, RecordFormView, form_page_views
 from communes.once import once_per_token
 from communes.writes import save_or_status
 
@@ -230,18 +230,7 @@ def _session_edit(request, step, session):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def session_create(request, code, year):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    return _session_edit(request, step, ConsultationSession(cycle=step.cycle))
-
-
-@require_http_methods(["GET", "POST"])
-def session_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    session = get_object_or_404(ConsultationSession.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _session_edit(request, step, session)
+session_create, session_edit = form_page_views(STEP, ConsultationSession, _session_edit)
 
 
 class _Delete(RecordDeleteView):
