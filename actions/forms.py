@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
 from communes.fields import AmountField
-from communes.formfields import ModelMultipleChoiceField, formfield
+from communes.formfields import TITLE_WIDGETS, ModelMultipleChoiceField, formfield
+from communes.reference import offer_references
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 from .models import (
@@ -200,8 +201,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             "status_reason",
         ]
         widgets = {
-            "title": forms.TextInput(attrs={"dir": "auto"}),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            **TITLE_WIDGETS,
             "axis": forms.TextInput(attrs={"dir": "auto", "list": "axis-list"}),
             "objectives": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
             "expected_results": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
@@ -215,23 +215,15 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, cycle, **kwargs):
         self.cycle = cycle
         super().__init__(*args, **kwargs)
-        used = {}
-        if self.instance.pk:
-            used = {
-                "sector": [self.instance.sector_id],
-                "snia_programmes": list(self.instance.snia_programmes.values_list("pk", flat=True)),
-                "snmre_objectives": list(
-                    self.instance.snmre_objectives.values_list("pk", flat=True)
-                ),
-                "target_groups": list(self.instance.target_groups.values_list("pk", flat=True)),
-            }
-        for name, model in (
-            ("sector", Sector),
-            ("snia_programmes", SniaProgramme),
-            ("snmre_objectives", SnmreObjective),
-            ("target_groups", TargetGroup),
-        ):
-            self.fields[name].queryset = model.objects.for_choice(used.get(name, []))
+        offer_references(
+            self,
+            {
+                "sector": Sector,
+                "snia_programmes": SniaProgramme,
+                "snmre_objectives": SnmreObjective,
+                "target_groups": TargetGroup,
+            },
+        )
         # Adopted ideas of the cycle not yet in another action, plus this action's own.
         own = Q(action_link__action=self.instance) if self.instance.pk else Q(pk__in=[])
         self.fields["ideas"].queryset = (

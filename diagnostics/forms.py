@@ -8,8 +8,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
-from communes.formfields import ModelMultipleChoiceField, formfield
+from communes.formfields import (
+    TITLE_WIDGETS,
+    ModelMultipleChoiceField,
+    count_field,
+    formfield,
+    tick_boxes,
+)
 from communes.numbers import listing
+from communes.reference import offer_references
 
 from .models import (
     AgeBand,
@@ -22,8 +29,6 @@ from .models import (
     TargetGroup,
 )
 
-MAX_COUNT = 100_000  # no consultation gathers more; catches a typo with extra zeros
-
 
 class CycleBoundForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, cycle, **kwargs):
@@ -32,21 +37,15 @@ class CycleBoundForm(VersionedFormMixin, forms.ModelForm):
 
 
 class SessionForm(CycleBoundForm):
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"),
-        choices=ConsultationSession.Language.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    languages = tick_boxes(_("Languages"), ConsultationSession.Language.choices)
 
     class Meta:
         model = ConsultationSession
         fields = ["title", "title_ar", "kind", "date", "place", "facilitator", "languages", "notes"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "notes": forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
-            "title": forms.TextInput(attrs={"dir": "auto"}),
+            **TITLE_WIDGETS,
         }
         help_texts = {"title": _("For example: focus group with women seasonal workers.")}
 
@@ -72,18 +71,7 @@ class ParticipationRowForm(forms.Form):
         self.bands = bands
         for band in bands:
             for sex in ("women", "men"):
-                self.fields[f"{sex}_{band_key(band)}"] = forms.IntegerField(
-                    min_value=0,
-                    max_value=MAX_COUNT,
-                    required=False,
-                    widget=forms.NumberInput(
-                        attrs={
-                            "class": "form-control form-control-sm grid-count",
-                            "inputmode": "numeric",
-                            "min": 0,
-                        }
-                    ),
-                )
+                self.fields[f"{sex}_{band_key(band)}"] = count_field("grid-count")
 
     def label_cells(self, group_name: str) -> None:
         band_labels = dict(AgeBand.choices)
@@ -288,8 +276,7 @@ class FindingForm(CycleBoundForm):
         ]
         labels = {"title": _("Need or problem")}
         widgets = {
-            "title": forms.TextInput(attrs={"dir": "auto"}),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            **TITLE_WIDGETS,
             "description": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
             "groups": forms.CheckboxSelectMultiple,
             "sessions": forms.CheckboxSelectMultiple,
@@ -306,11 +293,7 @@ class FindingForm(CycleBoundForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        instance = self.instance
-        sector_ids = [instance.sector_id] if instance.sector_id else []
-        group_ids = list(instance.groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
-        self.fields["groups"].queryset = TargetGroup.objects.for_choice(group_ids)
+        offer_references(self, {"sector": Sector, "groups": TargetGroup})
         self.fields["sessions"].queryset = ConsultationSession.objects.filter(
             cycle=self.cycle
         ).order_by("-date", "pk")
@@ -343,8 +326,7 @@ class IdeaForm(CycleBoundForm):
             "proposed_by",
         ]
         widgets = {
-            "title": forms.TextInput(attrs={"dir": "auto"}),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            **TITLE_WIDGETS,
             "description": forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
             "target_groups": forms.CheckboxSelectMultiple,
             "proposed_by": forms.TextInput(attrs={"dir": "auto"}),
@@ -365,10 +347,7 @@ class IdeaForm(CycleBoundForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        sector_ids = [instance.sector_id] if instance.sector_id else []
-        group_ids = list(instance.target_groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
-        self.fields["target_groups"].queryset = TargetGroup.objects.for_choice(group_ids)
+        offer_references(self, {"sector": Sector, "target_groups": TargetGroup})
         self.fields["findings"].queryset = Finding.objects.filter(cycle=self.cycle).order_by(
             "number"
         )
