@@ -293,17 +293,22 @@ class RowForm(forms.ModelForm):
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
 
-class CostForm(RowForm):
-    amount = AmountField(
+def amount_field(**kwargs) -> AmountField:
+    """An amount in dirhams, to the centime, never negative."""
+    return AmountField(
         label=_("Amount (MAD)"),
         min_value=Decimal(0),
         max_value=MAX_AMOUNT,
         max_digits=14,
         decimal_places=2,
-        # The help text says so: an empty amount is a year without cost.
-        required=False,
         error_messages={"min_value": _("An amount cannot be negative.")},
+        **kwargs,
     )
+
+
+class CostForm(RowForm):
+    # The help text says so: an empty amount is a year without cost.
+    amount = amount_field(required=False)
 
     class Meta:
         model = ActionCost
@@ -326,14 +331,7 @@ class CostForm(RowForm):
 
 
 class FinancingForm(RowForm):
-    amount = AmountField(
-        label=_("Amount (MAD)"),
-        min_value=Decimal(0),
-        max_value=MAX_AMOUNT,
-        max_digits=14,
-        decimal_places=2,
-        error_messages={"min_value": _("An amount cannot be negative.")},
-    )
+    amount = amount_field()
 
     class Meta:
         model = Financing

@@ -15,12 +15,24 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DeleteView, UpdateView
 
 from .access import get_step_for_user
 from .once import once_per_token
 from .writes import attempt
+
+
+def record_paths(route: str, name: str, create, edit, delete) -> list:
+    """The URLs of one kind of record's create, edit and delete pages: ``<route>new/``,
+    ``<route><uuid>/edit/`` and ``<route><uuid>/delete/``, named ``<name>_create``, ``_edit``
+    and ``_delete``."""
+    return [
+        path(f"{route}new/", create, name=f"{name}_create"),
+        path(f"{route}<uuid:uuid>/edit/", edit, name=f"{name}_edit"),
+        path(f"{route}<uuid:uuid>/delete/", delete, name=f"{name}_delete"),
+    ]
 
 
 def form_page_views(step_number: int, model, page: Callable, records: Callable | None = None):
