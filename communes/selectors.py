@@ -53,14 +53,11 @@ def _ids(cycles: Sequence) -> list[int]:
     return [c.pk for c in cycles]
 
 
-# --- Step 1: awareness sessions ----------------------------------------------------------------
-
-
 @dataclass
-class AwarenessTotals:
-    sessions: int = 0
-    sessions_with_attendance: int = 0
-    sessions_with_officials: int = 0
+class PeopleTotals:
+    """The totals of a step that counts the women and men at dated events (awareness
+    sessions, consultation sessions)."""
+
     women: int = 0
     men: int = 0
     first_date: datetime.date | None = None
@@ -72,7 +69,39 @@ class AwarenessTotals:
 
     @property
     def women_share(self) -> Decimal | None:
+        """Women among the participants, in percent (exact)."""
         return share_of(self.women, self.participants)
+
+
+def counted_figures(*counts: tuple[str, int], women_share: Decimal | None) -> list[Figure]:
+    """A step summary's figures: its counts (label, number), then the share of women."""
+    return [
+        *(Figure(label, n, grouped(n)) for label, n in counts),
+        Figure(_("Women"), women_share, share_text(women_share)),
+    ]
+
+
+def counted_annex(totals, *counts: tuple[str, int], women: str) -> AnnexSection:
+    """A step's annex section: its dates, its counts (label, number), then the share of women
+    (labelled ``women``)."""
+    return AnnexSection(
+        first_date=totals.first_date,
+        last_date=totals.last_date,
+        figures=[
+            *((label, n, "int") for label, n in counts),
+            (women, totals.women_share, "percent"),
+        ],
+    )
+
+
+# --- Step 1: awareness sessions ----------------------------------------------------------------
+
+
+@dataclass
+class AwarenessTotals(PeopleTotals):
+    sessions: int = 0
+    sessions_with_attendance: int = 0
+    sessions_with_officials: int = 0
 
 
 def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
@@ -121,11 +150,11 @@ def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
                     t.sessions_with_officials > 0,
                 ),
             ],
-            figures=[
-                Figure(_("Sessions"), t.sessions, grouped(t.sessions)),
-                Figure(_("Participants"), t.participants, grouped(t.participants)),
-                Figure(_("Women"), t.women_share, share_text(t.women_share)),
-            ],
+            figures=counted_figures(
+                (_("Sessions"), t.sessions),
+                (_("Participants"), t.participants),
+                women_share=t.women_share,
+            ),
             totals=t,
         )
     return result
@@ -133,14 +162,11 @@ def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
 
 def awareness_annex(cycle, summary: StepSummary) -> AnnexSection:
     t = summary.totals
-    return AnnexSection(
-        first_date=t.first_date,
-        last_date=t.last_date,
-        figures=[
-            (gettext_lazy("Sessions"), t.sessions, "int"),
-            (gettext_lazy("Participants"), t.participants, "int"),
-            (gettext_lazy("Women among participants"), t.women_share, "percent"),
-        ],
+    return counted_annex(
+        t,
+        (gettext_lazy("Sessions"), t.sessions),
+        (gettext_lazy("Participants"), t.participants),
+        women=gettext_lazy("Women among participants"),
     )
 
 
@@ -241,11 +267,11 @@ def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
                     _("At least one training with its trainees"), t.trainings_with_trainees > 0
                 )
             ],
-            figures=[
-                Figure(_("Trainings"), t.trainings, grouped(t.trainings)),
-                Figure(_("Trainees"), t.trainees, grouped(t.trainees)),
-                Figure(_("Women"), t.women_share, share_text(t.women_share)),
-            ],
+            figures=counted_figures(
+                (_("Trainings"), t.trainings),
+                (_("Trainees"), t.trainees),
+                women_share=t.women_share,
+            ),
             totals=t,
         )
     return result
@@ -253,14 +279,11 @@ def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
 
 def training_annex(cycle, summary: StepSummary) -> AnnexSection:
     t = summary.totals
-    return AnnexSection(
-        first_date=t.first_date,
-        last_date=t.last_date,
-        figures=[
-            (gettext_lazy("Trainings"), t.trainings, "int"),
-            (gettext_lazy("Trainees"), t.trainees, "int"),
-            (gettext_lazy("Women among trainees"), t.women_share, "percent"),
-        ],
+    return counted_annex(
+        t,
+        (gettext_lazy("Trainings"), t.trainings),
+        (gettext_lazy("Trainees"), t.trainees),
+        women=gettext_lazy("Women among trainees"),
     )
 
 
