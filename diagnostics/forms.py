@@ -259,15 +259,28 @@ class FigureForm(CycleBoundForm):
         return data
 
 
-class FindingForm(CycleBoundForm):
+class SectorRecordForm(CycleBoundForm):
+    """A finding or a project idea: a title in two languages, a description, a sector and the
+    target groups it is about (``groups_field``), both offered by ``offer_references``."""
+
+    groups_field = ""
+
     class Meta:
-        model = Finding
         formfield_callback = formfield
+        fields = ["title", "title_ar", "description", "sector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_references(self, {"sector": Sector, self.groups_field: TargetGroup})
+
+
+class FindingForm(SectorRecordForm):
+    groups_field = "groups"
+
+    class Meta(SectorRecordForm.Meta):
+        model = Finding
         fields = [
-            "title",
-            "title_ar",
-            "description",
-            "sector",
+            *SectorRecordForm.Meta.fields,
             "groups",
             "severity",
             "women_view",
@@ -293,7 +306,6 @@ class FindingForm(CycleBoundForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_references(self, {"sector": Sector, "groups": TargetGroup})
         self.fields["sessions"].queryset = ConsultationSession.objects.filter(
             cycle=self.cycle
         ).order_by("-date", "pk")
@@ -303,7 +315,7 @@ class FindingForm(CycleBoundForm):
         self.fields["severity"].choices = Finding.Severity.choices
 
 
-class IdeaForm(CycleBoundForm):
+class IdeaForm(SectorRecordForm):
     findings = ModelMultipleChoiceField(
         label=_("Findings it answers"),
         queryset=Finding.objects.none(),
@@ -312,14 +324,12 @@ class IdeaForm(CycleBoundForm):
         help_text=_("An idea answers at least one finding of the diagnosis."),
     )
 
-    class Meta:
+    groups_field = "target_groups"
+
+    class Meta(SectorRecordForm.Meta):
         model = ProjectIdea
-        formfield_callback = formfield
         fields = [
-            "title",
-            "title_ar",
-            "description",
-            "sector",
+            *SectorRecordForm.Meta.fields,
             "target_groups",
             "beneficiaries_women",
             "beneficiaries_men",
@@ -347,7 +357,6 @@ class IdeaForm(CycleBoundForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        offer_references(self, {"sector": Sector, "target_groups": TargetGroup})
         self.fields["findings"].queryset = Finding.objects.filter(cycle=self.cycle).order_by(
             "number"
         )
