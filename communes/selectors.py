@@ -53,6 +53,21 @@ def _ids(cycles: Sequence) -> list[int]:
     return [c.pk for c in cycles]
 
 
+def totals_by_cycle(cycles: Sequence, queryset, make, **aggregates) -> dict:
+    """One query: each of ``aggregates``, named after a field of the dataclass ``make``, over
+    the rows of ``queryset`` grouped by cycle; ``make()`` (zeros) for a cycle without rows."""
+    totals = {pk: make() for pk in _ids(cycles)}
+    for row in (
+        queryset.filter(cycle__in=list(totals))
+        .values("cycle")
+        # Prefixed: an aggregate may share its name with a relation ("trainees").
+        .annotate(**{f"total_{name}": aggregate for name, aggregate in aggregates.items()})
+        .order_by()
+    ):
+        totals[row["cycle"]] = make(**{name: row[f"total_{name}"] for name in aggregates})
+    return totals
+
+
 @dataclass
 class PeopleTotals:
     """The totals of a step that counts the women and men at dated events (awareness
@@ -107,33 +122,20 @@ class AwarenessTotals(PeopleTotals):
 def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
     """One query: sessions joined to their attendance, grouped by cycle. Rows with nobody are
     never stored, so a session with a row is a session with people counted."""
-    totals = {pk: AwarenessTotals() for pk in _ids(cycles)}
-    for row in (
-        AwarenessSession.objects.filter(cycle__in=list(totals))
-        .values("cycle")
-        .annotate(
-            n=Count("pk", distinct=True),
-            with_attendance=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
-            with_officials=Count(
-                "pk", filter=Q(attendance__category__in=OFFICIAL_CATEGORIES), distinct=True
-            ),
-            women=Sum("attendance__women"),
-            men=Sum("attendance__men"),
-            first=Min("date"),
-            last=Max("date"),
-        )
-        .order_by()
-    ):
-        totals[row["cycle"]] = AwarenessTotals(
-            sessions=row["n"],
-            sessions_with_attendance=row["with_attendance"],
-            sessions_with_officials=row["with_officials"],
-            women=row["women"] or 0,
-            men=row["men"] or 0,
-            first_date=row["first"],
-            last_date=row["last"],
-        )
-    return totals
+    return totals_by_cycle(
+        cycles,
+        AwarenessSession.objects.all(),
+        AwarenessTotals,
+        sessions=Count("pk", distinct=True),
+        sessions_with_attendance=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
+        sessions_with_officials=Count(
+            "pk", filter=Q(attendance__category__in=OFFICIAL_CATEGORIES), distinct=True
+        ),
+        women=Sum("attendance__women", default=0),
+        men=Sum("attendance__men", default=0),
+        first_date=Min("date"),
+        last_date=Max("date"),
+    )
 
 
 def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
@@ -233,29 +235,17 @@ class TrainingTotals:
 
 def training_totals(cycles: Sequence) -> dict[int, TrainingTotals]:
     """One query: trainings joined to their trainees, grouped by cycle."""
-    totals = {pk: TrainingTotals() for pk in _ids(cycles)}
-    for row in (
-        Training.objects.filter(cycle__in=list(totals))
-        .values("cycle")
-        .annotate(
-            n=Count("pk", distinct=True),
-            with_trainees=Count("pk", filter=Q(trainees__isnull=False), distinct=True),
-            n_trainees=Count("trainees"),
-            n_women=Count("trainees", filter=Q(trainees__sex=Sex.WOMAN)),
-            first=Min("start_date"),
-            last=Max("end_date"),
-        )
-        .order_by()
-    ):
-        totals[row["cycle"]] = TrainingTotals(
-            trainings=row["n"],
-            trainings_with_trainees=row["with_trainees"],
-            trainees=row["n_trainees"],
-            women=row["n_women"],
-            first_date=row["first"],
-            last_date=row["last"],
-        )
-    return totals
+    return totals_by_cycle(
+        cycles,
+        Training.objects.all(),
+        TrainingTotals,
+        trainings=Count("pk", distinct=True),
+        trainings_with_trainees=Count("pk", filter=Q(trainees__isnull=False), distinct=True),
+        trainees=Count("trainees"),
+        women=Count("trainees", filter=Q(trainees__sex=Sex.WOMAN)),
+        first_date=Min("start_date"),
+        last_date=Max("end_date"),
+    )
 
 
 def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
