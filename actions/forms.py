@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
 from communes.fields import AmountField
-from communes.formfields import ModelMultipleChoiceField, formfield
+from communes.formfields import TITLE_WIDGETS, ModelMultipleChoiceField, formfield
+from communes.reference import offer_references
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 from .models import (
@@ -200,8 +201,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             "status_reason",
         ]
         widgets = {
-            "title": forms.TextInput(attrs={"dir": "auto"}),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            **TITLE_WIDGETS,
             "axis": forms.TextInput(attrs={"dir": "auto", "list": "axis-list"}),
             "objectives": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
             "expected_results": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
@@ -215,23 +215,15 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, cycle, **kwargs):
         self.cycle = cycle
         super().__init__(*args, **kwargs)
-        used = {}
-        if self.instance.pk:
-            used = {
-                "sector": [self.instance.sector_id],
-                "snia_programmes": list(self.instance.snia_programmes.values_list("pk", flat=True)),
-                "snmre_objectives": list(
-                    self.instance.snmre_objectives.values_list("pk", flat=True)
-                ),
-                "target_groups": list(self.instance.target_groups.values_list("pk", flat=True)),
-            }
-        for name, model in (
-            ("sector", Sector),
-            ("snia_programmes", SniaProgramme),
-            ("snmre_objectives", SnmreObjective),
-            ("target_groups", TargetGroup),
-        ):
-            self.fields[name].queryset = model.objects.for_choice(used.get(name, []))
+        offer_references(
+            self,
+            {
+                "sector": Sector,
+                "snia_programmes": SniaProgramme,
+                "snmre_objectives": SnmreObjective,
+                "target_groups": TargetGroup,
+            },
+        )
         # Adopted ideas of the cycle not yet in another action, plus this action's own.
         own = Q(action_link__action=self.instance) if self.instance.pk else Q(pk__in=[])
         self.fields["ideas"].queryset = (
@@ -301,17 +293,22 @@ class RowForm(forms.ModelForm):
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
 
 
-class CostForm(RowForm):
-    amount = AmountField(
+def amount_field(**kwargs) -> AmountField:
+    """An amount in dirhams, to the centime, never negative."""
+    return AmountField(
         label=_("Amount (MAD)"),
         min_value=Decimal(0),
         max_value=MAX_AMOUNT,
         max_digits=14,
         decimal_places=2,
-        # The help text says so: an empty amount is a year without cost.
-        required=False,
         error_messages={"min_value": _("An amount cannot be negative.")},
+        **kwargs,
     )
+
+
+class CostForm(RowForm):
+    # The help text says so: an empty amount is a year without cost.
+    amount = amount_field(required=False)
 
     class Meta:
         model = ActionCost
@@ -334,14 +331,7 @@ class CostForm(RowForm):
 
 
 class FinancingForm(RowForm):
-    amount = AmountField(
-        label=_("Amount (MAD)"),
-        min_value=Decimal(0),
-        max_value=MAX_AMOUNT,
-        max_digits=14,
-        decimal_places=2,
-        error_messages={"min_value": _("An amount cannot be negative.")},
-    )
+    amount = amount_field()
 
     class Meta:
         model = Financing

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from communes.generic import record_paths
+
 from . import views
 
 urlpatterns = [
@@ -13,8 +15,8 @@ urlpatterns = [
     path("decision/save/", views.decision_save, name="actions_decision_save"),
     # Step 5: the PAC and its action sheets.
     path("pac/", views.pac, name="actions_pac"),
-    path("actions/new/", views.action_create, name="actions_action_create"),
     path("actions/<uuid:uuid>/", views.action_detail, name="actions_action"),
-    path("actions/<uuid:uuid>/edit/", views.action_edit, name="actions_action_edit"),
-    path("actions/<uuid:uuid>/delete/", views.action_delete, name="actions_action_delete"),
+    *record_paths(
+        "actions/", "actions_action", views.action_create, views.action_edit, views.action_delete
+    ),
 ]

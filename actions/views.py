@@ -29,9 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communes import keep, numbers, permissions
 from communes.access import get_step_for_user
 from communes.errors import STALE_MESSAGE, StaleRecord, StepLocked
-from communes.generic import RecordDeleteView
+from communes.generic import RecordDeleteView, form_page_views
 from communes.models import StepStatus
-from communes.once import once_per_token
 from communes.writes import attempt
 from diagnostics.models import ProjectIdea
 
@@ -645,18 +644,7 @@ def _action_form_page(request, step, action):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def action_create(request, code, year):
-    step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
-    return _action_form_page(request, step, PacAction(cycle=step.cycle))
-
-
-@require_http_methods(["GET", "POST"])
-def action_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, INTEGRATION_STEP, write=True)
-    action = get_object_or_404(_actions(step.cycle), uuid=uuid)
-    return _action_form_page(request, step, action)
+action_create, action_edit = form_page_views(INTEGRATION_STEP, PacAction, _action_form_page)
 
 
 class ActionDelete(RecordDeleteView):
@@ -665,15 +653,11 @@ class ActionDelete(RecordDeleteView):
     context_object_name = "action"
     template_name = "actions/action_confirm_delete.html"
     deleted_message = gettext_lazy("Action %(code)s deleted.")
+    detail_url_name = "actions_action"
+    list_url_name = "actions_pac"
 
     def delete_record(self, record):
         services.action_delete(action=record, by=self.request.user)
-
-    def back_url(self) -> str:
-        return self.step.url("actions_action", self.object.uuid)
-
-    def get_success_url(self) -> str:
-        return self.step.url("actions_pac")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tab="pac", page_title=self.object.code, **kwargs)

@@ -171,6 +171,7 @@ from .records import AwarenessSession, SessionAttachment, SessionAttendance, Tra
 
 class SessionAttendanceInline(StepRecordInline, admin.TabularInline):
     model = SessionAttendance
+    fields = ("category", "women", "men")  # the counts after what they count
 
 
 class SessionAttachmentInline(StepRecordInline, admin.TabularInline):

@@ -43,3 +43,37 @@ def formfield(db_field: models.Field, **kwargs):
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     return db_field.formfield(**kwargs)
+
+
+# No gathering counts more people; a typo with extra zeros does.
+MAX_COUNT = 100_000
+
+# A record's title in the interface language and in Arabic (always right to left).
+TITLE_WIDGETS = {
+    "title": forms.TextInput(attrs={"dir": "auto"}),
+    "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+}
+
+
+def count_field(css_class: str, **kwargs) -> forms.IntegerField:
+    """A number of people typed into a grid cell: empty means none."""
+    return forms.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        required=False,
+        widget=forms.NumberInput(
+            attrs={
+                "class": f"form-control form-control-sm {css_class}",
+                "inputmode": "numeric",
+                "min": 0,
+            }
+        ),
+        **kwargs,
+    )
+
+
+def tick_boxes(label, choices) -> forms.MultipleChoiceField:
+    """Any number of fixed choices (none at all allowed), as a list of tick boxes."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=False
+    )

@@ -14,10 +14,10 @@ from django.utils.translation import ngettext
 
 from . import images
 from .concurrency import VersionedFormMixin
+from .formfields import count_field, tick_boxes
 from .records import AudienceCategory, AwarenessSession, SessionAttachment, Trainee, Training
 
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024
-MAX_COUNT = 100_000
 # How far ahead an event may be dated: planning a session a few months ahead is normal,
 # a date years away is a typing mistake.
 FUTURE_LIMIT = datetime.timedelta(days=365)
@@ -55,12 +55,7 @@ def _not_too_far_ahead(value: datetime.date) -> None:
 
 
 class AwarenessSessionForm(VersionedFormMixin, forms.ModelForm):
-    topics = forms.MultipleChoiceField(
-        label=_("Topics covered"),
-        choices=AwarenessSession.Topic.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    topics = tick_boxes(_("Topics covered"), AwarenessSession.Topic.choices)
 
     class Meta:
         model = AwarenessSession
@@ -93,32 +88,8 @@ class AttendanceRowForm(forms.Form):
     """One row of the attendance grid: an audience category and its women and men."""
 
     category = forms.ChoiceField(choices=AudienceCategory.choices, widget=forms.HiddenInput)
-    women = forms.IntegerField(
-        label=_("Women"),
-        min_value=0,
-        max_value=MAX_COUNT,
-        required=False,
-        widget=forms.NumberInput(
-            attrs={
-                "class": "form-control form-control-sm count-input",
-                "inputmode": "numeric",
-                "min": 0,
-            }
-        ),
-    )
-    men = forms.IntegerField(
-        label=_("Men"),
-        min_value=0,
-        max_value=MAX_COUNT,
-        required=False,
-        widget=forms.NumberInput(
-            attrs={
-                "class": "form-control form-control-sm count-input",
-                "inputmode": "numeric",
-                "min": 0,
-            }
-        ),
-    )
+    women = count_field("count-input", label=_("Women"))
+    men = count_field("count-input", label=_("Men"))
 
     @property
     def category_label(self) -> str:

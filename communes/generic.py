@@ -11,12 +11,48 @@ Pages with grids or several forms stay function views.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.views.decorators.http import require_http_methods
 from django.views.generic import DeleteView, UpdateView
 
 from .access import get_step_for_user
+from .once import once_per_token
 from .writes import attempt
+
+
+def record_paths(route: str, name: str, create, edit, delete) -> list:
+    """The URLs of one kind of record's create, edit and delete pages: ``<route>new/``,
+    ``<route><uuid>/edit/`` and ``<route><uuid>/delete/``, named ``<name>_create``, ``_edit``
+    and ``_delete``."""
+    return [
+        path(f"{route}new/", create, name=f"{name}_create"),
+        path(f"{route}<uuid:uuid>/edit/", edit, name=f"{name}_edit"),
+        path(f"{route}<uuid:uuid>/delete/", delete, name=f"{name}_delete"),
+    ]
+
+
+def form_page_views(step_number: int, model, page: Callable, records: Callable | None = None):
+    """The create and edit views of a hand-written form page ``page(request, step, record)``
+    (one with grids or several forms): both through the step door for writing, the record
+    looked up among the cycle's ``records`` only; the create form is sent once."""
+    records = records or (lambda cycle: model.objects.filter(cycle=cycle))
+
+    @require_http_methods(["GET", "POST"])
+    @once_per_token
+    def create(request, code, year):
+        step = get_step_for_user(request, code, year, step_number, write=True)
+        return page(request, step, model(cycle=step.cycle))
+
+    @require_http_methods(["GET", "POST"])
+    def edit(request, code, year, uuid):
+        step = get_step_for_user(request, code, year, step_number, write=True)
+        return page(request, step, get_object_or_404(records(step.cycle), uuid=uuid))
+
+    return create, edit
 
 
 class StepDoorMixin:
@@ -73,12 +109,17 @@ class RecordDeleteView(StepDoorMixin, DeleteView):
     record is still used) goes back to ``back_url`` with its message."""
 
     deleted_message = ""  # may name the record's code: "Action %(code)s deleted."
+    detail_url_name = ""  # the record's page, where "Cancel" and a refusal go back to
+    list_url_name = ""  # where the record was listed, shown once it is deleted
 
     def delete_record(self, record) -> None:
         raise NotImplementedError
 
     def back_url(self) -> str:
-        raise NotImplementedError
+        return self.step.url(self.detail_url_name, self.object.uuid)
+
+    def get_success_url(self) -> str:
+        return self.step.url(self.list_url_name)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(back=self.back_url(), **kwargs)

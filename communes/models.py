@@ -26,6 +26,29 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class WomenAndMen(TimeStampedModel):
+    """One row of a grid that counts people: the women and the men (an awareness session's
+    attendance by audience, a consultation's participation by group)."""
+
+    women = models.PositiveIntegerField(_("women"), default=0)
+    men = models.PositiveIntegerField(_("men"), default=0)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(women__gte=0), name="%(app_label)s_%(class)s_women_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(men__gte=0), name="%(app_label)s_%(class)s_men_not_negative"
+            ),
+        ]
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men
+
+
 class Region(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
     code = models.CharField(_("code"), max_length=2, unique=True)
 

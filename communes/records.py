@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .concurrency import VersionedModel
-from .models import PlanningCycle, TimeStampedModel
+from .models import PlanningCycle, TimeStampedModel, WomenAndMen
 
 __all__ = [
     "AudienceCategory",
@@ -113,7 +113,7 @@ class AwarenessSession(TimeStampedModel, VersionedModel):
         return labels
 
 
-class SessionAttendance(TimeStampedModel):
+class SessionAttendance(WomenAndMen):
     """How many women and men of one audience category attended a session."""
 
     session = models.ForeignKey(
@@ -125,8 +125,6 @@ class SessionAttendance(TimeStampedModel):
     category = models.CharField(
         _("audience category"), max_length=16, choices=AudienceCategory.choices
     )
-    women = models.PositiveIntegerField(_("women"), default=0)
-    men = models.PositiveIntegerField(_("men"), default=0)
 
     history = HistoricalRecords()
 
@@ -139,20 +137,11 @@ class SessionAttendance(TimeStampedModel):
                 name="communes_sessionattendance_one_per_category",
                 violation_error_message=_("This category is already counted for this session."),
             ),
-            models.CheckConstraint(
-                condition=Q(women__gte=0), name="communes_sessionattendance_women_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=Q(men__gte=0), name="communes_sessionattendance_men_not_negative"
-            ),
+            *WomenAndMen.Meta.constraints,
         ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.women} / {self.men}"
-
-    @property
-    def total(self) -> int:
-        return self.women + self.men
 
 
 def attachment_path(instance: SessionAttachment, filename: str) -> str:

@@ -2,7 +2,7 @@
 
 A new list is a model ``class Thing(ReferenceItem)`` with ``history = HistoricalRecords()``,
 its admin ``class ThingAdmin(NationalAdminOnly, ...)`` (``communes.admin_base``) and, in the
-forms that offer it, ``Thing.objects.for_choice(used_ids)``.
+forms that offer it, ``offer_references(form, {"thing": Thing})``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,20 @@ class ReferenceQuerySet(models.QuerySet):
         """What a form offers: the active items, plus the inactive ones the record already uses
         (a deactivated item stays on old records and must not vanish from their form)."""
         return self.filter(Q(active=True) | Q(pk__in=list(used_ids)))
+
+
+def offer_references(form, fields: dict[str, type[models.Model]]) -> None:
+    """Point each reference-list field of a model form at ``for_choice``: the active items plus
+    those the form's record already uses (one query a many-to-many field of a saved record)."""
+    instance = form.instance
+    for name, model in fields.items():
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            used = list(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
+        else:
+            value = getattr(instance, field.attname)
+            used = [value] if value else []
+        form.fields[name].queryset = model.objects.for_choice(used)
 
 
 class ReferenceItem(BilingualNameMixin, TimeStampedModel):

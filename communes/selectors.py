@@ -53,14 +53,26 @@ def _ids(cycles: Sequence) -> list[int]:
     return [c.pk for c in cycles]
 
 
-# --- Step 1: awareness sessions ----------------------------------------------------------------
+def totals_by_cycle(cycles: Sequence, queryset, make, **aggregates) -> dict:
+    """One query: each of ``aggregates``, named after a field of the dataclass ``make``, over
+    the rows of ``queryset`` grouped by cycle; ``make()`` (zeros) for a cycle without rows."""
+    totals = {pk: make() for pk in _ids(cycles)}
+    for row in (
+        queryset.filter(cycle__in=list(totals))
+        .values("cycle")
+        # Prefixed: an aggregate may share its name with a relation ("trainees").
+        .annotate(**{f"total_{name}": aggregate for name, aggregate in aggregates.items()})
+        .order_by()
+    ):
+        totals[row["cycle"]] = make(**{name: row[f"total_{name}"] for name in aggregates})
+    return totals
 
 
 @dataclass
-class AwarenessTotals:
-    sessions: int = 0
-    sessions_with_attendance: int = 0
-    sessions_with_officials: int = 0
+class PeopleTotals:
+    """The totals of a step that counts the women and men at dated events (awareness
+    sessions, consultation sessions)."""
+
     women: int = 0
     men: int = 0
     first_date: datetime.date | None = None
@@ -72,39 +84,58 @@ class AwarenessTotals:
 
     @property
     def women_share(self) -> Decimal | None:
+        """Women among the participants, in percent (exact)."""
         return share_of(self.women, self.participants)
+
+
+def counted_figures(*counts: tuple[str, int], women_share: Decimal | None) -> list[Figure]:
+    """A step summary's figures: its counts (label, number), then the share of women."""
+    return [
+        *(Figure(label, n, grouped(n)) for label, n in counts),
+        Figure(_("Women"), women_share, share_text(women_share)),
+    ]
+
+
+def counted_annex(totals, *counts: tuple[str, int], women: str) -> AnnexSection:
+    """A step's annex section: its dates, its counts (label, number), then the share of women
+    (labelled ``women``)."""
+    return AnnexSection(
+        first_date=totals.first_date,
+        last_date=totals.last_date,
+        figures=[
+            *((label, n, "int") for label, n in counts),
+            (women, totals.women_share, "percent"),
+        ],
+    )
+
+
+# --- Step 1: awareness sessions ----------------------------------------------------------------
+
+
+@dataclass
+class AwarenessTotals(PeopleTotals):
+    sessions: int = 0
+    sessions_with_attendance: int = 0
+    sessions_with_officials: int = 0
 
 
 def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
     """One query: sessions joined to their attendance, grouped by cycle. Rows with nobody are
     never stored, so a session with a row is a session with people counted."""
-    totals = {pk: AwarenessTotals() for pk in _ids(cycles)}
-    for row in (
-        AwarenessSession.objects.filter(cycle__in=list(totals))
-        .values("cycle")
-        .annotate(
-            n=Count("pk", distinct=True),
-            with_attendance=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
-            with_officials=Count(
-                "pk", filter=Q(attendance__category__in=OFFICIAL_CATEGORIES), distinct=True
-            ),
-            women=Sum("attendance__women"),
-            men=Sum("attendance__men"),
-            first=Min("date"),
-            last=Max("date"),
-        )
-        .order_by()
-    ):
-        totals[row["cycle"]] = AwarenessTotals(
-            sessions=row["n"],
-            sessions_with_attendance=row["with_attendance"],
-            sessions_with_officials=row["with_officials"],
-            women=row["women"] or 0,
-            men=row["men"] or 0,
-            first_date=row["first"],
-            last_date=row["last"],
-        )
-    return totals
+    return totals_by_cycle(
+        cycles,
+        AwarenessSession.objects.all(),
+        AwarenessTotals,
+        sessions=Count("pk", distinct=True),
+        sessions_with_attendance=Count("pk", filter=Q(attendance__isnull=False), distinct=True),
+        sessions_with_officials=Count(
+            "pk", filter=Q(attendance__category__in=OFFICIAL_CATEGORIES), distinct=True
+        ),
+        women=Sum("attendance__women", default=0),
+        men=Sum("attendance__men", default=0),
+        first_date=Min("date"),
+        last_date=Max("date"),
+    )
 
 
 def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
@@ -121,11 +152,11 @@ def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
                     t.sessions_with_officials > 0,
                 ),
             ],
-            figures=[
-                Figure(_("Sessions"), t.sessions, grouped(t.sessions)),
-                Figure(_("Participants"), t.participants, grouped(t.participants)),
-                Figure(_("Women"), t.women_share, share_text(t.women_share)),
-            ],
+            figures=counted_figures(
+                (_("Sessions"), t.sessions),
+                (_("Participants"), t.participants),
+                women_share=t.women_share,
+            ),
             totals=t,
         )
     return result
@@ -133,14 +164,11 @@ def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
 
 def awareness_annex(cycle, summary: StepSummary) -> AnnexSection:
     t = summary.totals
-    return AnnexSection(
-        first_date=t.first_date,
-        last_date=t.last_date,
-        figures=[
-            (gettext_lazy("Sessions"), t.sessions, "int"),
-            (gettext_lazy("Participants"), t.participants, "int"),
-            (gettext_lazy("Women among participants"), t.women_share, "percent"),
-        ],
+    return counted_annex(
+        t,
+        (gettext_lazy("Sessions"), t.sessions),
+        (gettext_lazy("Participants"), t.participants),
+        women=gettext_lazy("Women among participants"),
     )
 
 
@@ -207,29 +235,17 @@ class TrainingTotals:
 
 def training_totals(cycles: Sequence) -> dict[int, TrainingTotals]:
     """One query: trainings joined to their trainees, grouped by cycle."""
-    totals = {pk: TrainingTotals() for pk in _ids(cycles)}
-    for row in (
-        Training.objects.filter(cycle__in=list(totals))
-        .values("cycle")
-        .annotate(
-            n=Count("pk", distinct=True),
-            with_trainees=Count("pk", filter=Q(trainees__isnull=False), distinct=True),
-            n_trainees=Count("trainees"),
-            n_women=Count("trainees", filter=Q(trainees__sex=Sex.WOMAN)),
-            first=Min("start_date"),
-            last=Max("end_date"),
-        )
-        .order_by()
-    ):
-        totals[row["cycle"]] = TrainingTotals(
-            trainings=row["n"],
-            trainings_with_trainees=row["with_trainees"],
-            trainees=row["n_trainees"],
-            women=row["n_women"],
-            first_date=row["first"],
-            last_date=row["last"],
-        )
-    return totals
+    return totals_by_cycle(
+        cycles,
+        Training.objects.all(),
+        TrainingTotals,
+        trainings=Count("pk", distinct=True),
+        trainings_with_trainees=Count("pk", filter=Q(trainees__isnull=False), distinct=True),
+        trainees=Count("trainees"),
+        women=Count("trainees", filter=Q(trainees__sex=Sex.WOMAN)),
+        first_date=Min("start_date"),
+        last_date=Max("end_date"),
+    )
 
 
 def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
@@ -241,11 +257,11 @@ def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
                     _("At least one training with its trainees"), t.trainings_with_trainees > 0
                 )
             ],
-            figures=[
-                Figure(_("Trainings"), t.trainings, grouped(t.trainings)),
-                Figure(_("Trainees"), t.trainees, grouped(t.trainees)),
-                Figure(_("Women"), t.women_share, share_text(t.women_share)),
-            ],
+            figures=counted_figures(
+                (_("Trainings"), t.trainings),
+                (_("Trainees"), t.trainees),
+                women_share=t.women_share,
+            ),
             totals=t,
         )
     return result
@@ -253,14 +269,11 @@ def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
 
 def training_annex(cycle, summary: StepSummary) -> AnnexSection:
     t = summary.totals
-    return AnnexSection(
-        first_date=t.first_date,
-        last_date=t.last_date,
-        figures=[
-            (gettext_lazy("Trainings"), t.trainings, "int"),
-            (gettext_lazy("Trainees"), t.trainees, "int"),
-            (gettext_lazy("Women among trainees"), t.women_share, "percent"),
-        ],
+    return counted_annex(
+        t,
+        (gettext_lazy("Trainings"), t.trainings),
+        (gettext_lazy("Trainees"), t.trainees),
+        women=gettext_lazy("Women among trainees"),
     )
 
 

@@ -25,25 +25,22 @@ urlpatterns = [
 
 # Steps 1 (awareness sessions) and 2 (trainings), under the commune's PAC cycle.
 from . import views_records  # noqa: E402
+from .generic import record_paths  # noqa: E402
 
 _cycle = "<slug:code>/pac/<int:year>"
 urlpatterns += [
     path(f"{_cycle}/awareness/", views_records.awareness_list, name="awareness_list"),
-    path(f"{_cycle}/awareness/new/", views_records.awareness_create, name="awareness_create"),
     path(
         f"{_cycle}/awareness/<uuid:uuid>/",
         views_records.awareness_detail,
         name="awareness_detail",
     ),
-    path(
-        f"{_cycle}/awareness/<uuid:uuid>/edit/",
+    *record_paths(
+        f"{_cycle}/awareness/",
+        "awareness",
+        views_records.awareness_create,
         views_records.awareness_edit,
-        name="awareness_edit",
-    ),
-    path(
-        f"{_cycle}/awareness/<uuid:uuid>/delete/",
         views_records.awareness_delete,
-        name="awareness_delete",
     ),
     path(
         f"{_cycle}/awareness/<uuid:uuid>/attachments/",
@@ -66,12 +63,12 @@ urlpatterns += [
         name="awareness_attachment_delete",
     ),
     path(f"{_cycle}/training/", views_records.training_list, name="training_list"),
-    path(f"{_cycle}/training/new/", views_records.training_create, name="training_create"),
     path(f"{_cycle}/training/<uuid:uuid>/", views_records.training_detail, name="training_detail"),
-    path(f"{_cycle}/training/<uuid:uuid>/edit/", views_records.training_edit, name="training_edit"),
-    path(
-        f"{_cycle}/training/<uuid:uuid>/delete/",
+    *record_paths(
+        f"{_cycle}/training/",
+        "training",
+        views_records.training_create,
+        views_records.training_edit,
         views_records.training_delete,
-        name="training_delete",
     ),
 ]

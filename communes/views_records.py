@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import keep, services
 from .access import get_step_for_user
@@ -25,11 +25,10 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
-from .generic import RecordDeleteView
-from .once import once_per_token
+from .generic import RecordDeleteView, form_page_views
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
 from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
-from .writes import attempt
+from .writes import attempt, save_or_status
 
 PAGE_SIZE = 25
 AWARENESS, TRAINING = 1, 2
@@ -57,14 +56,15 @@ def awareness_list(request, code, year):
     return render(request, "communes/awareness/list.html", step.context(page=page, step=step.row()))
 
 
-def _get_session(cycle, uuid, *, related=True):
-    queryset = _sessions(cycle)
-    if related:
-        queryset = queryset.prefetch_related(
-            Prefetch("attendance", queryset=SessionAttendance.objects.order_by("pk")),
-            Prefetch("attachments", queryset=SessionAttachment.objects.order_by("created_at")),
-        )
-    return get_object_or_404(queryset, uuid=uuid)
+def _sessions_with_grid(cycle):
+    return _sessions(cycle).prefetch_related(
+        Prefetch("attendance", queryset=SessionAttendance.objects.order_by("pk")),
+        Prefetch("attachments", queryset=SessionAttachment.objects.order_by("created_at")),
+    )
+
+
+def _get_session(cycle, uuid):
+    return get_object_or_404(_sessions_with_grid(cycle), uuid=uuid)
 
 
 def _grid_rows(session):
@@ -108,36 +108,29 @@ def awareness_detail(request, code, year, uuid):
     return _render_session(request, step, session)
 
 
-def _awareness_form_page(request, step, session, *, creating: bool):
-    cycle = step.cycle
+def _awareness_form_page(request, step, session):
+    creating = session.pk is None
     code = 200
     if request.method == "POST":
         form = AwarenessSessionForm(request.POST, instance=session)
         grid = attendance_formset(None if creating else session, data=request.POST)
         valid = form.is_valid()
         valid = grid.is_valid() and valid
-        if valid:
-            saved, code = attempt(
-                request,
-                lambda: services.awareness_session_save(
-                    session=form.save(commit=False),
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    attendance=grid.counts(),
-                    by=request.user,
-                ),
-                form=form,
-            )
-            if code is None:
-                session = saved
-                messages.success(request, _("Awareness session saved."))
-                return redirect(
-                    "awareness_detail",
-                    code=cycle.commune.code,
-                    year=cycle.start_year,
-                    uuid=session.uuid,
-                )
-        else:
-            code = 400
+        done, code = save_or_status(
+            request,
+            valid,
+            lambda: services.awareness_session_save(
+                session=form.save(commit=False),
+                loaded_version=form.cleaned_data["loaded_version"],
+                attendance=grid.counts(),
+                by=request.user,
+            ),
+            form=form,
+            message=_("Awareness session saved."),
+            url=lambda saved: step.url("awareness_detail", saved.uuid),
+        )
+        if done:
+            return done
     else:
         form = AwarenessSessionForm(instance=session)
         grid = attendance_formset(None if creating else session)
@@ -149,20 +142,9 @@ def _awareness_form_page(request, step, session, *, creating: bool):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def awareness_create(request, code, year):
-    step = get_step_for_user(request, code, year, AWARENESS, write=True)
-    cycle = step.cycle
-    return _awareness_form_page(request, step, AwarenessSession(cycle=cycle), creating=True)
-
-
-@require_http_methods(["GET", "POST"])
-def awareness_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, AWARENESS, write=True)
-    cycle = step.cycle
-    session = _get_session(cycle, uuid)
-    return _awareness_form_page(request, step, session, creating=False)
+awareness_create, awareness_edit = form_page_views(
+    AWARENESS, AwarenessSession, _awareness_form_page, _sessions_with_grid
+)
 
 
 class AwarenessDelete(RecordDeleteView):
@@ -171,15 +153,11 @@ class AwarenessDelete(RecordDeleteView):
     context_object_name = "session"
     template_name = "communes/awareness/confirm_delete.html"
     deleted_message = gettext_lazy("Awareness session deleted.")
+    detail_url_name = "awareness_detail"
+    list_url_name = "awareness_list"
 
     def delete_record(self, record):
         services.awareness_session_delete(session=record, by=self.request.user)
-
-    def back_url(self) -> str:
-        return self.step.url("awareness_detail", self.object.uuid)
-
-    def get_success_url(self) -> str:
-        return self.step.url("awareness_list")
 
 
 awareness_delete = AwarenessDelete.as_view()
@@ -291,10 +269,6 @@ def training_list(request, code, year):
     return render(request, "communes/training/list.html", step.context(page=page, step=step.row()))
 
 
-def _get_training(cycle, uuid):
-    return get_object_or_404(_trainings(cycle), uuid=uuid)
-
-
 @require_GET
 def training_detail(request, code, year, uuid):
     step = get_step_for_user(request, code, year, TRAINING)
@@ -309,8 +283,8 @@ def training_detail(request, code, year, uuid):
     )
 
 
-def _training_form_page(request, step, training, *, creating: bool):
-    cycle = step.cycle
+def _training_form_page(request, step, training):
+    creating = training.pk is None
     formset_class = trainee_formset_class(extra=5 if creating else 3)
     queryset = Trainee.objects.order_by("pk")
     code = 200
@@ -328,30 +302,22 @@ def _training_form_page(request, step, training, *, creating: bool):
         valid = form.is_valid()
         formset.set_training_days(form.cleaned_data.get("days"))
         valid = formset.is_valid() and valid
-        if valid:
-            trainees = formset.save(commit=False)
-            saved, code = attempt(
-                request,
-                lambda: services.training_save(
-                    training=form.save(commit=False),
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    trainees=trainees,
-                    removed=formset.deleted_objects,
-                    by=request.user,
-                ),
-                form=form,
-            )
-            if code is None:
-                training = saved
-                messages.success(request, _("Training saved."))
-                return redirect(
-                    "training_detail",
-                    code=cycle.commune.code,
-                    year=cycle.start_year,
-                    uuid=training.uuid,
-                )
-        else:
-            code = 400
+        done, code = save_or_status(
+            request,
+            valid,
+            lambda: services.training_save(
+                training=form.save(commit=False),
+                loaded_version=form.cleaned_data["loaded_version"],
+                trainees=formset.save(commit=False),
+                removed=formset.deleted_objects,
+                by=request.user,
+            ),
+            form=form,
+            message=_("Training saved."),
+            url=lambda saved: step.url("training_detail", saved.uuid),
+        )
+        if done:
+            return done
     else:
         form = TrainingForm(instance=training)
         formset = formset_class(instance=training, prefix="trainees", queryset=queryset)
@@ -368,19 +334,7 @@ def _training_form_page(request, step, training, *, creating: bool):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def training_create(request, code, year):
-    step = get_step_for_user(request, code, year, TRAINING, write=True)
-    cycle = step.cycle
-    return _training_form_page(request, step, Training(cycle=cycle), creating=True)
-
-
-@require_http_methods(["GET", "POST"])
-def training_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, TRAINING, write=True)
-    cycle = step.cycle
-    return _training_form_page(request, step, _get_training(cycle, uuid), creating=False)
+training_create, training_edit = form_page_views(TRAINING, Training, _training_form_page)
 
 
 class TrainingDelete(RecordDeleteView):
@@ -389,18 +343,14 @@ class TrainingDelete(RecordDeleteView):
     context_object_name = "training"
     template_name = "communes/training/confirm_delete.html"
     deleted_message = gettext_lazy("Training deleted.")
+    detail_url_name = "training_detail"
+    list_url_name = "training_list"
 
     def get_queryset(self):
         return super().get_queryset().annotate(n_trainees=Count("trainees"))
 
     def delete_record(self, record):
         services.training_delete(training=record, by=self.request.user)
-
-    def back_url(self) -> str:
-        return self.step.url("training_detail", self.object.uuid)
-
-    def get_success_url(self) -> str:
-        return self.step.url("training_list")
 
 
 training_delete = TrainingDelete.as_view()

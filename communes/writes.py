@@ -20,6 +20,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from .errors import STALE_MESSAGE, StaleRecord, StepLocked
 from .numbering import NumberedRecord
@@ -70,3 +72,24 @@ def attempt(
             for message in error.messages:
                 messages.error(request, message)
         return None, 409 if stale else 400
+
+
+def save_or_status(
+    request,
+    valid: bool,
+    call: Callable[[], Any],
+    *,
+    form: BaseForm,
+    message: str,
+    url: Callable[[Any], str],
+) -> tuple[HttpResponse | None, int]:
+    """The end of a hand-written form page whose forms are bound and checked: nothing written
+    when one is wrong (400); else ``call`` through ``attempt`` and, once saved, ``message`` and
+    a redirect to ``url(saved record)``. ``(redirect, 302)``, or ``(None, status to show)``."""
+    if not valid:
+        return None, 400
+    saved, status = attempt(request, call, form=form)
+    if status is not None:
+        return None, status
+    messages.success(request, message)
+    return redirect(url(saved)), 302

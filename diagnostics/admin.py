@@ -72,26 +72,25 @@ class ReadOnlyRecordAdmin(StepRecordAdmin):
 
     list_select_related = ("cycle__commune",)
     list_filter = ("cycle__commune__province__region",)
+    search_fields = ("title", "cycle__commune__name_fr")
 
 
 @admin.register(ConsultationSession)
 class ConsultationSessionAdmin(ReadOnlyRecordAdmin):
     list_display = ("title", "kind", "date", "cycle")
-    search_fields = ("title", "cycle__commune__name_fr")
 
 
 @admin.register(Finding)
 class FindingAdmin(ReadOnlyRecordAdmin):
     list_display = ("code", "title", "sector", "severity", "cycle")
-    search_fields = ("title", "cycle__commune__name_fr")
 
 
 @admin.register(ProjectIdea)
 class ProjectIdeaAdmin(ReadOnlyRecordAdmin):
     list_display = ("code", "title", "sector", "cycle")
-    search_fields = ("title", "cycle__commune__name_fr")
 
 
 @admin.register(MigrationFigure)
 class MigrationFigureAdmin(ReadOnlyRecordAdmin):
     list_display = ("indicator", "total", "year", "source", "cycle")
+    search_fields = ()  # figures have no title

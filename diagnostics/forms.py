@@ -8,8 +8,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
-from communes.formfields import ModelMultipleChoiceField, formfield
+from communes.formfields import (
+    TITLE_WIDGETS,
+    ModelMultipleChoiceField,
+    count_field,
+    formfield,
+    tick_boxes,
+)
 from communes.numbers import listing
+from communes.reference import offer_references
 
 from .models import (
     AgeBand,
@@ -22,8 +29,6 @@ from .models import (
     TargetGroup,
 )
 
-MAX_COUNT = 100_000  # no consultation gathers more; catches a typo with extra zeros
-
 
 class CycleBoundForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, cycle, **kwargs):
@@ -32,21 +37,15 @@ class CycleBoundForm(VersionedFormMixin, forms.ModelForm):
 
 
 class SessionForm(CycleBoundForm):
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"),
-        choices=ConsultationSession.Language.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    languages = tick_boxes(_("Languages"), ConsultationSession.Language.choices)
 
     class Meta:
         model = ConsultationSession
         fields = ["title", "title_ar", "kind", "date", "place", "facilitator", "languages", "notes"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "notes": forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
-            "title": forms.TextInput(attrs={"dir": "auto"}),
+            **TITLE_WIDGETS,
         }
         help_texts = {"title": _("For example: focus group with women seasonal workers.")}
 
@@ -72,18 +71,7 @@ class ParticipationRowForm(forms.Form):
         self.bands = bands
         for band in bands:
             for sex in ("women", "men"):
-                self.fields[f"{sex}_{band_key(band)}"] = forms.IntegerField(
-                    min_value=0,
-                    max_value=MAX_COUNT,
-                    required=False,
-                    widget=forms.NumberInput(
-                        attrs={
-                            "class": "form-control form-control-sm grid-count",
-                            "inputmode": "numeric",
-                            "min": 0,
-                        }
-                    ),
-                )
+                self.fields[f"{sex}_{band_key(band)}"] = count_field("grid-count")
 
     def label_cells(self, group_name: str) -> None:
         band_labels = dict(AgeBand.choices)
@@ -271,15 +259,28 @@ class FigureForm(CycleBoundForm):
         return data
 
 
-class FindingForm(CycleBoundForm):
+class SectorRecordForm(CycleBoundForm):
+    """A finding or a project idea: a title in two languages, a description, a sector and the
+    target groups it is about (``groups_field``), both offered by ``offer_references``."""
+
+    groups_field = ""
+
     class Meta:
-        model = Finding
         formfield_callback = formfield
+        fields = ["title", "title_ar", "description", "sector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_references(self, {"sector": Sector, self.groups_field: TargetGroup})
+
+
+class FindingForm(SectorRecordForm):
+    groups_field = "groups"
+
+    class Meta(SectorRecordForm.Meta):
+        model = Finding
         fields = [
-            "title",
-            "title_ar",
-            "description",
-            "sector",
+            *SectorRecordForm.Meta.fields,
             "groups",
             "severity",
             "women_view",
@@ -288,8 +289,7 @@ class FindingForm(CycleBoundForm):
         ]
         labels = {"title": _("Need or problem")}
         widgets = {
-            "title": forms.TextInput(attrs={"dir": "auto"}),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            **TITLE_WIDGETS,
             "description": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
             "groups": forms.CheckboxSelectMultiple,
             "sessions": forms.CheckboxSelectMultiple,
@@ -306,11 +306,6 @@ class FindingForm(CycleBoundForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        instance = self.instance
-        sector_ids = [instance.sector_id] if instance.sector_id else []
-        group_ids = list(instance.groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
-        self.fields["groups"].queryset = TargetGroup.objects.for_choice(group_ids)
         self.fields["sessions"].queryset = ConsultationSession.objects.filter(
             cycle=self.cycle
         ).order_by("-date", "pk")
@@ -320,7 +315,7 @@ class FindingForm(CycleBoundForm):
         self.fields["severity"].choices = Finding.Severity.choices
 
 
-class IdeaForm(CycleBoundForm):
+class IdeaForm(SectorRecordForm):
     findings = ModelMultipleChoiceField(
         label=_("Findings it answers"),
         queryset=Finding.objects.none(),
@@ -329,22 +324,19 @@ class IdeaForm(CycleBoundForm):
         help_text=_("An idea answers at least one finding of the diagnosis."),
     )
 
-    class Meta:
+    groups_field = "target_groups"
+
+    class Meta(SectorRecordForm.Meta):
         model = ProjectIdea
-        formfield_callback = formfield
         fields = [
-            "title",
-            "title_ar",
-            "description",
-            "sector",
+            *SectorRecordForm.Meta.fields,
             "target_groups",
             "beneficiaries_women",
             "beneficiaries_men",
             "proposed_by",
         ]
         widgets = {
-            "title": forms.TextInput(attrs={"dir": "auto"}),
-            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            **TITLE_WIDGETS,
             "description": forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
             "target_groups": forms.CheckboxSelectMultiple,
             "proposed_by": forms.TextInput(attrs={"dir": "auto"}),
@@ -365,10 +357,6 @@ class IdeaForm(CycleBoundForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        sector_ids = [instance.sector_id] if instance.sector_id else []
-        group_ids = list(instance.target_groups.values_list("pk", flat=True)) if instance.pk else []
-        self.fields["sector"].queryset = Sector.objects.for_choice(sector_ids)
-        self.fields["target_groups"].queryset = TargetGroup.objects.for_choice(group_ids)
         self.fields["findings"].queryset = Finding.objects.filter(cycle=self.cycle).order_by(
             "number"
         )

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin
 from communes.concurrency import VersionedModel
-from communes.models import PlanningCycle, TimeStampedModel
+from communes.models import PlanningCycle, TimeStampedModel, WomenAndMen
 from communes.numbering import NumberedRecord
 from communes.numbers import listing
 from communes.reference import ReferenceItem
@@ -128,7 +128,7 @@ class AgeBand(models.TextChoices):
     OVER_60 = "o60", _("over 60")
 
 
-class Participation(TimeStampedModel):
+class Participation(WomenAndMen):
     """Women and men of one group (and age band) at one session, as counted that day."""
 
     session = models.ForeignKey(
@@ -143,8 +143,6 @@ class Participation(TimeStampedModel):
     age_band = models.CharField(
         _("age band"), max_length=8, choices=AgeBand.choices, default=AgeBand.ALL, blank=True
     )
-    women = models.PositiveIntegerField(_("women"), default=0)
-    men = models.PositiveIntegerField(_("men"), default=0)
 
     history = HistoricalRecords()
 
@@ -152,12 +150,7 @@ class Participation(TimeStampedModel):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(women__gte=0), name="diagnostics_participation_women_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=Q(men__gte=0), name="diagnostics_participation_men_not_negative"
-            ),
+            *WomenAndMen.Meta.constraints,
             models.UniqueConstraint(
                 fields=["session", "group", "age_band"],
                 name="diagnostics_participation_one_per_group_band",
@@ -167,10 +160,6 @@ class Participation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.group}: {self.women} / {self.men}"
-
-    @property
-    def total(self) -> int:
-        return self.women + self.men
 
 
 class MigrationFigure(VersionedModel, TimeStampedModel):

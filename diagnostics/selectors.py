@@ -7,7 +7,6 @@ once: the tracker, the summary page, the PAC annex and the dossier read it from 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import PlanningCycle
 from communes.numbers import rounded
-from communes.selectors import per_cycle, share_of, share_text
+from communes.selectors import PeopleTotals, per_cycle, share_of, share_text
 from communes.steps import (
     AnnexSection,
     Bi,
@@ -41,31 +40,18 @@ from .models import (
 
 
 @dataclass
-class CycleStats:
+class CycleStats(PeopleTotals):
     sessions: int = 0
     sessions_with_participants: int = 0
-    women: int = 0
-    men: int = 0
     migrant_women: int = 0
     migrant_men: int = 0
     findings: int = 0
     ideas: int = 0
     linked_ideas: int = 0
-    first_date: datetime.date | None = None
-    last_date: datetime.date | None = None
-
-    @property
-    def participants(self) -> int:
-        return self.women + self.men
 
     @property
     def migrant_participants(self) -> int:
         return self.migrant_women + self.migrant_men
-
-    @property
-    def women_share(self) -> Decimal | None:
-        """Women among consultation participants, in percent (exact)."""
-        return share_of(self.women, self.participants)
 
     @property
     def migrant_share(self) -> Decimal | None:
@@ -278,21 +264,25 @@ def diagnosis_annex(cycle, summary: StepSummary) -> AnnexSection:
                 "women_share": s.women_share,
             },
             "migration_profile": [
-                {
-                    "indicator": choice_label(MigrationFigure.Indicator, f.indicator),
-                    "label": f.label,
-                    "total": f.total,
-                    "women": f.women,
-                    "men": f.men,
-                    "source": f.source,
-                    "year": f.year,
-                }
+                {"indicator": choice_label(MigrationFigure.Indicator, f.indicator), **_figure(f)}
                 for f in migration_profile(cycle)
             ],
             "findings_by_sector": list(sectors.values()),
             "findings_count": len(findings),
         },
     )
+
+
+def _figure(f: MigrationFigure) -> dict:
+    """What a migration profile figure says, in the annex data and in the export alike."""
+    return {
+        "label": f.label,
+        "total": f.total,
+        "women": f.women,
+        "men": f.men,
+        "source": f.source,
+        "year": f.year,
+    }
 
 
 def _iso(value):
@@ -321,17 +311,7 @@ def export(cycle) -> dict:
     figures_qs = MigrationFigure.objects.filter(cycle=cycle).order_by("indicator", "year", "pk")
     return {
         "migration_profile": [
-            {
-                "uuid": str(f.uuid),
-                "indicator": f.indicator,
-                "label": f.label,
-                "total": f.total,
-                "women": f.women,
-                "men": f.men,
-                "source": f.source,
-                "year": f.year,
-            }
-            for f in figures_qs
+            {"uuid": str(f.uuid), "indicator": f.indicator, **_figure(f)} for f in figures_qs
         ],
         "sessions": [
             {

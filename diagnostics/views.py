@@ -11,20 +11,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from communes import keep, numbers
 from communes.access import get_step_for_user
-from communes.generic import RecordDeleteView, RecordFormView
+from communes.generic import RecordDeleteView, RecordFormView, form_page_views
 from communes.once import once_per_token
-from communes.writes import attempt
+from communes.writes import save_or_status
 
 from . import selectors, services
 from .forms import FigureForm, FindingForm, IdeaForm, ParticipationGrid, SessionForm
@@ -208,25 +207,21 @@ def _session_edit(request, step, session):
         valid = grid.is_valid() and valid
         if valid:
             session.by_age_band = grid.by_age_band
-            saved, status = attempt(
-                request,
-                lambda: services.session_save(
-                    session=form.save(commit=False),
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    participation=grid.counts(),
-                    by=request.user,
-                ),
-                form=form,
-            )
-            if status is None:
-                session = saved
-                messages.success(
-                    request,
-                    _("Session saved.") if not creating else _("Session recorded."),
-                )
-                return redirect(step.url("diagnosis_session", session.uuid))
-        else:
-            status = 400
+        done, status = save_or_status(
+            request,
+            valid,
+            lambda: services.session_save(
+                session=form.save(commit=False),
+                loaded_version=form.cleaned_data["loaded_version"],
+                participation=grid.counts(),
+                by=request.user,
+            ),
+            form=form,
+            message=_("Session saved.") if not creating else _("Session recorded."),
+            url=lambda saved: step.url("diagnosis_session", saved.uuid),
+        )
+        if done:
+            return done
     return render(
         request,
         "diagnostics/session_form.html",
@@ -235,42 +230,27 @@ def _session_edit(request, step, session):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@once_per_token
-def session_create(request, code, year):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    return _session_edit(request, step, ConsultationSession(cycle=step.cycle))
-
-
-@require_http_methods(["GET", "POST"])
-def session_edit(request, code, year, uuid):
-    step = get_step_for_user(request, code, year, STEP, write=True)
-    session = get_object_or_404(ConsultationSession.objects.filter(cycle=step.cycle), uuid=uuid)
-    return _session_edit(request, step, session)
+session_create, session_edit = form_page_views(STEP, ConsultationSession, _session_edit)
 
 
 class _Delete(RecordDeleteView):
     step_number = STEP
     template_name = "diagnostics/confirm_delete.html"
     label = ""
+    list_url_name = "diagnosis"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(label=self.label, **kwargs)
-
-    def get_success_url(self) -> str:
-        return self.step.url("diagnosis")
 
 
 class SessionDelete(_Delete):
     model = ConsultationSession
     label = gettext_lazy("consultation session")
     deleted_message = gettext_lazy("Session deleted.")
+    detail_url_name = "diagnosis_session"
 
     def delete_record(self, record):
         services.session_delete(session=record, by=self.request.user)
-
-    def back_url(self):
-        return self.step.url("diagnosis_session", self.object.uuid)
 
 
 session_delete = SessionDelete.as_view()
@@ -486,12 +466,10 @@ class IdeaDelete(_Delete):
     model = ProjectIdea
     label = gettext_lazy("project idea")
     deleted_message = gettext_lazy("Idea deleted.")
+    detail_url_name = "diagnosis_idea"
 
     def delete_record(self, record):
         services.idea_delete(idea=record, by=self.request.user)
-
-    def back_url(self):
-        return self.step.url("diagnosis_idea", self.object.uuid)
 
 
 # A create form is sent once (communes.once): a second post lands on the first record.

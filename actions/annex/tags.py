@@ -19,32 +19,15 @@ from django.utils.translation import pgettext
 
 from communes import numbers
 from communes.bilingual import is_arabic
+from communes.templatetags.figures import or_dash
 
 register = template.Library()
 
 
-@register.filter
-def num(value) -> str:
-    """A count or measure: grouped thousands, decimals only when there are some."""
-    return "-" if value is None or value == "" else numbers.number(value)
-
-
-@register.filter
-def amount(value) -> str:
-    """The figure of an amount in dirhams: cents only when there are some."""
-    return "-" if value is None else numbers.amount(value)
-
-
-@register.filter
-def mad(value) -> str:
-    """An amount with its currency: "1 250 000 MAD", "1 250 000 درهم"."""
-    return "-" if value is None else numbers.money(value)
-
-
-@register.filter
-def pct(value) -> str:
-    """A share rounded to the unit: "37 %", "37%"."""
-    return "-" if value is None else numbers.share(value)
+num = register.filter("num", or_dash(numbers.number))
+amount = register.filter("amount", or_dash(numbers.amount))
+mad = register.filter("mad", or_dash(numbers.money))  # "1 250 000 MAD", "1 250 000 درهم"
+pct = register.filter("pct", or_dash(numbers.share))  # rounded to the unit: "37 %", "37%"
 
 
 @register.filter

@@ -3,6 +3,8 @@
 Dates: Django's ``date`` filter, whose Arabic month names ``communes.numbers.MONTHS`` sets.
 """
 
+from collections.abc import Callable
+
 from django import template
 
 from communes import numbers
@@ -10,13 +12,18 @@ from communes import numbers
 register = template.Library()
 
 
-@register.filter
-def amount(value) -> str:
-    """An amount in dirhams, figure only: "1 250 000", "150 000,50" (never rounded away)."""
-    return "-" if value is None or value == "" else numbers.amount(value)
+def or_dash(write: Callable[[object], str]) -> Callable[[object], str]:
+    """A template filter from a writer of ``communes.numbers``: "-" where there is no figure
+    (the pages and the PAC annex write figures with the same functions)."""
+
+    def figure(value) -> str:
+        return "-" if value is None or value == "" else write(value)
+
+    figure.__doc__ = write.__doc__
+    return figure
 
 
-@register.filter
-def share(value) -> str:
-    """A percentage already worked out: "37 %" in French, "37%" in Arabic; "-" for none."""
-    return "-" if value is None or value == "" else numbers.share(value)
+# "1 250 000", "150 000,50" (never rounded away)
+amount = register.filter("amount", or_dash(numbers.amount))
+# "37 %" in French, "37%" in Arabic
+share = register.filter("share", or_dash(numbers.share))
