@@ -7,6 +7,7 @@ the security settings below pass ``manage.py check --deploy``.
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -125,6 +126,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
     }
+    if TESTING:
+        # Tests run on a database file, as the application does: an in-memory database shared
+        # with the live server's threads locks whole tables and fails at once ("table is locked")
+        # when a browser request is still being answered as a test empties the database, where
+        # a file waits its turn like any other writer (the timeout above).
+        DATABASES["default"]["TEST"] = {
+            "NAME": os.environ.get(
+                "SQLITE_TEST_NAME",
+                str(Path(tempfile.gettempdir()) / f"prim-test-{os.getpid()}.sqlite3"),
+            )
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "communes.User"
