@@ -47,6 +47,8 @@ from .services import action_progress
 
 ZERO = Decimal(0)
 ADOPTED = IdeaDecision.Outcome.ADOPTED
+# Money an action can count on: committed or received (planned is only asked for).
+SECURED = (Financing.Status.COMMITTED, Financing.Status.RECEIVED)
 
 
 def _decisions(outcome, *, with_action: bool = False):
@@ -246,6 +248,10 @@ class PacStats:
     migration_cost: Decimal = ZERO
     first_three_cost: Decimal = ZERO  # the three firm years of the cycle
     financing: Decimal = ZERO
+    # Actions with money secured (a financing line committed or received), and by status.
+    financed: int = 0
+    in_progress: int = 0
+    completed: int = 0
 
     @property
     def gender_share(self) -> Decimal | None:
@@ -299,6 +305,12 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
                 costs.filter(year__lte=F("action__cycle__start_year") + 2), Sum("amount"), on_cycle
             ),
             financing=per_cycle(Financing.objects.all(), Sum("amount"), on_cycle),
+            n_financed=per_cycle(
+                actions.filter(Exists(Financing.objects.filter(status__in=SECURED, **mine))),
+                Count("pk"),
+            ),
+            n_in_progress=per_cycle(actions.filter(status=PacAction.Status.IN_PROGRESS), Count("pk")),
+            n_completed=per_cycle(actions.filter(status=PacAction.Status.COMPLETED), Count("pk")),
         )
         .values()
     ):
@@ -315,6 +327,9 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
             migration_cost=row["migration"] or ZERO,
             first_three_cost=row["first_three"] or ZERO,
             financing=row["financing"] or ZERO,
+            financed=row["n_financed"] or 0,
+            in_progress=row["n_in_progress"] or 0,
+            completed=row["n_completed"] or 0,
         )
     return stats
 
@@ -357,41 +372,91 @@ def integration_summary(cycles: Sequence) -> dict[int, StepSummary]:
     return result
 
 
+@dataclass
+class Budget:
+    """An amount, and the parts of it on actions with a gender or a migration marker >= 1."""
+
+    total: Decimal = ZERO
+    gender: Decimal = ZERO
+    migration: Decimal = ZERO
+
+    def add(self, other: Budget) -> None:
+        self.total += other.total
+        self.gender += other.gender
+        self.migration += other.migration
+
+    @property
+    def gender_share(self) -> Decimal | None:
+        return share_of(self.gender, self.total)
+
+    @property
+    def migration_share(self) -> Decimal | None:
+        return share_of(self.migration, self.total)
+
+
+def _marked(field="amount"):
+    return {
+        "total": Sum(field),
+        "gender": Sum(field, filter=Q(action__gender_marker__gte=1)),
+        "migration": Sum(field, filter=Q(action__migration_marker__gte=1)),
+    }
+
+
+def _budget(row) -> Budget:
+    return Budget(row["total"] or ZERO, row["gender"] or ZERO, row["migration"] or ZERO)
+
+
+def budgets_by_year(cycles: Sequence) -> dict[int, dict[int, Budget]]:
+    """``{cycle.pk: {year: Budget}}``: the cost of the cycles' actions per year, with the
+    marked parts, summed by the database (1 query for any number of cycles)."""
+    result: dict[int, dict[int, Budget]] = {c.pk: {} for c in cycles}
+    for row in (
+        ActionCost.objects.filter(action__cycle__in=list(result))
+        .values("action__cycle", "year")
+        .annotate(**_marked())
+        .order_by()
+    ):
+        result[row["action__cycle"]][row["year"]] = _budget(row)
+    return result
+
+
 def cost_by_year(cycle) -> dict[int, Decimal]:
     """The cost of the cycle's actions per year, summed by the database (1 query)."""
-    return dict(
-        ActionCost.objects.filter(action__cycle=cycle)
-        .values("year")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("year", "total")
+    return {year: b.total for year, b in budgets_by_year([cycle])[cycle.pk].items()}
+
+
+def financing_by_sources(cycles: Sequence) -> dict[int, list[dict]]:
+    """``{cycle.pk: [row per source]}``, sources in code order (1 query for any number of
+    cycles): the total, its marked parts (``budget``), the amount in each status
+    (``by_status``, ``Financing.Status`` order) and how many actions the source finances."""
+    statuses = Financing.Status.values
+    result: dict[int, list[dict]] = {c.pk: [] for c in cycles}
+    rows = (
+        Financing.objects.filter(action__cycle__in=list(result))
+        .values("action__cycle", "source")
+        .annotate(
+            n=Count("action", distinct=True),
+            **_marked(),
+            **{f"s_{s}": Sum("amount", filter=Q(status=s)) for s in statuses},
+        )
+        .order_by("action__cycle", "source")
     )
+    for row in rows:
+        result[row["action__cycle"]].append(
+            {
+                "source": row["source"],
+                "total": row["total"],
+                "budget": _budget(row),
+                "actions": row["n"],
+                "by_status": [row[f"s_{s}"] or ZERO for s in statuses],
+            }
+        )
+    return result
 
 
 def financing_by_source(cycle) -> list[dict]:
-    """Financing of the cycle's actions per source, sources in code order (1 query): the total,
-    the amount in each status (``by_status``, ``Financing.Status`` order) and how many actions
-    the source finances."""
-    statuses = Financing.Status.values
-    rows = (
-        Financing.objects.filter(action__cycle=cycle)
-        .values("source")
-        .annotate(
-            total=Sum("amount"),
-            n=Count("action", distinct=True),
-            **{f"s_{s}": Sum("amount", filter=Q(status=s)) for s in statuses},
-        )
-        .order_by("source")
-    )
-    return [
-        {
-            "source": row["source"],
-            "total": row["total"],
-            "actions": row["n"],
-            "by_status": [row[f"s_{s}"] or ZERO for s in statuses],
-        }
-        for row in rows
-    ]
+    """Financing of one cycle's actions per source (see ``financing_by_sources``; 1 query)."""
+    return financing_by_sources([cycle])[cycle.pk]
 
 
 def action_thread(action) -> dict:

@@ -72,19 +72,22 @@ def current_cycle(commune) -> PlanningCycle | None:
     return cycles[0] if cycles else None
 
 
-def build_trackers(cycles: Sequence[PlanningCycle]) -> dict[int, list[StepRow]]:
+def build_trackers(
+    cycles: Sequence[PlanningCycle], by_step: dict[int, dict[int, StepSummary]] | None = None
+) -> dict[int, list[StepRow]]:
     """Tracker rows for many cycles at once.
 
     Queries: each step's ``summary`` selector once, whatever the number of cycles (one query
-    per step: 5); the step statuses are expected prefetched
-    (``prefetch_related("steps")``).
+    per step: 5), none when the caller already read them (``by_step``, from ``summaries``);
+    the step statuses are expected prefetched (``prefetch_related("steps")``).
     """
     cycles = [c for c in cycles if c is not None]
     rows: dict[int, list[StepRow]] = {}
     if not cycles:
         return rows
     steps = all_steps()
-    by_step = summaries(cycles)
+    if by_step is None:
+        by_step = summaries(cycles)
     for cycle in cycles:
         statuses = {st.step: st for st in cycle.steps.all()}
         rows[cycle.pk] = [

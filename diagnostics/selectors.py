@@ -154,22 +154,30 @@ def diagnosis_summary(cycles: Sequence) -> dict[int, StepSummary]:
 # --- Rows the summary page and the annex list -----------------------------------------------------
 
 
-def participation_by_group(cycle) -> list[dict]:
-    """Participants of the cycle by group and sex, groups in their order (1 query)."""
+def participation_by_groups(cycles: Sequence) -> dict[int, list[dict]]:
+    """``{cycle.pk: [row per group]}``: participants by group and sex, groups in their order
+    (1 query for any number of cycles)."""
+    result: dict[int, list[dict]] = {c.pk: [] for c in cycles}
     rows = (
-        Participation.objects.filter(session__cycle=cycle)
+        Participation.objects.filter(session__cycle__in=list(result))
         .values(
-            "group__code", "group__name_fr", "group__name_ar", "group__order", "group__is_migrant"
+            "session__cycle",
+            "group__code",
+            "group__name_fr",
+            "group__name_ar",
+            "group__order",
+            "group__is_migrant",
         )
         .annotate(women=Sum("women"), men=Sum("men"))
-        .order_by("group__order", "group__code")
+        .order_by("session__cycle", "group__order", "group__code")
     )
-    result = []
     for row in rows:
         women, men = row["women"] or 0, row["men"] or 0
         women_share = share_of(women, women + men)
-        result.append(
+        result[row["session__cycle"]].append(
             {
+                "code": row["group__code"],
+                "order": row["group__order"],
                 "group": Bi(row["group__name_fr"], row["group__name_ar"]),
                 "is_migrant": row["group__is_migrant"],
                 "women": women,
@@ -180,6 +188,11 @@ def participation_by_group(cycle) -> list[dict]:
             }
         )
     return result
+
+
+def participation_by_group(cycle) -> list[dict]:
+    """Participants of the cycle by group and sex, groups in their order (1 query)."""
+    return participation_by_groups([cycle])[cycle.pk]
 
 
 def participation_by_age_band(cycle) -> list[dict]:

@@ -1,0 +1,331 @@
+"""Programme reporting: what a set of communes identified, adopted, financed and carried out.
+
+One read model for the commune, province, region and country reports. ``cycle_figures`` turns
+the step selectors' summaries of a batch of cycles into one ``Figures`` per cycle (the one
+place a report figure is derived; each raw number comes from the step's own selector), and a
+territory's figures are the sum of its cycles' (``Figures.add``), so a region's total is by
+construction the sum of what its communes' own pages show.
+
+Queries for any number of communes (``build_report``): the cycles (1) + their step statuses
+(1) + the five step selectors (5) + participation by group (1) + budget by year (1) +
+financing by source (1) = 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Financing
+from actions.selectors import Budget, budgets_by_year, financing_by_sources
+from communes.models import PlanningCycle, StepStatus
+from communes.steps import Bi, summaries
+from diagnostics.selectors import participation_by_groups
+
+# Fewer people than this of a vulnerable group in one commune are shown as "< 5" in views
+# that leave the commune (law 09-08; DOMAIN.md section 4).
+SMALL_COUNT = 5
+
+
+@dataclass
+class GroupCount:
+    group: Bi
+    is_migrant: bool
+    order: int
+    women: int = 0
+    men: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men
+
+
+@dataclass
+class Figures:
+    """The figures of one cycle, or the sum of several (``add``)."""
+
+    cycles: int = 0
+    sensitised_women: int = 0
+    sensitised_men: int = 0
+    trained_women: int = 0
+    trained_men: int = 0
+    consulted_women: int = 0
+    consulted_men: int = 0
+    migrant_women: int = 0
+    migrant_men: int = 0
+    ideas: int = 0
+    prioritised: int = 0
+    adopted: int = 0
+    actions: int = 0
+    financed: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    cost: Budget = field(default_factory=Budget)
+    financing: Budget = field(default_factory=Budget)
+    groups: dict[str, GroupCount] = field(default_factory=dict)
+    by_year: dict[int, Budget] = field(default_factory=dict)
+    by_source: dict[str, Budget] = field(default_factory=dict)
+
+    COUNTS = (
+        "cycles",
+        "sensitised_women",
+        "sensitised_men",
+        "trained_women",
+        "trained_men",
+        "consulted_women",
+        "consulted_men",
+        "migrant_women",
+        "migrant_men",
+        "ideas",
+        "prioritised",
+        "adopted",
+        "actions",
+        "financed",
+        "in_progress",
+        "completed",
+    )
+
+    def add(self, other: Figures) -> Figures:
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.cost.add(other.cost)
+        self.financing.add(other.financing)
+        for code, g in other.groups.items():
+            mine = self.groups.setdefault(code, GroupCount(g.group, g.is_migrant, g.order))
+            mine.women += g.women
+            mine.men += g.men
+        for year, b in other.by_year.items():
+            self.by_year.setdefault(year, Budget()).add(b)
+        for source, b in other.by_source.items():
+            self.by_source.setdefault(source, Budget()).add(b)
+        return self
+
+    @property
+    def sensitised(self) -> int:
+        return self.sensitised_women + self.sensitised_men
+
+    @property
+    def trained(self) -> int:
+        return self.trained_women + self.trained_men
+
+    @property
+    def consulted(self) -> int:
+        return self.consulted_women + self.consulted_men
+
+    @property
+    def migrants(self) -> int:
+        return self.migrant_women + self.migrant_men
+
+    def funnel(self) -> list[tuple[str, object, int]]:
+        """``(key, label, number)`` from ideas identified to actions completed."""
+        return [(key, FUNNEL_LABELS[key], getattr(self, key)) for key in FUNNEL]
+
+    def people(self) -> list[tuple[str, object, int, int]]:
+        """``(key, label, women, men)``: who was sensitised, trained and consulted."""
+        return [
+            ("sensitised", _("Sensitised"), self.sensitised_women, self.sensitised_men),
+            ("trained", _("Trained"), self.trained_women, self.trained_men),
+            ("consulted", _("Consulted"), self.consulted_women, self.consulted_men),
+        ]
+
+    def group_rows(self) -> list[GroupCount]:
+        return sorted(self.groups.values(), key=lambda g: g.order)
+
+    def years(self) -> list[tuple[int, Budget]]:
+        return sorted(self.by_year.items())
+
+    def sources(self) -> list[tuple[str, object, Budget]]:
+        """``(code, label, Budget)`` per financing source, in the sources' order."""
+        labels = dict(Financing.Source.choices)
+        return [
+            (code, labels[code], self.by_source[code])
+            for code in Financing.Source.values
+            if code in self.by_source
+        ]
+
+
+FUNNEL = ("ideas", "prioritised", "adopted", "actions", "financed", "in_progress", "completed")
+FUNNEL_LABELS = {
+    "ideas": _("Ideas identified"),
+    "prioritised": _("Ideas prioritised"),
+    "adopted": _("Ideas adopted"),
+    "actions": _("PAC actions"),
+    "financed": _("Actions financed"),
+    "in_progress": _("Actions in progress"),
+    "completed": _("Actions completed"),
+}
+
+
+def cycle_figures(cycles: Sequence[PlanningCycle], by_step=None) -> dict[int, Figures]:
+    """``{cycle.pk: Figures}`` from the step selectors (8 queries for any number of cycles;
+    5 fewer when the caller passes the selectors' ``summaries`` as ``by_step``)."""
+    if by_step is None:
+        by_step = summaries(cycles)
+    groups = participation_by_groups(cycles)
+    years = budgets_by_year(cycles)
+    sources = financing_by_sources(cycles)
+    result = {}
+    for cycle in cycles:
+        pk = cycle.pk
+        aware = by_step[1][pk].totals
+        train = by_step[2][pk].totals
+        diag = by_step[3][pk].totals
+        prio = by_step[4][pk].totals
+        pac = by_step[5][pk].totals
+        result[pk] = Figures(
+            cycles=1,
+            sensitised_women=aware.women,
+            sensitised_men=aware.men,
+            trained_women=train.women,
+            trained_men=train.trainees - train.women,
+            consulted_women=diag.women,
+            consulted_men=diag.men,
+            migrant_women=diag.migrant_women,
+            migrant_men=diag.migrant_men,
+            ideas=diag.ideas,
+            prioritised=prio.fully_scored,
+            adopted=prio.adopted,
+            actions=pac.actions,
+            financed=pac.financed,
+            in_progress=pac.in_progress,
+            completed=pac.completed,
+            cost=Budget(pac.cost, pac.gender_cost, pac.migration_cost),
+            financing=sum_budgets(row["budget"] for row in sources[pk]),
+            groups={
+                row["code"]: GroupCount(
+                    row["group"], row["is_migrant"], row["order"], row["women"], row["men"]
+                )
+                for row in groups[pk]
+            },
+            by_year=years[pk],
+            by_source={row["source"]: row["budget"] for row in sources[pk]},
+        )
+    return result
+
+
+def sum_budgets(budgets: Iterable[Budget]) -> Budget:
+    total = Budget()
+    for b in budgets:
+        total.add(b)
+    return total
+
+
+def total_of(figures: Iterable[Figures]) -> Figures:
+    total = Figures()
+    for f in figures:
+        total.add(f)
+    return total
+
+
+# --- Which cycles a report counts ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: int | None = None  # first year of the PAC period; None: each commune's newest
+    step: int | None = None
+    status: str = ""
+    province: str = ""  # a province code, within a region report
+    query: str = ""  # a commune's name, French or Arabic
+
+    @property
+    def active(self) -> bool:
+        return bool(self.period or (self.step and self.status) or self.province or self.query)
+
+
+def report_cycles(communes, filters: Filters):
+    """The cycle counted for each commune of ``communes``: the PAC period asked for, else the
+    commune's newest; only those whose step ``filters.step`` is in ``filters.status``."""
+    cycles = PlanningCycle.objects.filter(commune__in=communes)
+    if filters.period:
+        cycles = cycles.filter(start_year=filters.period)
+    else:
+        newest = (
+            PlanningCycle.objects.filter(commune=OuterRef("commune"))
+            .order_by("-start_year")
+            .values("start_year")[:1]
+        )
+        cycles = cycles.filter(start_year=Subquery(newest))
+    if filters.step and filters.status:
+        cycles = cycles.filter(
+            Exists(
+                StepStatus.objects.filter(
+                    cycle=OuterRef("pk"), step=filters.step, status=filters.status
+                )
+            )
+        )
+    return cycles.select_related("commune__province__region").prefetch_related("steps")
+
+
+@dataclass
+class Row:
+    """A line of a comparison table: a commune (with its cycle) or a province or region."""
+
+    key: object
+    figures: Figures
+    cycle: PlanningCycle | None = None
+    steps: list = field(default_factory=list)  # the commune's tracker, filled for a page
+
+    @property
+    def name(self) -> str:
+        return self.key.name
+
+
+@dataclass
+class Report:
+    total: Figures
+    rows: list[Row]
+    cycles: list[PlanningCycle]
+    by_step: dict
+
+
+def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=()) -> Report:
+    """The report of ``communes`` (a queryset already scoped to the user): totals and one row
+    per commune, or per province or region (``group_by``; ``keys`` lists the provinces or
+    regions to show even without a cycle)."""
+    cycles = list(report_cycles(communes, filters))
+    by_step = summaries(cycles)
+    per_cycle = cycle_figures(cycles, by_step)
+    if group_by == "commune":
+        rows = [Row(c.commune, per_cycle[c.pk], c) for c in cycles]
+    else:
+        grouped = {k.pk: Row(k, Figures()) for k in keys}
+        for c in cycles:
+            key = c.commune.province if group_by == "province" else c.commune.province.region
+            grouped.setdefault(key.pk, Row(key, Figures())).figures.add(per_cycle[c.pk])
+        rows = list(grouped.values())
+    return Report(
+        total=total_of(per_cycle[c.pk] for c in cycles), rows=rows, cycles=cycles, by_step=by_step
+    )
+
+
+def commune_figures(cycle: PlanningCycle) -> Figures:
+    """One cycle's figures, as its commune page shows them (the region's function)."""
+    return cycle_figures([cycle])[cycle.pk]
+
+
+# --- Drill down: the page that lists what a figure counts ------------------------------------
+
+# Which step page lists the records behind a figure.
+FIGURE_PAGES = {
+    "sensitised": "awareness_list",
+    "trained": "training_list",
+    "consulted": "diagnosis",
+    "migrants": "diagnosis",
+    "ideas": "diagnosis_ideas",
+    "prioritised": "actions_grid",
+    "adopted": "actions_decision",
+    "actions": "actions_pac",
+    "financed": "actions_pac",
+    "in_progress": "actions_pac",
+    "completed": "actions_pac",
+    "cost": "actions_pac",
+}
+
+
+def figure_url(cycle: PlanningCycle, key: str) -> str:
+    return reverse(FIGURE_PAGES[key], kwargs={"code": cycle.commune.code, "year": cycle.start_year})
