@@ -108,7 +108,7 @@ def test_random_communes_add_up_whatever_their_records(db):
             )
     report = build_report(Commune.objects.filter(province__region=oriental), Filters())
     own = [commune_figures(c.cycles.get()) for c in communes]
-    assert report.total.cycles == 6
+    assert report.total.cycles == len(communes) >= 4
     assert _as_numbers(report.total) == _as_numbers(total_of(own))
     expected_cost = sum(
         (c.amount for a in PacAction.objects.all() for c in a.costs.all()), Decimal(0)
