@@ -132,7 +132,7 @@ class CommuneAdmin(AdministeredAdmin, ImportExportMixin, SimpleHistoryAdmin):
 class MembershipInline(AdministeredAdmin, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ("commune", "region")
+    autocomplete_fields = ("commune", "province", "region")
 
 
 @admin.register(User)
@@ -142,11 +142,11 @@ class UserAdmin(AdministeredAdmin, BaseUserAdmin, SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AdministeredAdmin, SimpleHistoryAdmin):
-    list_display = ("user", "role", "commune", "region")
+    list_display = ("user", "role", "commune", "province", "region")
     list_filter = ("role",)
-    search_fields = ("user__username", "commune__name_fr", "region__name_fr")
-    list_select_related = ("user", "commune", "region")
-    autocomplete_fields = ("user", "commune", "region")
+    search_fields = ("user__username", "commune__name_fr", "province__name_fr", "region__name_fr")
+    list_select_related = ("user", "commune", "province", "region")
+    autocomplete_fields = ("user", "commune", "province", "region")
 
 
 class StepStatusInline(StepRecordInline, admin.TabularInline):

@@ -13,6 +13,7 @@ from .bilingual import BilingualNameMixin
 from .querysets import (
     CommuneQuerySet,
     PlanningCycleQuerySet,
+    ProvinceQuerySet,
     RegionQuerySet,
     StepStatusQuerySet,
 )
@@ -72,6 +73,7 @@ class Province(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin'
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROVINCE)
 
+    objects = ProvinceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -143,6 +145,8 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("commune viewer")
     COORDINATOR = "coordinator", _("regional coordinator")
     NATIONAL = "national", _("national administrator")
+    # The governor's services: read the communes of one prefecture or province.
+    PROVINCE_READER = "province", _("province reader")
 
 
 class Membership(TimeStampedModel):
@@ -168,6 +172,14 @@ class Membership(TimeStampedModel):
         related_name="memberships",
         verbose_name=_("region"),
     )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("prefecture or province"),
+    )
 
     history = HistoricalRecords()
 
@@ -177,14 +189,36 @@ class Membership(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=["editor", "viewer"], commune__isnull=False, region__isnull=True)
-                    | Q(role="coordinator", commune__isnull=True, region__isnull=False)
-                    | Q(role="national", commune__isnull=True, region__isnull=True)
+                    Q(
+                        role__in=["editor", "viewer"],
+                        commune__isnull=False,
+                        region__isnull=True,
+                        province__isnull=True,
+                    )
+                    | Q(
+                        role="coordinator",
+                        commune__isnull=True,
+                        region__isnull=False,
+                        province__isnull=True,
+                    )
+                    | Q(
+                        role="province",
+                        commune__isnull=True,
+                        region__isnull=True,
+                        province__isnull=False,
+                    )
+                    | Q(
+                        role="national",
+                        commune__isnull=True,
+                        region__isnull=True,
+                        province__isnull=True,
+                    )
                 ),
                 name="communes_membership_role_matches_territory",
                 violation_error_message=_(
                     "Editors and viewers belong to a commune, coordinators to a region, "
-                    "national administrators to neither."
+                    "province readers to a prefecture or province, national administrators "
+                    "to none."
                 ),
             ),
             models.UniqueConstraint(
@@ -200,6 +234,12 @@ class Membership(TimeStampedModel):
                 violation_error_message=_("This user already coordinates this region."),
             ),
             models.UniqueConstraint(
+                fields=["user", "province"],
+                condition=Q(province__isnull=False),
+                name="communes_membership_one_role_per_province",
+                violation_error_message=_("This user already reads this province."),
+            ),
+            models.UniqueConstraint(
                 fields=["user"],
                 condition=Q(role="national"),
                 name="communes_membership_one_national_role",
@@ -207,7 +247,7 @@ class Membership(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        where = self.commune or self.region or _("Morocco")
+        where = self.commune or self.province or self.region or _("Morocco")
         return f"{self.user} - {self.get_role_display()} - {where}"
 
 

@@ -17,14 +17,27 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(pk__in=scope.region_ids)
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProvinceQuerySet:
+        """Provinces whose report the user may open: national admins all, coordinators their
+        regions', province readers theirs."""
+        scope = user_scope(user)
+        if scope.national:
+            return self.all()
+        return self.filter(Q(pk__in=scope.province_ids) | Q(region_id__in=scope.region_ids))
+
+
 class CommuneQuerySet(models.QuerySet):
     def visible_to(self, user) -> CommuneQuerySet:
-        """Communes the user may read: their own, their region's, or all for national admins."""
+        """Communes the user may read: their own, their province's or region's, or all for
+        national admins."""
         scope = user_scope(user)
         if scope.national:
             return self.all()
         return self.filter(
-            Q(pk__in=scope.commune_ids) | Q(province__region_id__in=scope.region_ids)
+            Q(pk__in=scope.commune_ids)
+            | Q(province_id__in=scope.province_ids)
+            | Q(province__region_id__in=scope.region_ids)
         )
 
     def with_territory(self) -> CommuneQuerySet:

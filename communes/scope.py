@@ -13,6 +13,7 @@ class Scope:
     region_ids: frozenset[int] = field(default_factory=frozenset)  # coordinated regions
     editor_commune_ids: frozenset[int] = field(default_factory=frozenset)
     viewer_commune_ids: frozenset[int] = field(default_factory=frozenset)
+    province_ids: frozenset[int] = field(default_factory=frozenset)  # read, province readers
 
     @property
     def commune_ids(self) -> frozenset[int]:
@@ -35,8 +36,9 @@ def user_scope(user) -> Scope:
     regions: set[int] = set()
     editor: set[int] = set()
     viewer: set[int] = set()
-    for role, commune_id, region_id in user.memberships.values_list(
-        "role", "commune_id", "region_id"
+    provinces: set[int] = set()
+    for role, commune_id, region_id, province_id in user.memberships.values_list(
+        "role", "commune_id", "region_id", "province_id"
     ):
         if role == Role.NATIONAL:
             national = True
@@ -46,11 +48,14 @@ def user_scope(user) -> Scope:
             editor.add(commune_id)
         elif role == Role.VIEWER:
             viewer.add(commune_id)
+        elif role == Role.PROVINCE_READER:
+            provinces.add(province_id)
     scope = Scope(
         national=national,
         region_ids=frozenset(regions),
         editor_commune_ids=frozenset(editor),
         viewer_commune_ids=frozenset(viewer - editor),
+        province_ids=frozenset(provinces),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

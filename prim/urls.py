@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import report_views, views
 
 admin.site.site_header = "PRIM Planner"
 admin.site.site_title = "PRIM Planner"
@@ -20,6 +20,10 @@ urlpatterns = [
     path("language/", login_not_required(set_language), name="set_language"),
     path("regions/", views.country, name="country"),
     path("regions/<str:code>/", views.region_detail, name="region"),
+    # Programme reports (prim/report_views.py): figures, charts, comparison, csv/xlsx.
+    path("report/", report_views.country_report, name="country_report"),
+    path("regions/<str:code>/report/", report_views.region_report, name="region_report"),
+    path("provinces/<slug:code>/", report_views.province_report, name="province_report"),
     path("communes/", include("communes.urls")),
     # Step pages hang under their cycle: /communes/<code>/pac/<first year>/...
     path("communes/<slug:code>/pac/<int:year>/diagnosis/", include("diagnostics.urls")),

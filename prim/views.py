@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from communes import workflow
 from communes.access import get_region_for_user
-from communes.models import Commune, PlanningCycle, Region, StepStatus
+from communes.models import Commune, PlanningCycle, Province, Region, StepStatus
 from communes.scope import user_scope
 from communes.steps import STEP_NUMBERS, all_steps, get_step
 from communes.tracker import build_trackers, current_cycle
@@ -63,6 +63,9 @@ def home(request):
     if len(scope.region_ids) == 1 and not scope.commune_ids:
         region = Region.objects.get(pk=next(iter(scope.region_ids)))
         return redirect("region", code=region.code)
+    if len(scope.province_ids) == 1 and not scope.commune_ids and not scope.region_ids:
+        province = Province.objects.get(pk=next(iter(scope.province_ids)))
+        return redirect("province_report", code=province.code)
     if len(scope.commune_ids) == 1 and not scope.region_ids:
         commune = Commune.objects.get(pk=next(iter(scope.commune_ids)))
         return redirect("commune", code=commune.code)
@@ -71,6 +74,7 @@ def home(request):
         "prim/home.html",
         {
             "regions": Region.objects.visible_to(request.user),
+            "provinces": Province.objects.filter(pk__in=scope.province_ids),
             "communes": Commune.objects.filter(pk__in=scope.commune_ids).with_territory(),
             **(
                 _review_queue(request, StepStatus.objects.awaiting_review_by(request.user))

@@ -7,7 +7,8 @@
 
 The ``access`` fixture (tests/conftest.py) runs it with the personas of tests/conftest.py:
 anonymous, ``other_editor`` (editor of Sidi Bibi, an outsider to Oujda), ``other_coordinator``
-(of Souss-Massa), ``viewer``, ``coordinator`` (of the Oriental), ``national`` and ``editor``.
+(of Souss-Massa), ``viewer``, ``province_reader`` (of the Oujda-Angad prefecture, which Oujda
+belongs to: reads, never writes), ``coordinator`` (of the Oriental), ``national`` and ``editor``.
 
 What each persona gets is given per persona (``READ``, ``WRITE``, or one's own dict;
 ``expect`` overrides a few):
@@ -38,6 +39,7 @@ PERSONAS = (
     "other_editor",
     "other_coordinator",
     "viewer",
+    "province_reader",
     "coordinator",
     "national",
     "editor",
@@ -45,8 +47,9 @@ PERSONAS = (
 METHODS = ("get", "post", "put")
 
 _OUTSIDERS = {"anonymous": LOGIN, "other_editor": 404, "other_coordinator": 404}
-READ = {**_OUTSIDERS, **dict.fromkeys(("viewer", "coordinator", "national", "editor"), ALLOWED)}
-WRITE = {**_OUTSIDERS, "viewer": 403, "coordinator": 403, "national": 403, "editor": ALLOWED}
+_READERS = ("viewer", "province_reader", "coordinator", "national", "editor")
+READ = {**_OUTSIDERS, **dict.fromkeys(_READERS, ALLOWED)}
+WRITE = {**_OUTSIDERS, **dict.fromkeys(_READERS[:-1], 403), "editor": ALLOWED}
 
 # What the error pages say (French, the default language).
 NOT_FOUND = "Page introuvable"

@@ -3,7 +3,8 @@
 - ``editor``: editor of Oujda (Oriental); ``viewer``: viewer of Oujda;
 - ``other_editor``: editor of Sidi Bibi (Souss-Massa), an outsider to Oujda;
 - ``coordinator``: coordinator of the Oriental; ``other_coordinator``: of Souss-Massa;
-- ``national``: national administrator.
+- ``national``: national administrator; ``province_reader``: reader of the Oujda-Angad
+  prefecture (the governor's services).
 Every pilot commune has a PAC cycle 2022-2027 (fixtures ``cycle`` and ``other_cycle``).
 """
 
@@ -69,6 +70,11 @@ def other_coordinator(souss):
 
 
 @pytest.fixture
+def province_reader(oujda):
+    return _member("province.oujda", province_reader=True, province=oujda.province)
+
+
+@pytest.fixture
 def national(db):
     return _member("national.admin", national=True)
 
@@ -91,11 +97,16 @@ class Personas:
     coordinator: object
     other_coordinator: object
     national: object
+    province_reader: object
 
 
 @pytest.fixture
-def personas(editor, viewer, other_editor, coordinator, other_coordinator, national):
-    return Personas(editor, viewer, other_editor, coordinator, other_coordinator, national)
+def personas(
+    editor, viewer, other_editor, coordinator, other_coordinator, national, province_reader
+):
+    return Personas(
+        editor, viewer, other_editor, coordinator, other_coordinator, national, province_reader
+    )
 
 
 @pytest.fixture

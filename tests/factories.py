@@ -104,6 +104,9 @@ class MembershipFactory(DjangoModelFactory):
             role=Role.COORDINATOR, commune=None, region=factory.SubFactory(RegionFactory)
         )
         national = factory.Trait(role=Role.NATIONAL, commune=None)
+        province_reader = factory.Trait(
+            role=Role.PROVINCE_READER, commune=None, province=factory.SubFactory(ProvinceFactory)
+        )
 
 
 class PlanningCycleFactory(DjangoModelFactory):
