@@ -277,6 +277,7 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
     ids = [c.pk for c in cycles]
     stats = {pk: PacStats() for pk in ids}
     actions = PacAction.objects.all()
+    Status = PacAction.Status  # noqa: N806
     mine = {"action": OuterRef("pk")}
     costs = ActionCost.objects.all()
     on_cycle = "action__cycle"
@@ -309,8 +310,8 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
                 actions.filter(Exists(Financing.objects.filter(status__in=SECURED, **mine))),
                 Count("pk"),
             ),
-            n_in_progress=per_cycle(actions.filter(status=PacAction.Status.IN_PROGRESS), Count("pk")),
-            n_completed=per_cycle(actions.filter(status=PacAction.Status.COMPLETED), Count("pk")),
+            n_in_progress=per_cycle(actions.filter(status=Status.IN_PROGRESS), Count("pk")),
+            n_completed=per_cycle(actions.filter(status=Status.COMPLETED), Count("pk")),
         )
         .values()
     ):

@@ -20,7 +20,7 @@ from communes.numbers import amount, grouped
 
 WIDTH = 640
 LABEL = 210  # the labels' column
-GAP = 60  # room for the value after the longest bar
+GAP = 110  # room for the value after the longest bar
 ROW = 30
 _ids = itertools.count(1)
 
@@ -78,7 +78,10 @@ class _Canvas:
 
 def _svg(title: str, desc: str, height: int, body: str, prefix: str) -> str:
     return mark_safe(  # noqa: S308 (every text inside is escaped above)
+        # direction="ltr": the page's right-to-left direction would flip every text anchor;
+        # the mirroring is done by the coordinates (_Canvas), Arabic text still reads RTL.
         f'<svg class="report-chart" role="img" aria-labelledby="{prefix}-t {prefix}-d" '
+        f'direction="ltr" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="system-ui, sans-serif">'
         f'<title id="{prefix}-t">{escape(title)}</title><desc id="{prefix}-d">{escape(desc)}</desc>'
@@ -171,8 +174,7 @@ def grouped_bars(title: str, rows: list[tuple[str, int, int]], series: list[str]
             )
             body.append(canvas.value(length, yy + 8, f"{series[j]} {grouped(value)}"))
     desc = "; ".join(
-        f"{label}: "
-        + ", ".join(f"{s} {grouped(v)}" for s, v in zip(series, values, strict=True))
+        f"{label}: " + ", ".join(f"{s} {grouped(v)}" for s, v in zip(series, values, strict=True))
         for label, *values in rows
     )
     return _svg(title, desc, 16 + len(rows) * step, "".join(body), prefix)

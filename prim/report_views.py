@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from communes.access import get_region_for_user
@@ -59,7 +60,7 @@ def show(value, *, kind: str = "int", vulnerable: bool = False, protect: bool):
     read. ``protect`` (views that leave the commune) hides 1 to 4 people of a vulnerable
     group as "< 5"; the commune's own pages pass False and keep the exact figure."""
     if vulnerable and protect and 0 < value < SMALL_COUNT:
-        return None, f"< {SMALL_COUNT}"
+        return None, pgettext("a count too small to show", "< %(n)s") % {"n": SMALL_COUNT}
     if kind == "money":
         return value, money(value)
     if kind == "percent":
@@ -313,4 +314,3 @@ def report_link(user) -> str | None:
         region = Region.objects.filter(pk__in=scope.region_ids).order_by("code").first()
         return reverse("region_report", args=[region.code]) if region else None
     return None
-

@@ -18,5 +18,5 @@ def commune_figures(cycle, steps):
     this adds participation by group, budget by year and financing by source (3 queries)."""
     by_step = {row.number: {cycle.pk: row.summary} for row, _review in steps}
     figures = cycle_figures([cycle], by_step)[cycle.pk]
-    links = {key: figure_url(cycle, key) for key in ("sensitised", "trained", "consulted", "ideas", "prioritised", "adopted", "actions")}
+    links = {key: figure_url(cycle, key) for key in ("sensitised", "trained", "consulted")}
     return {"figures": figures, "cycle": cycle, "links": links}
