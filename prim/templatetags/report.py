@@ -7,7 +7,7 @@ very function that sums them for its province, region and country.
 
 from django import template
 
-from prim.reports import cycle_figures, figure_url
+from prim.reports import FIGURE_PAGES, cycle_figures, figure_url
 
 register = template.Library()
 
@@ -18,5 +18,6 @@ def commune_figures(cycle, steps):
     this adds participation by group, budget by year and financing by source (3 queries)."""
     by_step = {row.number: {cycle.pk: row.summary} for row, _review in steps}
     figures = cycle_figures([cycle], by_step)[cycle.pk]
-    links = {key: figure_url(cycle, key) for key in ("sensitised", "trained", "consulted")}
-    return {"figures": figures, "cycle": cycle, "links": links}
+    links = {key: figure_url(cycle, key) for key in FIGURE_PAGES}
+    funnel = [(key, label, n, links[key]) for key, label, n in figures.funnel()]
+    return {"figures": figures, "cycle": cycle, "links": links, "funnel": funnel}
