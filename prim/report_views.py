@@ -279,7 +279,9 @@ def region_report(request, code):
 
 @require_GET
 def province_report(request, code):
-    province = get_object_or_404(Province.objects.visible_to(request.user), code=code)
+    province = get_object_or_404(
+        Province.objects.visible_to(request.user).select_related("region"), code=code
+    )
     return _report_page(
         request,
         scope_name=f"province-{province.code}",
