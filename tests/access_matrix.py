@@ -2,7 +2,7 @@
 
     access.check(url, READ, shows="Salle des délibérations")
     access.check(url, WRITE, methods=("get", "post"), shows="Modifier la séance")
-    access.check("/regions/02/", READ, expect={"viewer": 404, "province_reader": 404}, shows="Oujda")
+    access.check("/regions/02/", READ, expect={"viewer": 404}, shows="Oujda")
     access.check(url, WRITE, methods=("post",), data={"start_year": 2022})
 
 The ``access`` fixture (tests/conftest.py) runs it with the personas of tests/conftest.py:

@@ -52,7 +52,10 @@ def test_unknown_commune_and_cycle_are_404(client_for, editor, cycle):
 
 def test_region_page_only_for_its_coordinator_and_national(access, cycle):
     access.check(
-        "/regions/02/", READ, expect={"editor": 404, "viewer": 404, "province_reader": 404}, shows='data-commune="oujda"'
+        "/regions/02/",
+        READ,
+        expect={"editor": 404, "viewer": 404, "province_reader": 404},
+        shows='data-commune="oujda"',
     )
 
 
