@@ -249,17 +249,22 @@ def _report_page(request, *, scope_name, title, communes, level, keys=(), provin
 
 
 def group_rows(figures, *, protect: bool) -> list[dict]:
-    """Consultation participants by group, women and men as people may read them."""
-    return [
-        {
-            "group": g,
-            **{
-                part: show(getattr(g, part), vulnerable=g.is_migrant, protect=protect)[1]
-                for part in ("women", "men", "total")
-            },
+    """Consultation participants by group, women and men as people may read them. When one
+    sex is hidden ("< 5"), the other is too ("*"), so the total cannot give it away."""
+    rows = []
+    for g in figures.group_rows():
+        cells = {
+            part: show(getattr(g, part), vulnerable=g.is_migrant, protect=protect)
+            for part in ("women", "men", "total")
         }
-        for g in figures.group_rows()
-    ]
+        hidden = cells["women"][0] is None or cells["men"][0] is None
+        texts = {part: text for part, (_v, text) in cells.items()}
+        if hidden and cells["total"][0] is not None:
+            for part in ("women", "men"):
+                if cells[part][0] is not None:
+                    texts[part] = "*"
+        rows.append({"group": g, **texts})
+    return rows
 
 
 @require_GET

@@ -116,6 +116,11 @@ def test_a_small_count_of_refugees_shows_as_under_five_outside_the_commune(
     own = client_for(viewer).get("/communes/oujda/").content.decode()
     migrants = own[own.index('data-people="migrants"') :]
     assert ">10<" in migrants[: migrants.index("</tr>")]  # 9 MRE women + 1 refugee woman
+    fill(cycle, refugees=(9, 2))  # now 10 women and 4 men: the women are hidden too ("*")
+    region = client_for(coordinator).get(REGION).content.decode()
+    refugees = region[region.index("Réfugiés et demandeurs d") :]
+    refugees = refugees[: refugees.index("</tr>")]
+    assert ">*<" in refugees and "&lt; 5" in refugees and ">14<" in refugees
 
 
 def test_the_commune_page_shows_the_figures_the_region_counts_for_it(
