@@ -148,6 +148,13 @@ ROLE_HELP: tuple[RoleHelp, ...] = (
         ),
     ),
     RoleHelp(
+        _("Province reader (the governor's services)"),
+        _(
+            "Reads every commune of the prefecture or province and its programme report, "
+            "without changing anything."
+        ),
+    ),
+    RoleHelp(
         _("National administrator"),
         _(
             "Sees the whole country, reviews like a coordinator, and manages the users, "
