@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
@@ -310,14 +309,3 @@ def country_report(request):
         keys=list(Region.objects.all()),
         extra={"country": True},
     )
-
-
-def report_link(user) -> str | None:
-    """Where the navigation's "Report" leads this user (None: no territory report)."""
-    scope = user_scope(user)
-    if scope.national:
-        return reverse("country_report")
-    if scope.region_ids:
-        region = Region.objects.filter(pk__in=scope.region_ids).order_by("code").first()
-        return reverse("region_report", args=[region.code]) if region else None
-    return None
