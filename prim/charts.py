@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from communes.numbers import amount, grouped
 
-WIDTH = 640
-LABEL = 210  # the labels' column
-GAP = 110  # room for the value after the longest bar
+WIDTH = 480
+LABEL = 170  # the labels' column
+GAP = 90  # room for the value after the longest bar
 ROW = 30
 _ids = itertools.count(1)
 
@@ -137,7 +137,7 @@ def stacked(title: str, rows: list[tuple[str, list[float]]], parts: list[str]) -
     legend_y = 16 + len(rows) * ROW
     for j, part in enumerate(parts):
         row, col = divmod(j, 3)
-        x0 = 10 + col * 210
+        x0 = 10 + col * 160
         x = WIDTH - x0 - 16 if canvas.rtl else x0
         tx, anchor = (x - 6, "end") if canvas.rtl else (x + 22, "start")
         y = legend_y + row * 24
