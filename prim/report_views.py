@@ -62,8 +62,8 @@ def show(value, *, kind: str = "int", vulnerable: bool = False, protect: bool):
         return None, pgettext("a count too small to show", "< %(n)s") % {"n": SMALL_COUNT}
     if kind == "money":
         return value, money(value)
-    if kind == "percent":
-        return value, share(value)
+    if kind == "percent":  # in spreadsheets: the percentage to one decimal
+        return (None if value is None else round(value, 1)), share(value)
     return value, grouped(value)
 
 
