@@ -21,7 +21,7 @@ def test_load_demo_creates_the_accounts_and_cycles_once():
     output = _load()
     assert "prim-demo-2026" in output and "editor.oujda" in output
     counts = (User.objects.count(), Membership.objects.count(), PlanningCycle.objects.count())
-    assert counts[0] == 1 + 2 + 14
+    assert counts[0] == 1 + 2 + 14 + 1  # admin, coordinators, commune users, province reader
     assert counts[2] == 7
     assert set(PlanningCycle.objects.values_list("start_year", "end_year")) == {(2022, 2027)}
     _load()
@@ -37,6 +37,7 @@ def test_demo_logins_work(client):
         ("coord.souss", "/regions/09/"),
         ("editor.belfaa", "/communes/belfaa/"),
         ("viewer.nador", "/communes/nador/"),
+        ("province.oujda", "/provinces/oujda-angad/"),
     ]:
         client.logout()
         response = client.post("/login/", {"username": username, "password": "prim-demo-2026"})
