@@ -67,6 +67,13 @@ def test_coordinator_reports_on_the_region(page, live_server, login, language):
             str(getattr(expected["oujda"], key))
         )
     page.go_back()
+    # On a phone the report never scrolls sideways (the comparison table scrolls in its box).
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    sideways = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert sideways <= 1
     with page.expect_download() as download:
         page.locator("a[data-export=xlsx]").click()
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
