@@ -7,8 +7,8 @@ territory's figures are the sum of its cycles' (``Figures.add``), so a region's 
 construction the sum of what its communes' own pages show.
 
 Queries for any number of communes (``build_report``): the cycles (1) + their step statuses
-(1) + the five step selectors (5) + participation by group (1) + budget by year (1) +
-financing by source (1) = 10.
+(1, for the communes' trackers; none when grouped by region) + the five step selectors (5) +
+participation by group (1) + budget by year (1) + financing by source (1) = 10.
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ def report_cycles(communes, filters: Filters):
                 )
             )
         )
-    return cycles.select_related("commune__province__region").prefetch_related("steps")
+    return cycles.select_related("commune__province__region")
 
 
 @dataclass
@@ -287,7 +287,10 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
     """The report of ``communes`` (a queryset already scoped to the user): totals and one row
     per commune, or per province or region (``group_by``; ``keys`` lists the provinces or
     regions to show even without a cycle)."""
-    cycles = list(report_cycles(communes, filters))
+    cycles = report_cycles(communes, filters)
+    if group_by == "commune":  # the comparison table shows each commune's tracker
+        cycles = cycles.prefetch_related("steps")
+    cycles = list(cycles)
     by_step = summaries(cycles)
     per_cycle = cycle_figures(cycles, by_step)
     if group_by == "commune":
