@@ -194,4 +194,6 @@ def freeze_states(freezes: Iterable[AnnexFreeze]) -> None:
         return
     jobs.recover_stale(pending)
     for job in Job.objects.filter(key__in=pending, state=Job.State.FAILED):
-        pending[job.key].state = AnnexFreeze.State.FAILED
+        freeze = pending[job.key]
+        freeze.state = AnnexFreeze.State.FAILED  # shown as such on this visit
+        jobs.request(job.key, kind=FREEZE_KIND, params={"freeze": freeze.pk}, label=job.label)
