@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from communes import permissions
 from communes.access import get_cycle_for_user
@@ -88,7 +88,7 @@ def deliberation_record(request, code, year):
     if not form.is_valid():
         return _legal_page(request, cycle, form=form, status=400)
     data = form.cleaned_data
-    _, status = attempt(
+    _saved, status = attempt(
         request,
         lambda: adoption.deliberation_record(
             deliberation=form.instance,
@@ -112,7 +112,7 @@ def visa_record(request, code, year, uuid):
     form = VisaForm(request.POST, prefix=f"visa-{deliberation.pk}")
     form.instance.deliberation = deliberation
     if form.is_valid():
-        _, status = attempt(
+        _saved, status = attempt(
             request, lambda: adoption.visa_record(visa=form.instance, by=request.user), form=form
         )
         if status is None:
@@ -184,8 +184,17 @@ def _sources(action):
     return [(c, labels[c]) for c in codes]
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def action_year(request, code, year, fyear, uuid):
+    return _action_year(request, code, year, fyear, uuid)
+
+
+@require_POST
+def action_year_save(request, code, year, fyear, uuid):
+    return _action_year(request, code, year, fyear, uuid)
+
+
+def _action_year(request, code, year, fyear, uuid):
     cycle = get_cycle_for_user(request, code, year, write=request.method == "POST")
     fyear = _year(cycle, fyear)
     action = get_object_or_404(
@@ -225,7 +234,7 @@ def action_year(request, code, year, fyear, uuid):
         status = 400
         if form.is_valid():
             d = form.cleaned_data
-            _, status = attempt(
+            _saved, status = attempt(
                 request,
                 lambda: followup.action_year_save(
                     action=action,

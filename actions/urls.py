@@ -31,6 +31,11 @@ urlpatterns = [
     path(
         "followup/<int:fyear>/<uuid:uuid>/", adopted_views.action_year, name="actions_action_year"
     ),
+    path(
+        "followup/<int:fyear>/<uuid:uuid>/save/",
+        adopted_views.action_year_save,
+        name="actions_action_year_save",
+    ),
     *record_paths(
         "actions/", "actions_action", views.action_create, views.action_edit, views.action_delete
     ),
