@@ -110,12 +110,17 @@ class ActionYearForm(forms.Form):
         value = {"min_value": 0, "max_digits": 12, "decimal_places": 2, "required": False}
         for indicator in indicators:
             self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
-                label=_("%(indicator)s (%(unit)s): measured") % {"indicator": indicator.name, "unit": indicator.unit},
+                label=_("%(indicator)s (%(unit)s): measured")
+                % {"indicator": indicator.name, "unit": indicator.unit},
                 **value,
             )
             if indicator.by_sex:
-                self.fields[f"women_{indicator.pk}"] = forms.DecimalField(label=_("of which women"), **value)
-                self.fields[f"men_{indicator.pk}"] = forms.DecimalField(label=_("of which men"), **value)
+                self.fields[f"women_{indicator.pk}"] = forms.DecimalField(
+                    label=_("of which women"), **value
+                )
+                self.fields[f"men_{indicator.pk}"] = forms.DecimalField(
+                    label=_("of which men"), **value
+                )
             if indicator.by_migrant_status:
                 self.fields[f"migrants_{indicator.pk}"] = forms.DecimalField(
                     label=_("of which migrants"), **value
@@ -123,7 +128,10 @@ class ActionYearForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") in ("suspended", "dropped") and not (data.get("reason") or "").strip():
+        if (
+            data.get("status") in ("suspended", "dropped")
+            and not (data.get("reason") or "").strip()
+        ):
             self.add_error("reason", _("Say why the action was suspended or dropped."))
         for code, _label in self.sources:
             committed, paid = data.get(f"committed_{code}") or 0, data.get(f"paid_{code}") or 0
@@ -132,7 +140,9 @@ class ActionYearForm(forms.Form):
         for indicator in self.indicators:
             value = data.get(f"value_{indicator.pk}")
             parts = [data.get(f"{k}_{indicator.pk}") for k in ("women", "men")]
-            if value is None and any(p is not None for p in parts + [data.get(f"migrants_{indicator.pk}")]):
+            if value is None and any(
+                p is not None for p in parts + [data.get(f"migrants_{indicator.pk}")]
+            ):
                 self.add_error(f"value_{indicator.pk}", _("Give the measured value."))
             if value is not None and indicator.by_sex and None not in parts and sum(parts) != value:
                 self.add_error(
@@ -140,7 +150,9 @@ class ActionYearForm(forms.Form):
                 )
             migrants = data.get(f"migrants_{indicator.pk}")
             if value is not None and migrants is not None and migrants > value:
-                self.add_error(f"migrants_{indicator.pk}", _("More migrants than the measured value."))
+                self.add_error(
+                    f"migrants_{indicator.pk}", _("More migrants than the measured value.")
+                )
         return data
 
     def money(self) -> dict:

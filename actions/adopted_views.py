@@ -35,7 +35,10 @@ def _deliberations(cycle):
         PacDeliberation.objects.filter(cycle=cycle)
         .select_related("visa", "freeze", "freeze__frozen_by")
         .prefetch_related(
-            Prefetch("changes", queryset=ActionChange.objects.select_related("action").order_by("action__number"))
+            Prefetch(
+                "changes",
+                queryset=ActionChange.objects.select_related("action").order_by("action__number"),
+            )
         )
         .order_by("date", "pk")
     )
@@ -130,7 +133,10 @@ def frozen_pdf(request, code, year, uuid, language):
         raise Http404
     cycle = get_cycle_for_user(request, code, year)
     freeze = get_object_or_404(
-        AnnexFreeze, deliberation__cycle=cycle, deliberation__uuid=uuid, state=AnnexFreeze.State.FROZEN
+        AnnexFreeze,
+        deliberation__cycle=cycle,
+        deliberation__uuid=uuid,
+        state=AnnexFreeze.State.FROZEN,
     )
     name, digest = freeze.file(language)
     response = FileResponse(
@@ -257,7 +263,8 @@ def _action_year(request, code, year, fyear, uuid):
         request,
         "actions/adopted/action_year.html",
         {
-            "page_title": _("%(code)s: follow-up of %(year)s") % {"code": action.code, "year": fyear},
+            "page_title": _("%(code)s: follow-up of %(year)s")
+            % {"code": action.code, "year": fyear},
             "tab": "followup",
             "commune": cycle.commune,
             "cycle": cycle,
@@ -324,7 +331,16 @@ def report_xlsx(request, code, year, fyear):
     )
     measures = book.create_sheet(_("Indicators"))
     measures.append(
-        [_("Code"), _("Indicator"), _("Unit"), _("Target"), _("Measured"), _("Women"), _("Men"), _("Migrants")]
+        [
+            _("Code"),
+            _("Indicator"),
+            _("Unit"),
+            _("Target"),
+            _("Measured"),
+            _("Women"),
+            _("Men"),
+            _("Migrants"),
+        ]
     )
     for row in report.rows:
         for indicator, m in row.measures:
@@ -350,4 +366,3 @@ def report_xlsx(request, code, year, fyear):
         f'attachment; filename="execution-pac-{cycle.commune.code}-{fyear}.xlsx"'
     )
     return response
-

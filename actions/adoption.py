@@ -63,7 +63,9 @@ def deliberation_record(
     added, changed, dropped = list(added), list(changed), list(dropped)
     ids = [a.pk for a in added + changed + dropped]
     if len(ids) != len(set(ids)):
-        raise ServiceError({"added": _("An action is added, changed or dropped, not two of these.")})
+        raise ServiceError(
+            {"added": _("An action is added, changed or dropped, not two of these.")}
+        )
     if any(a.cycle_id != cycle.pk for a in added + changed + dropped):
         raise ServiceError(_("These actions are not in this PAC."))
     if deliberation.kind == PacDeliberation.Kind.UPDATE and not ids:

@@ -45,9 +45,7 @@ def adopted_actions(cycle: PlanningCycle):
     taken = ActionChange.objects.filter(
         action=OuterRef("pk"), change__in=[ActionChange.Change.ADOPTED, ActionChange.Change.ADDED]
     )
-    dropped = ActionChange.objects.filter(
-        action=OuterRef("pk"), change=ActionChange.Change.DROPPED
-    )
+    dropped = ActionChange.objects.filter(action=OuterRef("pk"), change=ActionChange.Change.DROPPED)
     return (
         PacAction.objects.filter(cycle=cycle)
         .filter(Exists(taken))
@@ -74,7 +72,10 @@ def action_year_save(
     cycle = action.cycle
     if not cycle.start_year <= year <= cycle.end_year:
         raise ServiceError(
-            {"year": _("%(year)s is outside the PAC %(period)s.") % {"year": year, "period": cycle.period}}
+            {
+                "year": _("%(year)s is outside the PAC %(period)s.")
+                % {"year": year, "period": cycle.period}
+            }
         )
     if not adopted_actions(cycle).filter(pk=action.pk).exists():
         raise ServiceError(_("Only an action a deliberation adopted is followed up."))
@@ -201,4 +202,3 @@ def report_measure_totals(report: AnnualReport) -> dict:
     women = sum((m.women or ZERO for r in report.rows for _, m in r.measures if m), ZERO)
     men = sum((m.men or ZERO for r in report.rows for _, m in r.measures if m), ZERO)
     return {"women": women, "men": men}
-

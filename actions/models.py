@@ -870,9 +870,7 @@ class PacDeliberation(VersionedModel, TimeStampedModel):
                 violation_error_message=_("More members present than members in office."),
             ),
             models.CheckConstraint(
-                condition=Q(
-                    present__gte=F("votes_for") + F("votes_against") + F("abstentions")
-                ),
+                condition=Q(present__gte=F("votes_for") + F("votes_against") + F("abstentions")),
                 name="actions_pacdeliberation_votes_within_present",
                 violation_error_message=_("More votes than members present."),
             ),

@@ -19,9 +19,8 @@ from actions.models import (
 )
 from communes.models import Job
 
-from .conftest import build_ideas, decide, make_action
-
 from .annex_support import pdf_text
+from .conftest import build_ideas, decide, make_action
 
 D = datetime.date
 LEGAL = "/communes/oujda/pac/2022/plan/adoption/"
@@ -94,7 +93,11 @@ def test_facts_that_do_not_hold_together_are_refused_next_to_their_field(cycle, 
 def test_an_update_comes_in_the_third_year_after_the_adoption(cycle):
     deliberation(cycle).save()
     update = deliberation(
-        cycle, kind="update", date=D(2024, 2, 6), session="february", number="08/2024",
+        cycle,
+        kind="update",
+        date=D(2024, 2, 6),
+        session="february",
+        number="08/2024",
         opinion_date=D(2024, 1, 20),
     )
     update.full_clean()  # third year (2024): accepted
@@ -236,7 +239,9 @@ def test_follow_up_is_written_while_step_5_is_validated(client_for, editor, adop
     assert response.status_code == 302
     assert ActionYear.objects.get().status == "in_progress"
     # The plan's own edit page stays locked.
-    assert client.get(f"/communes/oujda/pac/2022/plan/actions/{action.uuid}/edit/").status_code == 403
+    assert (
+        client.get(f"/communes/oujda/pac/2022/plan/actions/{action.uuid}/edit/").status_code == 403
+    )
 
 
 def _grow(cycle, n):
@@ -245,15 +250,23 @@ def _grow(cycle, n):
         a = _action(cycle, f"G{n}-{i}")
         ActionChange.objects.create(action=a, deliberation=d, change="adopted")
         followup.action_year_save(
-            action=a, year=2024, status="in_progress", reason="", note="", milestones=[],
-            money={"prim": (Decimal(100), Decimal(50))}, measures={}, loaded_version=None,
+            action=a,
+            year=2024,
+            status="in_progress",
+            reason="",
+            note="",
+            milestones=[],
+            money={"prim": (Decimal(100), Decimal(50))},
+            measures={},
+            loaded_version=None,
             by=None,
         )
 
 
 @pytest.mark.django_db
-def test_query_counts_do_not_grow_with_the_actions(client_for, viewer, adopted, cycle,
-                                                    django_assert_max_num_queries):
+def test_query_counts_do_not_grow_with_the_actions(
+    client_for, viewer, adopted, cycle, django_assert_max_num_queries
+):
     client = client_for(viewer)
     counts = {}
     for size in (1, 5):  # one recorded year first: the nested prefetches run from then on
@@ -279,16 +292,35 @@ def test_query_counts_do_not_grow_with_the_actions(client_for, viewer, adopted, 
 def test_report_totals_equal_the_sum_of_the_actions_yearly_records(adopted, cycle):
     a, b = adopted
     followup.action_year_save(
-        action=a, year=2024, status="completed", reason="", note="", milestones=[],
+        action=a,
+        year=2024,
+        status="completed",
+        reason="",
+        note="",
+        milestones=[],
         money={"prim": (Decimal("60000"), Decimal("40000")), "commune": (Decimal(10), Decimal(0))},
-        measures={a.indicators.get().pk: {"value": Decimal(30), "women": None, "men": None,
-                                           "migrants": None}},
-        loaded_version=None, by=None,
+        measures={
+            a.indicators.get().pk: {
+                "value": Decimal(30),
+                "women": None,
+                "men": None,
+                "migrants": None,
+            }
+        },
+        loaded_version=None,
+        by=None,
     )
     followup.action_year_save(
-        action=b, year=2024, status="suspended", reason="Local en travaux", note="",
-        milestones=[], money={"prim": (Decimal("5000"), Decimal("5000"))}, measures={},
-        loaded_version=None, by=None,
+        action=b,
+        year=2024,
+        status="suspended",
+        reason="Local en travaux",
+        note="",
+        milestones=[],
+        money={"prim": (Decimal("5000"), Decimal("5000"))},
+        measures={},
+        loaded_version=None,
+        by=None,
     )
     report = followup.annual_report(cycle, 2024)
     records = ActionYear.objects.filter(year=2024)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app owns its demo data; they load lowest layer first.
-DEMO_MODULES = ["communes.demo", "diagnostics.demo", "actions.demo"]
+DEMO_MODULES = ["communes.demo", "diagnostics.demo", "actions.demo", "actions.demo_followup"]
 
 
 class Command(BaseCommand):
