@@ -103,13 +103,19 @@ def load() -> list:
             recorded_by=editor,
         )
         for position, action in enumerate(actions):
+            # Committed within the year's planned cost: PRIM first (up to its line), then
+            # the other sources of the plan share what is left; 80 % of it paid.
+            cost = sum((c.amount for c in action.costs.all() if c.year == 2024), Decimal(0))
             prim = sum((f.amount for f in action.financing.all() if f.source == "prim"), Decimal(0))
-            others = {f.source for f in action.financing.all() if f.source != "prim"}
+            others = sorted({f.source for f in action.financing.all() if f.source != "prim"})
             money = {}
-            if prim:
-                money["prim"] = (prim, (prim * Decimal("0.8")).quantize(Decimal(1)))
+            prim_part = min(prim, (cost * Decimal("0.7")).quantize(Decimal(1)))
+            if prim_part:
+                money["prim"] = (prim_part, (prim_part * Decimal("0.8")).quantize(Decimal(1)))
+            rest = cost - prim_part
             for source in others:
-                money[source] = (Decimal(20000), Decimal(10000))
+                share = (rest / len(others)).quantize(Decimal(1), rounding="ROUND_DOWN")
+                money[source] = (share, (share * Decimal("0.5")).quantize(Decimal(1)))
             measures = {}
             for indicator in action.indicators.all():
                 value = (indicator.target * Decimal("0.6")).quantize(Decimal(1))

@@ -198,7 +198,9 @@ def annual_report(cycle: PlanningCycle, year: int) -> AnnualReport:
 
 
 def report_measure_totals(report: AnnualReport) -> dict:
-    """Measured women and men, all indicators asking it, summed (the report's line)."""
-    women = sum((m.women or ZERO for r in report.rows for _, m in r.measures if m), ZERO)
-    men = sum((m.men or ZERO for r in report.rows for _, m in r.measures if m), ZERO)
+    """Measured women and men, summed over the indicators that count people by sex (a
+    percentage is not added to a count)."""
+    counted = [m for r in report.rows for i, m in r.measures if m and not i.is_percent]
+    women = sum((m.women or ZERO for m in counted), ZERO)
+    men = sum((m.men or ZERO for m in counted), ZERO)
     return {"women": women, "men": men}

@@ -182,6 +182,9 @@ def test_recording_freezes_the_annex_once_and_later_edits_never_touch_it(
         adoption.build_frozen(job)  # the name exists: never written over
     for language in ("fr", "ar"):
         assert default_storage.open(freeze.file(language)[0]).read() == files[language]
+    AnnexFreeze.objects.filter(pk=freeze.pk).update(
+        state="frozen", fr_name=freeze.fr_name, fr_sha256=freeze.fr_sha256
+    )
     download = client.get(LEGAL + f"{d.uuid}/fr.pdf")
     assert b"".join(download.streaming_content) == files["fr"]
 
