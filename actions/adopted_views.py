@@ -21,7 +21,7 @@ from communes import permissions
 from communes.access import get_cycle_for_user
 from communes.writes import attempt
 
-from . import adoption, followup
+from . import adoption, followup, report_pdf
 from .adopted_forms import ActionYearForm, PacDeliberationForm, VisaForm
 from .annex import LANGUAGES
 from .models import ActionChange, ActionYear, AnnexFreeze, Financing, PacDeliberation
@@ -166,6 +166,7 @@ def followup_year(request, code, year, fyear):
     cycle = get_cycle_for_user(request, code, year)
     fyear = _year(cycle, fyear)
     report = followup.annual_report(cycle, fyear)
+    pdfs = report_pdf.report_states(cycle, fyear, report)
     return render(
         request,
         "actions/adopted/report.html",
@@ -179,6 +180,8 @@ def followup_year(request, code, year, fyear):
             "measured": followup.report_measure_totals(report),
             "can_edit": permissions.can_edit_commune(request.user, cycle.commune),
             "statuses": ActionYear.Status.choices,
+            "pdfs": pdfs,
+            "pdfs_pending": any(p.name is None and not p.failed for p in pdfs),
         },
     )
 
@@ -278,6 +281,32 @@ def _action_year(request, code, year, fyear, uuid):
         },
         status=status,
     )
+
+
+@require_GET
+def report_pdf_file(request, code, year, fyear, language):
+    """The annual report's PDF when built for the current data, else (303) the report page."""
+    if language not in LANGUAGES:
+        raise Http404
+    cycle = get_cycle_for_user(request, code, year)
+    fyear = _year(cycle, fyear)
+    report = followup.annual_report(cycle, fyear)
+    state = next(
+        s for s in report_pdf.report_states(cycle, fyear, report) if s.language == language
+    )
+    if state.name is None:
+        response = redirect("actions_followup", code=code, year=year, fyear=fyear)
+        response.status_code = 303
+        return response
+    response = FileResponse(
+        default_storage.open(state.name, "rb"),
+        as_attachment=True,
+        filename=f"execution-pac-{cycle.commune.code}-{fyear}-{language}.pdf",
+        content_type="application/pdf",
+    )
+    response["Content-Language"] = language
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -16,4 +16,4 @@ class ActionsConfig(AppConfig):
 
         annex_tasks.connect()
         # The frozen annex's job handler.
-        from . import adoption  # noqa: F401
+        from . import adoption, report_pdf  # noqa: F401

@@ -29,6 +29,11 @@ urlpatterns = [
     path("followup/<int:fyear>/", adopted_views.followup_year, name="actions_followup"),
     path("followup/<int:fyear>/report.xlsx", adopted_views.report_xlsx, name="actions_report_xlsx"),
     path(
+        "followup/<int:fyear>/report-<slug:language>.pdf",
+        adopted_views.report_pdf_file,
+        name="actions_report_pdf",
+    ),
+    path(
         "followup/<int:fyear>/<uuid:uuid>/", adopted_views.action_year, name="actions_action_year"
     ),
     path(

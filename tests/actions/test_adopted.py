@@ -332,3 +332,34 @@ def test_report_totals_equal_the_sum_of_the_actions_yearly_records(adopted, cycl
     assert report.committed == sum(r.committed for r in report.rows) == Decimal("65010")
     assert report.done == 1 and report.by_status["suspended"] == 1
     assert report.planned == sum(r.planned for r in report.rows)
+
+
+@pytest.mark.django_db
+def test_report_pdf_is_built_as_a_task_in_both_languages(
+    adopted, cycle, annex_media, client_for, coordinator
+):
+    from actions import report_pdf
+
+    a, _b = adopted
+    followup.action_year_save(
+        action=a,
+        year=2024,
+        status="completed",
+        reason="",
+        note="",
+        milestones=[],
+        money={"prim": (Decimal("60000"), Decimal("43210"))},
+        measures={},
+        loaded_version=None,
+        by=None,
+    )
+    report = followup.annual_report(cycle, 2024)
+    states = report_pdf.report_states(cycle, 2024, report)  # the immediate backend builds them
+    assert all(s.name for s in states)
+    for state in states:
+        text = pdf_text(default_storage.open(state.name).read())
+        assert a.code in text and "43" in text and "210" in text
+    response = client_for(coordinator).get(
+        "/communes/oujda/pac/2022/plan/followup/2024/report-ar.pdf"
+    )
+    assert response.status_code == 200 and response["Content-Language"] == "ar"
