@@ -80,7 +80,8 @@ def report_states(cycle, year: int, report) -> list[ReportState]:
     )
     states = []
     for language in LANGUAGES:
-        name = f"{_prefix(cycle, year, language)}{fingerprint(report, language)}.pdf"
+        with translation.override(language):  # names and titles print in the language
+            name = f"{_prefix(cycle, year, language)}{fingerprint(report, language)}.pdf"
         if not default_storage.exists(name):  # a failed build is tried again too
             jobs.request(
                 keys[language],
