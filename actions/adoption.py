@@ -89,7 +89,7 @@ def deliberation_record(
 
 @transaction.atomic
 def visa_record(*, visa: GovernorVisa, by: User | None) -> GovernorVisa:
-    """The governor's visa (once; corrections go through the admin, in the history)."""
+    """The governor's visa, recorded once (no correction screen yet; its history keeps who)."""
     if visa.pk is None and GovernorVisa.objects.filter(deliberation=visa.deliberation).exists():
         raise ServiceError(_("The visa of this deliberation is already recorded."))
     visa.full_clean()
