@@ -94,7 +94,11 @@ def test_editor_adopts_then_follows_up_and_coordinator_reads(
     page.locator("#id_fu-paid_prim").fill("90000")
     page.locator("form[action$='/save/'] button[type=submit]").click()
     row = page.locator(f"tr[data-action='{action.code}']")
-    expect(row).to_contain_text("120")
+    expect(row).to_contain_text("منجز")  # completed
+    from actions.models import ActionYearMoney
+
+    prim = ActionYearMoney.objects.get(record__action=action, record__year=2024, source="prim")
+    assert (prim.committed, prim.paid) == (120000, 90000)
 
     # 7. A coordinator reads the annual report, in French then in Arabic.
     page.context.clear_cookies()
