@@ -155,9 +155,7 @@ def test_recording_freezes_the_annex_once_and_later_edits_never_touch_it(
 
     page = client.get(LEGAL)
     assert freeze.fr_sha256 in page.content.decode()
-    assert "Not yet enforceable" in page.content.decode() or "pas encore exécutoire" in (
-        page.content.decode()
-    )
+    assert 'class="alert alert-warning py-2 mb-2 not-enforceable"' in page.content.decode()
 
     # The visa.
     d = PacDeliberation.objects.get()
@@ -167,6 +165,7 @@ def test_recording_freezes_the_annex_once_and_later_edits_never_touch_it(
     )
     assert response.status_code == 302
     assert GovernorVisa.objects.get().recorded_by == editor
+    assert "not-enforceable" not in client.get(LEGAL).content.decode()
 
     # A later edit, a second run of the job and a forced rebuild attempt: the file stays.
     action = PacAction.objects.filter(cycle=cycle).first()
