@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from actions import adoption, followup
 from actions.models import (
