@@ -15,3 +15,5 @@ class ActionsConfig(AppConfig):
         from .annex import tasks as annex_tasks
 
         annex_tasks.connect()
+        # The frozen annex's job handler.
+        from . import adoption, report_pdf  # noqa: F401

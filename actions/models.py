@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -788,3 +789,387 @@ class Milestone(TimeStampedModel):
         message = action.cycle.outside(self.due_date) if action is not None else None
         if message:
             raise ValidationError({"due_date": message})
+
+
+# --- After step 5: the legal chain (deliberation, visa), the frozen annex, the follow-up ---------
+#
+# The step 4 ``CouncilDeliberation`` is the council's decision on the ideas (which priorities it
+# retains). The PAC itself is adopted, then possibly updated, by deliberations of its own: the
+# annex is attached to them, and they become enforceable with the governor's visa.
+
+
+class PacDeliberation(VersionedModel, TimeStampedModel):
+    """A council deliberation adopting the PAC, or updating it (law 113-14 art. 78, decree
+    2-16-301): the record the annex is attached to."""
+
+    class Kind(models.TextChoices):
+        ADOPTION = "adoption", _("adoption of the PAC")
+        UPDATE = "update", _("update of the PAC")
+
+    class Session(models.TextChoices):
+        FEBRUARY = "february", _("ordinary session of February")
+        MAY = "may", _("ordinary session of May")
+        OCTOBER = "october", _("ordinary session of October")
+        EXTRAORDINARY = "extraordinary", _("extraordinary session")
+
+    SESSION_MONTHS = {Session.FEBRUARY: 2, Session.MAY: 5, Session.OCTOBER: 10}
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cycle = models.ForeignKey(
+        PlanningCycle,
+        on_delete=models.PROTECT,
+        related_name="pac_deliberations",
+        verbose_name=_("PAC cycle"),
+    )
+    kind = models.CharField(_("deliberation"), max_length=10, choices=Kind.choices)
+    session = models.CharField(_("session"), max_length=14, choices=Session.choices)
+    date = models.DateField(_("date of the deliberation"))
+    number = models.CharField(_("deliberation number"), max_length=40)
+    members = models.PositiveSmallIntegerField(
+        _("members of the council in office"),
+        help_text=_("The number of seats filled on the day of the deliberation."),
+    )
+    present = models.PositiveSmallIntegerField(
+        _("members present (quorum)"),
+        help_text=_("Quorum: more than half of the members in office, at a first convocation."),
+    )
+    votes_for = models.PositiveSmallIntegerField(_("votes for"))
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    president = models.CharField(_("president of the council"), max_length=150)
+    secretary = models.CharField(_("secretary of the council"), max_length=150)
+    opinion_verdict = models.CharField(
+        _("opinion of the IEECAG"), max_length=12, choices=IeecagOpinion.Verdict.choices
+    )
+    opinion_date = models.DateField(
+        _("date of the IEECAG opinion"),
+        help_text=_("When no opinion was given: the day the time allowed ran out."),
+    )
+    summary = models.TextField(_("what the council decided"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("PAC deliberation")
+        verbose_name_plural = _("PAC deliberations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=Q(kind="adoption"),
+                name="actions_pacdeliberation_one_adoption",
+                violation_error_message=_("This PAC already has its adoption deliberation."),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "number"],
+                name="actions_pacdeliberation_number_once",
+                violation_error_message=_("A deliberation of this PAC already has this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(present__lte=F("members")),
+                name="actions_pacdeliberation_present_within_members",
+                violation_error_message=_("More members present than members in office."),
+            ),
+            models.CheckConstraint(
+                condition=Q(present__gte=F("votes_for") + F("votes_against") + F("abstentions")),
+                name="actions_pacdeliberation_votes_within_present",
+                violation_error_message=_("More votes than members present."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.number}"
+
+    @property
+    def voters(self) -> int:
+        return (self.votes_for or 0) + (self.votes_against or 0) + (self.abstentions or 0)
+
+    def clean(self):
+        """The facts of a deliberation hold together; each wrong one is said next to its field."""
+        super().clean()
+        errors: dict[str, list] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        cycle = self.cycle if self.cycle_id else None
+        if self.members is not None and self.present is not None:
+            if self.present > self.members:
+                add("present", _("More members present than members in office."))
+            if self.present is not None and self.voters > self.present:
+                add(
+                    "votes_for",
+                    _("%(voters)s votes for %(present)s members present.")
+                    % {"voters": self.voters, "present": self.present},
+                )
+        if self.votes_for is not None and self.voters and self.votes_for * 2 <= self.voters:
+            add("votes_for", _("Without a majority of the votes cast, the council did not adopt."))
+        if self.date and cycle is not None:
+            if not cycle.start_year <= self.date.year <= cycle.end_year:
+                add(
+                    "date",
+                    _("The deliberation falls within the PAC %(period)s.")
+                    % {"period": cycle.period},
+                )
+            elif self.kind == self.Kind.UPDATE and self.date.year < cycle.start_year + 2:
+                add(
+                    "kind",
+                    _("A PAC is updated from its third year (%(year)s) on.")
+                    % {"year": cycle.start_year + 2},
+                )
+            month = self.SESSION_MONTHS.get(self.session)
+            if month and self.date.month != month:
+                add("session", _("This ordinary session is held in another month than the date's."))
+            if self.kind == self.Kind.UPDATE:
+                adoption = (
+                    PacDeliberation.objects.filter(cycle=cycle, kind=self.Kind.ADOPTION)
+                    .values_list("date", flat=True)
+                    .first()
+                )
+                if adoption is None:
+                    add("kind", _("Record the adoption of the PAC before its updates."))
+                elif self.date <= adoption:
+                    add(
+                        "date",
+                        _("An update comes after the adoption (%(date)s).")
+                        % {"date": date_format(adoption, "SHORT_DATE_FORMAT")},
+                    )
+        if self.date and self.opinion_date and self.opinion_date >= self.date:
+            add("opinion_date", _("The IEECAG gives its opinion before the deliberation."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class GovernorVisa(TimeStampedModel):
+    """The governor's visa (تأشيرة العامل): the deliberation is enforceable from it on."""
+
+    deliberation = models.OneToOneField(
+        PacDeliberation,
+        on_delete=models.CASCADE,
+        related_name="visa",
+        verbose_name=_("PAC deliberation"),
+    )
+    date = models.DateField(_("date of the visa"))
+    reference = models.CharField(_("reference of the visa"), max_length=60)
+    remarks = models.TextField(_("remarks"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("governor's visa")
+        verbose_name_plural = _("governor's visas")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def clean(self):
+        super().clean()
+        deliberation = getattr(self, "deliberation", None)
+        if deliberation is not None and self.date and self.date < deliberation.date:
+            raise ValidationError({"date": _("The visa comes after the deliberation.")})
+
+
+class ActionChange(TimeStampedModel):
+    """What a deliberation did to an action: the history of each action's legal life."""
+
+    class Change(models.TextChoices):
+        ADOPTED = "adopted", _("adopted with the PAC")
+        ADDED = "added", _("added by an update")
+        CHANGED = "changed", _("changed by an update")
+        DROPPED = "dropped", _("dropped by an update")
+
+    action = models.ForeignKey(
+        PacAction, on_delete=models.CASCADE, related_name="changes", verbose_name=_("PAC action")
+    )
+    deliberation = models.ForeignKey(
+        PacDeliberation,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("PAC deliberation"),
+    )
+    change = models.CharField(_("change"), max_length=8, choices=Change.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("change of an action")
+        verbose_name_plural = _("changes of actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "deliberation"], name="actions_actionchange_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.code}: {self.change}"
+
+
+class AnnexFreeze(TimeStampedModel):
+    """The annex as the council signed it: two PDFs stored once, never rebuilt or overwritten."""
+
+    class State(models.TextChoices):
+        FREEZING = "freezing", _("being frozen")
+        FROZEN = "frozen", _("frozen")
+        FAILED = "failed", _("failed, retried at the next visit")
+
+    deliberation = models.OneToOneField(
+        PacDeliberation,
+        on_delete=models.PROTECT,
+        related_name="freeze",
+        verbose_name=_("PAC deliberation"),
+    )
+    state = models.CharField(
+        _("state"), max_length=8, choices=State.choices, default=State.FREEZING
+    )
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("frozen by"),
+    )
+    fr_name = models.CharField(_("French file"), max_length=200, blank=True)
+    fr_sha256 = models.CharField(_("SHA-256 of the French file"), max_length=64, blank=True)
+    ar_name = models.CharField(_("Arabic file"), max_length=200, blank=True)
+    ar_sha256 = models.CharField(_("SHA-256 of the Arabic file"), max_length=64, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("frozen annex")
+        verbose_name_plural = _("frozen annexes")
+
+    def __str__(self) -> str:
+        return f"{self.deliberation}: {self.state}"
+
+    def file(self, language: str) -> tuple[str, str]:
+        return getattr(self, f"{language}_name"), getattr(self, f"{language}_sha256")
+
+
+# --- Follow-up of the adopted actions, year by year ---------------------------------------------
+
+
+class ActionYear(VersionedModel, TimeStampedModel):
+    """What became of one adopted action in one year: recorded while the plan stays locked."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        SUSPENDED = "suspended", _("suspended")
+        DROPPED = "dropped", _("dropped")
+
+    action = models.ForeignKey(
+        PacAction, on_delete=models.PROTECT, related_name="years", verbose_name=_("PAC action")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+    milestones_done = models.ManyToManyField(
+        Milestone, related_name="done_in", verbose_name=_("milestones done this year"), blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[milestones_done])
+
+    class Meta:
+        verbose_name = _("yearly follow-up of an action")
+        verbose_name_plural = _("yearly follow-ups of actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "year"],
+                name="actions_actionyear_once",
+                violation_error_message=_("This year is already recorded for this action."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["dropped", "suspended"]) | ~Q(reason=""),
+                name="actions_actionyear_reason_when_stopped",
+                violation_error_message=_("Say why the action was suspended or dropped."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.code} {self.year}"
+
+
+class ActionYearMoney(TimeStampedModel):
+    """Money committed and paid in the year, for one source of the financing plan (MAD)."""
+
+    record = models.ForeignKey(
+        ActionYear, on_delete=models.CASCADE, related_name="money", verbose_name=_("follow-up")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Financing.Source.choices)
+    committed = models.DecimalField(
+        _("committed (MAD)"), max_digits=14, decimal_places=2, default=0
+    )
+    paid = models.DecimalField(_("paid (MAD)"), max_digits=14, decimal_places=2, default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("money of the year")
+        verbose_name_plural = _("money of the years")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "source"], name="actions_yearmoney_once"),
+            models.CheckConstraint(
+                condition=Q(committed__gte=0, paid__gte=0),
+                name="actions_yearmoney_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paid__lte=F("committed")),
+                name="actions_yearmoney_paid_within_committed",
+                violation_error_message=_("More paid than committed."),
+            ),
+        ]
+
+
+class IndicatorMeasure(TimeStampedModel):
+    """An indicator's value measured in the year; by sex and migrant status when it asks."""
+
+    record = models.ForeignKey(
+        ActionYear, on_delete=models.CASCADE, related_name="measures", verbose_name=_("follow-up")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="measures", verbose_name=_("indicator")
+    )
+    value = models.DecimalField(_("measured value"), max_digits=12, decimal_places=2)
+    women = models.DecimalField(
+        _("of which women"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    men = models.DecimalField(
+        _("of which men"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    migrants = models.DecimalField(
+        _("of which migrants"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("measure of an indicator")
+        verbose_name_plural = _("measures of indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "indicator"], name="actions_indicatormeasure_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0)
+                & (Q(women__isnull=True) | Q(women__gte=0))
+                & (Q(men__isnull=True) | Q(men__gte=0))
+                & (Q(migrants__isnull=True) | Q(migrants__gte=0)),
+                name="actions_indicatormeasure_not_negative",
+                violation_error_message=_("A measure cannot be negative."),
+            ),
+        ]

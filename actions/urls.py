@@ -4,7 +4,7 @@ from django.urls import path
 
 from communes.generic import record_paths
 
-from . import views
+from . import adopted_views, views
 
 urlpatterns = [
     # Step 4: prioritisation and the council's decision.
@@ -16,6 +16,31 @@ urlpatterns = [
     # Step 5: the PAC and its action sheets.
     path("pac/", views.pac, name="actions_pac"),
     path("actions/<uuid:uuid>/", views.action_detail, name="actions_action"),
+    # After step 5: the PAC's deliberations, the visa, the frozen annexes.
+    path("adoption/", adopted_views.legal, name="actions_legal"),
+    path("adoption/record/", adopted_views.deliberation_record, name="actions_deliberation_record"),
+    path("adoption/<uuid:uuid>/visa/", adopted_views.visa_record, name="actions_visa_record"),
+    path(
+        "adoption/<uuid:uuid>/<slug:language>.pdf",
+        adopted_views.frozen_pdf,
+        name="actions_frozen_pdf",
+    ),
+    # The yearly follow-up of the adopted actions and the annual execution report.
+    path("followup/<int:fyear>/", adopted_views.followup_year, name="actions_followup"),
+    path("followup/<int:fyear>/report.xlsx", adopted_views.report_xlsx, name="actions_report_xlsx"),
+    path(
+        "followup/<int:fyear>/report-<slug:language>.pdf",
+        adopted_views.report_pdf_file,
+        name="actions_report_pdf",
+    ),
+    path(
+        "followup/<int:fyear>/<uuid:uuid>/", adopted_views.action_year, name="actions_action_year"
+    ),
+    path(
+        "followup/<int:fyear>/<uuid:uuid>/save/",
+        adopted_views.action_year_save,
+        name="actions_action_year_save",
+    ),
     *record_paths(
         "actions/", "actions_action", views.action_create, views.action_edit, views.action_delete
     ),

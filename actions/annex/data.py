@@ -24,6 +24,7 @@ cycle comes with its commune, province and region (``access.get_cycle_for_user``
        milestones, ideas, their findings, the findings' sessions, SNIA programmes, SNMRE
        objectives, target groups, financing lines, indicators)
  27 costs by year       28 financing by source
+ 29 has the PAC an adoption deliberation (draft for an adoption or an update)
 """
 
 from __future__ import annotations
@@ -72,12 +73,17 @@ class AnnexData:
     ideas_count: int
     actions: list[dict]
     budget: dict
+    # Its legal standing: a draft (for an adoption or an update) or a deliberation's version
+    # (``actions.adoption.legal_data``).
+    legal: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return asdict(self)
 
 
 def gather_annex(cycle) -> AnnexData:
+    from actions.adoption import legal_data
+
     commune = cycle.commune
     province = commune.province
     region = province.region
@@ -115,5 +121,6 @@ def gather_annex(cycle) -> AnnexData:
         start_year=cycle.start_year,
         end_year=cycle.end_year,
         steps=steps,
+        legal=legal_data(None, cycle),
         **sections,
     )

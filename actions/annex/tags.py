@@ -93,3 +93,19 @@ def commune_title(name) -> str:
             "name": text
         }
     return pgettext("commune name", "Commune of %(name)s") % {"name": text}
+
+
+@register.filter
+def verdict(code) -> str:
+    """An IEECAG opinion's label in the document's language."""
+    from actions.models import IeecagOpinion
+
+    return str(IeecagOpinion.Verdict(code).label) if code else ""
+
+
+@register.filter
+def session_label(code) -> str:
+    """A council session's label in the document's language."""
+    from actions.models import PacDeliberation
+
+    return str(PacDeliberation.Session(code).label) if code else ""

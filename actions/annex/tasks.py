@@ -40,7 +40,16 @@ NATIONAL_KEY = "annex:national"
 NATIONAL_PRIORITY = -10
 STEP_APPS = ("communes", "diagnostics", "actions")
 # Records the annex never shows, although they hang under a cycle.
-IGNORED = {"communes.sessionattachment"}
+IGNORED = {
+    "communes.sessionattachment",
+    # The follow-up after adoption and the legal records the draft does not print.
+    "actions.actionyear",
+    "actions.actionyearmoney",
+    "actions.indicatormeasure",
+    "actions.governorvisa",
+    "actions.actionchange",
+    "actions.annexfreeze",
+}
 
 
 def job_key(cycle_id: int, language: str) -> str:

@@ -14,11 +14,12 @@ from actions.annex.data import gather_annex
 from actions.annex.sample import build_sample_cycle
 from tests.actions.annex_support import load_cycle
 
-# gather_annex: 28 queries whatever the number of sessions, findings, ideas and actions
+# gather_annex: 29 queries whatever the number of sessions, findings, ideas and actions
 # (listed in actions/annex/data.py's docstring): statuses (1) + the five step summaries
 # (one each: 5) + step 3's section (4) + step 4's (5) + step 5's (11 for the actions
-# ``for_sheet``, 2 for the budget by year and by source). 30 before the selectors.
-QUERIES = 28
+# ``for_sheet``, 2 for the budget by year and by source) + whether the PAC has its adoption
+# deliberation (1: the draft prepares an adoption or an update). 30 before the selectors.
+QUERIES = 29
 
 
 @pytest.mark.django_db

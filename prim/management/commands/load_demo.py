@@ -5,7 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app owns its demo data; they load lowest layer first.
-DEMO_MODULES = ["communes.demo", "diagnostics.demo", "actions.demo", "prim.demo_report"]
+DEMO_MODULES = [
+    "communes.demo",
+    "diagnostics.demo",
+    "actions.demo",
+    "actions.demo_followup",
+    "prim.demo_report",
+]
 
 
 class Command(BaseCommand):
