@@ -23,11 +23,16 @@ def postgres_url() -> str:
 
 
 def postgres_answers(url: str) -> str | None:
-    """``None`` when PostgreSQL answers at ``url``, else why not."""
+    """``None`` when the PostgreSQL server of ``url`` answers, else why not.
+
+    The bench creates and drops ``test_<name>`` through the server's ``postgres`` database, as
+    Django's test runner does, so the named database itself need not exist.
+    """
     try:
         import psycopg
+        from psycopg.conninfo import make_conninfo
 
-        psycopg.connect(url, connect_timeout=3).close()
+        psycopg.connect(make_conninfo(url, dbname="postgres"), connect_timeout=3).close()
     except Exception as error:  # noqa: BLE001 (any failure means: not available)
         return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return None

@@ -146,6 +146,17 @@ def _sum(entries, static_root: Path, html: bytes):
     return transfer, brotli
 
 
+def _short(entry) -> str:
+    """``bootstrap.min.css`` for a hashed static file, ``HTML`` for the page itself."""
+    if entry["type"] == "navigation":
+        return "HTML"
+    name = entry["name"].rsplit("/", 1)[-1].split("?")[0]
+    parts = name.split(".")
+    if len(parts) > 2 and len(parts[-2]) == 12:  # the manifest's hash
+        parts.pop(-2)
+    return ".".join(parts)
+
+
 def run(workdir: Path, out=print) -> dict:
     from django.conf import settings
 
@@ -222,10 +233,7 @@ def run(workdir: Path, out=print) -> dict:
                 first_t, first_br = _sum(first, static_root, html)
                 again_t, again_br = _sum(again, static_root, html_again)
                 heavy = sorted(first, key=lambda e: -e["transfer"])[:3]
-                names = ", ".join(
-                    f"{e['name'].rsplit('/', 1)[-1].split('?')[0][:28]} {e['transfer'] / 1024:.0f}"
-                    for e in heavy
-                )
+                names = ", ".join(f"{_short(e)} {e['transfer'] / 1024:.0f}" for e in heavy)
                 out(
                     f"{label:<36} {first_t / 1024:>9.1f} {first_br / 1024:>7.1f} "
                     f"{again_t / 1024:>10.1f} {again_br / 1024:>7.1f} {len(first):>6}  {names}"
