@@ -92,8 +92,10 @@ def _tables():
 
 
 # One query: the people, ideas and money of every cycle in scope, grouped as the page groups.
+# The cycles in scope are inlined (NOT MATERIALIZED) so that one commune reads its own rows
+# through the indexes instead of whole tables.
 FLOOR_SQL = """
-WITH cyc AS (
+WITH cyc AS NOT MATERIALIZED (
     SELECT y.id AS cycle_id, {group} AS g
     FROM {cycle} y JOIN {commune} c ON c.id = y.commune_id JOIN {province} p ON p.id = c.province_id
     WHERE {where}

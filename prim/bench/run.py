@@ -21,7 +21,8 @@ def machine() -> str:
         memory = f", {kb / 1024 / 1024:.1f} GB RAM"
     except (OSError, ValueError, IndexError):
         memory = ""
-    return f"{os.cpu_count()} CPUs{memory}, {platform.system()} {platform.machine()}"
+    load = ", load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    return f"{os.cpu_count()} CPUs{memory}, {platform.system()} {platform.machine()}{load}"
 
 
 def main(argv=None) -> int:

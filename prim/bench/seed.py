@@ -26,7 +26,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 # Communes per region (2015 regionalisation: 1,503 in all) and prefectures/provinces per region.
 REGIONS = {
@@ -165,6 +165,10 @@ def seed(communes: int = COUNTRY, *, with_records_for_existing: bool = False) ->
         with transaction.atomic():
             _records(targets[start : start + BATCH], done)
     done.communes = len(targets)
+    if connection.vendor == "postgresql":
+        # Planner statistics, as autovacuum keeps them in production after such a load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return done
 
 
