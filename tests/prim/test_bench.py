@@ -104,6 +104,14 @@ def test_a_feature_wired_later_is_timed_with_its_peak_memory(db):
     assert lines[1].startswith("sum")
 
 
+def test_a_feature_whose_signature_changed_is_reported_not_fatal(db):
+    lines = []
+    wired = later.Measure("sum", "builtins:sum", lambda f: f(1, 2, 3, 4))
+
+    assert later.run(out=lines.append, measures=[wired]) == []
+    assert "failed: TypeError" in lines[1]
+
+
 def test_an_absent_postgresql_is_said_plainly(capsys):
     assert bench_main.postgres_answers("postgres://postgres@127.0.0.1:1/nothing") is not None
     assert bench_main.parse(["--db", "sqlite", "--only", "pages"]).db == "sqlite"
