@@ -1,6 +1,7 @@
 """`make bench`: the country generator keeps its word, and the harness runs (figures printed,
 never judged here: no timing is asserted)."""
 
+import os
 from decimal import Decimal
 
 from django.db.models import Count, Sum
@@ -115,3 +116,12 @@ def test_a_feature_whose_signature_changed_is_reported_not_fatal(db):
 def test_an_absent_postgresql_is_said_plainly(capsys):
     assert bench_main.postgres_answers("postgres://postgres@127.0.0.1:1/nothing") is not None
     assert bench_main.parse(["--db", "sqlite", "--only", "pages"]).db == "sqlite"
+
+
+def test_every_part_of_the_bench_imports_and_names_its_aims():
+    import importlib
+
+    modules = {name: importlib.import_module(f"prim.bench.{name}") for name in bench_main.PARTS}
+    assert importlib.import_module("prim.bench.run").machine().startswith(f"{os.cpu_count()} CPUs")
+    assert (modules["weights"].AIM_FIRST_KB, modules["weights"].AIM_REPEAT_KB) == (250, 30)
+    assert pages.TARGET_P95_MS == {"country": 300, "region": 300, "province": 300, "commune": 100}
