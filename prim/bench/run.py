@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -68,6 +69,7 @@ def main(argv=None) -> int:
                 later.run()
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+    shutil.rmtree(workdir, ignore_errors=True)  # the database file, collected static files
     sys.stdout.flush()
     if "annex" in parts:
         # Its own throw-away database: on SQLite the workers share a file created first.
