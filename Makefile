@@ -51,8 +51,8 @@ format: install ## Format the code (ruff)
 messages: install ## Update the French and Arabic catalogues, then compile them
 	flock /tmp/prim-locale.lock -c 'DEBUG=1 $(PY) manage.py makemessages -l fr -l ar -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests && DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv'
 
-bench: install ## Measure dashboards and exports at national scale (prints figures)
-	DEBUG=1 $(PY) -m prim.bench
+bench: install ## Measure pages, page weights, exports and the annex at national scale on SQLite and PostgreSQL (BENCH_ARGS="--help")
+	DEBUG=1 $(PY) -m prim.bench $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, node_modules and the SQLite database
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm
