@@ -6,7 +6,7 @@ alone needs. A page's time over the floor's is the price of everything else (the
 read model, the template); the reporting issue aims at 3x at most.
 
 Adding a page is one line in ``PAGES``; a URL that does not resolve on this branch is
-printed as "not on this branch" (the province page comes with the reporting work).
+printed as "not on this branch" .
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ class Page:
 
 PAGES = [
     Page("country (12 regions)", "/regions/", "country"),
+    Page("country report (12 regions)", "/report/", "country"),
     Page("region {region} ({n_region} communes, first page)", "/regions/{region}/", "region"),
+    Page("region report {region} (first page)", "/regions/{region}/report/", "region"),
     Page("province {province}", "/provinces/{province}/", "province"),
     Page("commune {commune}", "/communes/{commune}/", "commune"),
 ]
