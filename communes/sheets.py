@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields as ie_fields
@@ -355,6 +356,11 @@ class CycleResource(resources.ModelResource):
 
     def __init__(self, *, cycle, user=None, private=True, **kwargs):
         super().__init__(**kwargs)
+        for column in self.fields.values():
+            if isinstance(column, Column) and not column.label and column.attribute:
+                # The model field's own name, translated like the forms'.
+                field = self._meta.model._meta.get_field(column.attribute)
+                column.label = capfirst(field.verbose_name)
         self.cycle = cycle
         self.user = user
         self.private = private

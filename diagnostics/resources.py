@@ -31,7 +31,6 @@ class TitledResource(CycleResource):
         attribute="title",
         column_name="title",
         widget=TextWidget(),
-        label=gettext_lazy("Title"),
         help=TITLE_HELP,
         required=True,
     )
@@ -39,14 +38,12 @@ class TitledResource(CycleResource):
         attribute="title_ar",
         column_name="title_ar",
         widget=TextWidget(),
-        label=gettext_lazy("Title in Arabic"),
         help=gettext_lazy("Optional."),
     )
     description = Column(
         attribute="description",
         column_name="description",
         widget=TextWidget(),
-        label=gettext_lazy("Description"),
         help=gettext_lazy("Optional."),
     )
     sector = Column(
@@ -79,14 +76,12 @@ class FindingResource(TitledResource):
         attribute="women_view",
         column_name="women_view",
         widget=TextWidget(),
-        label=gettext_lazy("What women said"),
         help=gettext_lazy("Optional."),
     )
     men_view = Column(
         attribute="men_view",
         column_name="men_view",
         widget=TextWidget(),
-        label=gettext_lazy("What men said"),
         help=gettext_lazy("Optional."),
     )
 
@@ -167,21 +162,18 @@ class IdeaResource(TitledResource):
         attribute="beneficiaries_women",
         column_name="beneficiaries_women",
         widget=IntegerWidget(),
-        label=gettext_lazy("Estimated beneficiaries: women"),
         help=gettext_lazy("A whole number. Optional."),
     )
     beneficiaries_men = Column(
         attribute="beneficiaries_men",
         column_name="beneficiaries_men",
         widget=IntegerWidget(),
-        label=gettext_lazy("Estimated beneficiaries: men"),
         help=gettext_lazy("A whole number. Optional."),
     )
     proposed_by = Column(
         attribute="proposed_by",
         column_name="proposed_by",
         widget=TextWidget(),
-        label=gettext_lazy("Proposed by"),
         help=gettext_lazy("Optional."),
     )
 

@@ -1,10 +1,9 @@
 """Spreadsheet round-trip of findings and ideas: export, template, import (communes.sheets)."""
 
-import csv
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from communes import sheets
 from diagnostics.models import Finding, ProjectIdea, Sector, TargetGroup
