@@ -223,4 +223,3 @@ def _write(request, step, sheet, data, original):
         return None, refused.message
     except ServiceError as error:
         return None, " ".join(error.messages)
-

@@ -106,7 +106,10 @@ def parse_decimal(value) -> Decimal | None:
     text = str(value).translate(ARABIC_DIGITS).replace("\u00a0", "").replace(" ", "")
     text = text.replace("٫", ",").replace("٬", "")
     if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+        if text.rfind(",") > text.rfind("."):  # 1.234,50
+            text = text.replace(".", "").replace(",", ".")
+        else:  # 1,234.50
+            text = text.replace(",", "")
     else:
         text = text.replace(",", ".")
     try:
@@ -432,7 +435,9 @@ class CycleResource(resources.ModelResource):
 
     def check_rows(self, rows: list[dict], labels: dict[str, str]) -> list[RowError]:
         errors = []
-        numbers = set(self.base_queryset().values_list("number", flat=True)) if self.numbered else set()
+        numbers = set()
+        if self.numbered:
+            numbers = set(self.base_queryset().values_list("number", flat=True))
         seen: dict[str, int] = {}
         prefix = self._meta.model.PREFIX if self.numbered else ""
         for index, row in enumerate(rows, start=2):
@@ -607,11 +612,19 @@ def help_rows(resource: CycleResource) -> list[list[str]]:
 # --- Reading ---
 
 
+def not_a_sheet() -> str:
+    return _("This file is not a spreadsheet this page reads: send an .xlsx or a .csv file.")
+
+
+def damaged() -> str:
+    return _("This Excel file is damaged: open it in Excel and save it again.")
+
+
 def sniff_kind(head: bytes, name: str) -> str:
     lower = (name or "").lower()
     if head.startswith(b"PK\x03\x04"):
         if not lower.endswith(".xlsx"):
-            raise Refused(_("This file is not a spreadsheet this page reads: send an .xlsx or a .csv file."))
+            raise Refused(not_a_sheet())
         return "xlsx"
     if lower.endswith(".xlsx"):
         raise Refused(
@@ -620,7 +633,7 @@ def sniff_kind(head: bytes, name: str) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise Refused(_("This is an old Excel file (.xls): save it as .xlsx and send it again."))
     if not lower.endswith(".csv") or b"\x00" in head:
-        raise Refused(_("This file is not a spreadsheet this page reads: send an .xlsx or a .csv file."))
+        raise Refused(not_a_sheet())
     return "csv"
 
 
@@ -675,25 +688,27 @@ def _check_zip(fileobj) -> str:
     try:
         archive = zipfile.ZipFile(fileobj)
     except zipfile.BadZipFile:
-        raise Refused(_("This Excel file is damaged: open it in Excel and save it again.")) from None
+        raise Refused(damaged()) from None
     total = 0
     for info in archive.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if total > MAX_UNZIPPED or (info.file_size > 1_000_000 and ratio > MAX_RATIO):
-            raise Refused(
-                _("This Excel file expands to far more than it weighs: it was refused.")
-            )
-    sheets = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            raise Refused(_("This Excel file expands to far more than it weighs: it was refused."))
+    names = archive.namelist()
+    sheets = sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
     if not sheets:
-        raise Refused(_("This Excel file is damaged: open it in Excel and save it again."))
+        raise Refused(damaged())
     first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in sheets else sheets[0]
     with archive.open(first) as part:
         tail = b""
         while chunk := part.read(1 << 20):
             if b"<mergeCell " in tail + chunk:
                 raise Refused(
-                    _("The first sheet has merged cells: unmerge them (one value a cell) and send it again.")
+                    _(
+                        "The first sheet has merged cells: unmerge them (one value a cell) "
+                        "and send it again."
+                    )
                 )
             tail = chunk[-20:]
     return first
@@ -707,7 +722,7 @@ def _read_xlsx(fileobj) -> list[list]:
     try:
         book = load_workbook(fileobj, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a damaged file
-        raise Refused(_("This Excel file is damaged: open it in Excel and save it again.")) from None
+        raise Refused(damaged()) from None
     sheet = book.worksheets[0]
     rows = []
     try:

@@ -1,4 +1,4 @@
-"""The export, template and import pages of a list (communes.imports), through the browser's door."""
+"""The export, template and import pages of a list (communes.imports), through the door."""
 
 import io
 
@@ -32,13 +32,13 @@ HEAD = ["Code", "Commune", "Titre", "Secteur", "Gravité"]
 
 
 def test_export_xlsx_in_french_with_neutralised_formula(client_for, editor, cycle):
-    FindingFactory(cycle=cycle, title="=HYPERLINK(\"http://x\")")
+    FindingFactory(cycle=cycle, title='=HYPERLINK("http://x")')
     response = client_for(editor).get(url("sheet_export_xlsx", cycle))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.values)
     assert rows[0][:5] == ("Code", "Commune", "Titre", "Titre en arabe", "Description")
-    assert rows[1][0] == "F-01" and rows[1][2] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][0] == "F-01" and rows[1][2] == '\'=HYPERLINK("http://x")'
 
 
 def test_export_csv_in_arabic(client_for, editor, cycle):
