@@ -438,7 +438,7 @@ class CycleResource(resources.ModelResource):
         numbers = set()
         if self.numbered:
             numbers = set(self.base_queryset().values_list("number", flat=True))
-        seen: dict[str, int] = {}
+        seen: dict[int, int] = {}
         prefix = self._meta.model.PREFIX if self.numbered else ""
         for index, row in enumerate(rows, start=2):
             commune = str(row.get("commune") or "").strip()
@@ -472,18 +472,19 @@ class CycleResource(resources.ModelResource):
                     )
                 )
                 continue
-            if code in seen:
+            number = int(match.group(1))
+            if number in seen:
                 errors.append(
                     RowError(
                         index,
                         labels["code"],
                         _("The code “%(code)s” is already on row %(row)s of this file.")
-                        % {"code": code, "row": seen[code]},
+                        % {"code": code, "row": seen[number]},
                     )
                 )
                 continue
-            seen[code] = index
-            row["_number"] = int(match.group(1))
+            seen[number] = index
+            row["_number"] = number
         return errors
 
     @property
@@ -649,7 +650,7 @@ def read_table(fileobj, name: str) -> list[list]:
             _("The file is too large (%(size)s MB): the limit is %(limit)s MB. Split it in parts.")
             % {"size": round(size / 1048576, 1), "limit": round(MAX_BYTES / 1048576)}
         )
-    kind = sniff_kind(fileobj.read(8), name)
+    kind = sniff_kind(fileobj.read(512), name)
     fileobj.seek(0)
     rows = _read_xlsx(fileobj) if kind == "xlsx" else _read_csv(fileobj)
     while rows and all(v in (None, "") for v in rows[-1]):

@@ -207,7 +207,8 @@ class IdeaResource(TitledResource):
         )
 
     def save_m2m(self, instance, row, **kwargs):
-        instance.target_groups.set(self.fields["target_groups"].clean(row))
+        if "target_groups" in row:  # a column left out of the file keeps what is stored
+            instance.target_groups.set(self.fields["target_groups"].clean(row))
         wanted = {f.pk for f in self.fields["findings"].clean(row)}
         for link in instance.finding_links.all():
             if link.finding_id not in wanted:
