@@ -392,17 +392,21 @@ class CycleResource(resources.ModelResource):
     def get_queryset(self):
         return self.base_queryset()
 
+    def record_key(self, record):
+        """What a row's ``_key`` matches a stored record by (its number, by default)."""
+        return record.number
+
     def get_instance(self, instance_loader, row):
-        number = row.get("_number")
-        if not number:
+        key = row.get("_key")
+        if not key:
             return None
-        return self._existing.get(number)
+        return self._existing.get(key)
 
     def _check_import_id_fields(self, headers):
         pass  # rows are matched by their code (``get_instance``), not by a column of ids
 
     def before_import(self, dataset, **kwargs):
-        self._existing = {r.number: r for r in self.get_queryset()}
+        self._existing = {self.record_key(r): r for r in self.get_queryset()}
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.cycle = self.cycle
@@ -433,63 +437,58 @@ class CycleResource(resources.ModelResource):
 
     # The pre-pass: what the widgets cannot see (codes, commune, duplicates)
 
-    def check_rows(self, rows: list[dict], labels: dict[str, str]) -> list[RowError]:
-        errors = []
-        numbers = set()
-        if self.numbered:
-            numbers = set(self.base_queryset().values_list("number", flat=True))
-        seen: dict[int, int] = {}
-        prefix = self._meta.model.PREFIX if self.numbered else ""
-        for index, row in enumerate(rows, start=2):
-            commune = str(row.get("commune") or "").strip()
-            if commune and norm(commune) != norm(self.cycle.commune.code):
-                errors.append(
-                    RowError(
-                        index,
-                        labels["commune"],
-                        _(
-                            "This row is for the commune “%(other)s”: only rows of %(commune)s "
-                            "can be imported here."
-                        )
-                        % {"other": commune, "commune": self.cycle.commune.code},
-                    )
+    def check_commune(self, row, index, labels) -> list[RowError]:
+        commune = str(row.get("commune") or "").strip()
+        if not commune or norm(commune) == norm(self.cycle.commune.code):
+            return []
+        return [
+            RowError(
+                index,
+                labels["commune"],
+                _(
+                    "This row is for the commune “%(other)s”: only rows of %(commune)s "
+                    "can be imported here."
                 )
+                % {"other": commune, "commune": self.cycle.commune.code},
+            )
+        ]
+
+    @staticmethod
+    def unknown_code(code) -> str:
+        return _(
+            "No record has the code “%(code)s” in this PAC: leave the code empty to add a new one."
+        ) % {"code": code}
+
+    @staticmethod
+    def duplicate(code, row) -> str:
+        return _("The code “%(code)s” is already on row %(row)s of this file.") % {
+            "code": code,
+            "row": row,
+        }
+
+    def check_rows(self, rows: list[dict], labels: dict[str, str]) -> list[RowError]:
+        """Codes, commune and duplicates; sets each row's ``_key`` (``None``: a new record)."""
+        errors = []
+        numbers = set(self.base_queryset().values_list("number", flat=True))
+        seen: dict[int, int] = {}
+        prefix = self._meta.model.PREFIX
+        for index, row in enumerate(rows, start=2):
+            errors += self.check_commune(row, index, labels)
             code = str(row.get("code") or "").strip().upper()
-            row["_number"] = None
+            row["_key"] = None
             if not code:
                 continue
             match = re.fullmatch(rf"{prefix}-?0*(\d+)", code)
             if not match or int(match.group(1)) not in numbers:
-                errors.append(
-                    RowError(
-                        index,
-                        labels["code"],
-                        _(
-                            "No record has the code “%(code)s” in this PAC: leave the code "
-                            "empty to add a new one."
-                        )
-                        % {"code": code},
-                    )
-                )
+                errors.append(RowError(index, labels["code"], self.unknown_code(code)))
                 continue
             number = int(match.group(1))
             if number in seen:
-                errors.append(
-                    RowError(
-                        index,
-                        labels["code"],
-                        _("The code “%(code)s” is already on row %(row)s of this file.")
-                        % {"code": code, "row": seen[number]},
-                    )
-                )
+                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[number])))
                 continue
             seen[number] = index
-            row["_number"] = number
+            row["_key"] = number
         return errors
-
-    @property
-    def numbered(self) -> bool:
-        return hasattr(self._meta.model, "PREFIX")
 
 
 @dataclass
@@ -799,7 +798,7 @@ def run(resource: CycleResource, table: list[list], *, dry_run: bool) -> Outcome
     outcome.errors = resource.check_rows(rows, labels)
     if outcome.errors:
         return outcome
-    dataset = Dataset(headers=[*sorted({k for k in keys if k}), "_number"])
+    dataset = Dataset(headers=[*sorted({k for k in keys if k}), "_key"])
     for row in rows:
         dataset.append([row.get(h) for h in dataset.headers])
     with transaction.atomic():
