@@ -7,7 +7,7 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Prioritisation and PAC actions")
 
     def ready(self) -> None:
-        from . import resources, selectors
+        from . import exports, resources, selectors  # noqa: F401 (exports: its job handler)
 
         selectors.register()
         resources.register_sheets()

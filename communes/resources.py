@@ -245,9 +245,7 @@ class TrainingWidget(TextWidget):
             raise ValueError(_("This column is required."))
         training = self.lookup(value)
         if training is None:
-            raise ValueError(
-                _("No training of this PAC is called “%(value)s”.") % {"value": value}
-            )
+            raise ValueError(_("No training of this PAC is called “%(value)s”.") % {"value": value})
         return training
 
     def render(self, value, obj=None, **kwargs):
