@@ -25,14 +25,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import sheets
+from . import jobs, sheets
 from .access import get_step_for_user
 from .errors import ServiceError
-from .services import step_write
+from .job_model import Job
 
 SESSION_KEY = "sheet_imports"
 CONTENT_TYPES = {
@@ -141,20 +141,25 @@ def sheet_import(request, code, year, kind):
         table = sheets.read_table(upload, upload.name)
     except sheets.Refused as refused:
         return _page(request, step, sheet, status=400, refused=refused.message)
-    outcome = sheets.run(_resource(sheet, step, request), table, dry_run=True)
+    large = len(table) - 1 > sheets.ASYNC_ROWS
+    outcome = None if large else sheets.run(_resource(sheet, step, request), table, dry_run=True)
     token = ""
-    if outcome.ok:
+    if large or outcome.ok:
         token = uuid.uuid4().hex
         suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
         upload.seek(0)
         stored = default_storage.save(f"imports/{token}{suffix}", ContentFile(upload.read()))
-        _pending(request)[token] = {
+        pending = {
             "name": stored,
             "original": upload.name[:200],
             "kind": kind,
             "cycle": step.cycle.pk,
+            "rows": len(table) - 1,
         }
+        _pending(request)[token] = pending
         request.session.modified = True
+        if large:  # more than a few seconds of work: a job, with its progress shown
+            return _start_job(request, step, sheet, token, pending, "check")
     return _page(
         request,
         step,
@@ -181,6 +186,8 @@ def sheet_import_confirm(request, code, year, kind):
             status=400,
             refused=_("This preview has expired: upload the file again."),
         )
+    if pending.get("rows", 0) > sheets.ASYNC_ROWS:
+        return _start_job(request, step, sheet, token, pending, "write")
     try:
         with default_storage.open(pending["name"], "rb") as stored:
             data = io.BytesIO(stored.read())
@@ -209,17 +216,139 @@ def sheet_import_confirm(request, code, year, kind):
 
 
 def _write(request, step, sheet, data, original):
-    from django.db import transaction
-
     try:
-        table = sheets.read_table(data, original)
-        with transaction.atomic():
-            step_write(cycle=step.cycle, step=sheet.step, by=request.user)
-            outcome = sheets.run(_resource(sheet, step, request), table, dry_run=False)
-            if not outcome.ok:
-                transaction.set_rollback(True)
+        outcome = sheets.confirm(
+            data,
+            kind=sheet.kind,
+            cycle=step.cycle,
+            user=request.user,
+            name=original,
+            private=step.can_edit_commune,
+        )
         return outcome, ""
     except sheets.Refused as refused:
         return None, refused.message
     except ServiceError as error:
         return None, " ".join(error.messages)
+
+
+# --- Large files: the check and the write run as jobs (communes.jobs) ---------------------------
+
+JOB_KIND = "sheet_import"
+
+
+def _job_key(token: str, phase: str) -> str:
+    return f"{JOB_KIND}:{token}:{phase}"
+
+
+@jobs.handler(JOB_KIND)
+def run_import_job(job) -> dict:
+    """Check ("check") or write ("write") a stored file; the result is the preview's outcome."""
+    from .models import PlanningCycle, User
+
+    params = job.params
+    cycle = PlanningCycle.objects.select_related("commune").get(pk=params["cycle"])
+    user = User.objects.get(pk=params["user"])
+    total = params.get("rows") or 0
+    job.report(0, total, params["phase"])
+    action = sheets.confirm if params["phase"] == "write" else sheets.dry_run
+    with translation.override(params["language"]):
+        with default_storage.open(params["name"], "rb") as stored:
+            data = io.BytesIO(stored.read())
+        try:
+            outcome = action(
+                data,
+                kind=params["kind"],
+                cycle=cycle,
+                user=user,
+                name=params["original"],
+                private=params["private"],
+                progress=lambda n: job.report(n, total, params["phase"]),
+            )
+        except sheets.Refused as refused:
+            return {"refused": refused.message}
+        except ServiceError as error:
+            return {"refused": " ".join(error.messages)}
+    if params["phase"] == "write" and outcome.ok:
+        default_storage.delete(params["name"])
+    return {
+        "new": outcome.new,
+        "update": outcome.update,
+        "skip": outcome.skip,
+        "rows": outcome.rows,
+        "errors": [[e.row, e.column, e.message] for e in outcome.errors[:500]],
+        "error_count": len(outcome.errors),
+    }
+
+
+def _start_job(request, step, sheet, token, pending, phase):
+    jobs.request(
+        _job_key(token, phase),
+        kind=JOB_KIND,
+        params={
+            **pending,
+            "phase": phase,
+            "user": request.user.pk,
+            "private": step.can_edit_commune,
+            "language": translation.get_language() or "fr",
+        },
+        label=f"Import {sheet.kind} {step.commune.code} ({phase})",
+    )
+    url = step.url("sheet_import_status", sheet.kind)
+    return redirect(f"{url}?token={token}&phase={phase}")
+
+
+@require_GET
+def sheet_import_status(request, code, year, kind):
+    """A large file's check or write under way (polled), then its preview or its result."""
+    sheet = _sheet(kind)
+    step = get_step_for_user(request, code, year, sheet.step, write=True)
+    token, phase = request.GET.get("token", ""), request.GET.get("phase", "check")
+    pending = _pending(request).get(token)
+    if not pending or pending["kind"] != kind or phase not in ("check", "write"):
+        raise Http404
+    key = _job_key(token, phase)
+    jobs.recover_stale([key])
+    job = Job.objects.filter(key=key).first()
+    if job is None:
+        raise Http404
+    if job.pending or job.state == Job.State.FAILED:
+        context = step.context(sheet=sheet, job=job, token=token, phase=phase, poll_seconds=2)
+        template = "partials/_sheet_job.html" if request.htmx else "partials/sheet_job.html"
+        return render(request, template, context)
+    result = job.result or {}
+    if result.get("refused"):
+        return _page(request, step, sheet, status=400, refused=result["refused"])
+    outcome = sheets.Outcome(
+        new=result["new"],
+        update=result["update"],
+        skip=result["skip"],
+        rows=result["rows"],
+        errors=[sheets.RowError(*e) for e in result["errors"]],
+    )
+    if phase == "write" and outcome.ok:
+        _pending(request).pop(token, None)
+        request.session.modified = True
+        messages.success(
+            request,
+            _("Import done: %(new)s added, %(update)s updated, %(skip)s unchanged.")
+            % {"new": outcome.new, "update": outcome.update, "skip": outcome.skip},
+        )
+        response = redirect(step.url(sheet.list_url))
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = step.url(sheet.list_url)
+        return response
+    if request.htmx:  # the box is replaced by the whole preview: ask the browser to load it
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = request.get_full_path()
+        return response
+    return _page(
+        request,
+        step,
+        sheet,
+        status=200 if outcome.ok else 400,
+        outcome=outcome,
+        token=token if outcome.ok and phase == "check" else "",
+        original=pending["original"],
+    )

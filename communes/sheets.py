@@ -39,6 +39,8 @@ from tablib import Dataset
 
 MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 20_000)
+# Above this many rows a check or a write takes more than a few seconds: it runs as a job.
+ASYNC_ROWS = getattr(settings, "IMPORT_ASYNC_ROWS", 1_000)
 # An xlsx is a zip: what it may hold once uncompressed, and how much a member may expand.
 MAX_UNZIPPED = getattr(settings, "IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
 MAX_RATIO = 150
@@ -407,6 +409,13 @@ class CycleResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._existing = {self.record_key(r): r for r in self.get_queryset()}
+
+    progress = None  # a callable(rows done), for the import job's progress bar
+
+    def after_import_row(self, row, row_result, **kwargs):
+        number = kwargs.get("row_number") or 0
+        if self.progress and number % 500 == 0:
+            self.progress(number)
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.cycle = self.cycle
@@ -825,7 +834,39 @@ def run(resource: CycleResource, table: list[list], *, dry_run: bool) -> Outcome
     return outcome
 
 
+def _load(fileobj, name, kind, cycle, user, private, progress):
+    sheet = SHEETS[kind]
+    table = read_table(fileobj, name)
+    resource = sheet.resource(cycle=cycle, user=user, private=private)
+    resource.progress = progress
+    return sheet, resource, table
+
+
+def dry_run(fileobj, *, kind, cycle, user, name="import.xlsx", private=True, progress=None):
+    """Check a file for the sheet ``kind`` of ``cycle``: its ``Outcome`` (rows to add,
+    update, skip; errors), nothing written. ``Refused`` for a file that cannot be read."""
+    _sheet, resource, table = _load(fileobj, name, kind, cycle, user, private, progress)
+    return run(resource, table, dry_run=True)
+
+
+def confirm(fileobj, *, kind, cycle, user, name="import.xlsx", private=True, progress=None):
+    """Write a file for the sheet ``kind`` of ``cycle``: every row or none (an ``Outcome`` with
+    errors wrote nothing), through the step's write lock (``StepLocked`` on a submitted or
+    validated step); the history records ``user``."""
+    from .services import step_write
+
+    sheet, resource, table = _load(fileobj, name, kind, cycle, user, private, progress)
+    with transaction.atomic():
+        step_write(cycle=cycle, step=sheet.step, by=user)
+        outcome = run(resource, table, dry_run=False)
+        if not outcome.ok:
+            transaction.set_rollback(True)
+    return outcome
+
+
 __all__ = [
+    "confirm",
+    "dry_run",
     "CycleResource",
     "ChoiceWidget",
     "Column",

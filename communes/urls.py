@@ -83,4 +83,5 @@ urlpatterns += [
     path(f"{_sheet}/template.xlsx", imports.sheet_template, name="sheet_template"),
     path(f"{_sheet}/import/", imports.sheet_import, name="sheet_import"),
     path(f"{_sheet}/import/confirm/", imports.sheet_import_confirm, name="sheet_import_confirm"),
+    path(f"{_sheet}/import/status/", imports.sheet_import_status, name="sheet_import_status"),
 ]

@@ -13,6 +13,13 @@ from tests.factories import FindingFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Previewed files wait in default_storage: each test gets an empty one."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 def url(name, cycle, kind="findings"):
     return reverse(name, args=[cycle.commune.code, cycle.start_year, kind])
 
@@ -128,3 +135,26 @@ def test_locked_step_refuses_the_confirmation(client_for, editor, cycle):
     assert response.status_code == 403
     assert Finding.objects.count() == 0
     assert client.get(url("sheet_import", cycle)).status_code == 403
+
+
+def test_large_file_is_checked_and_written_by_a_job(
+    client_for, editor, cycle, monkeypatch, settings, tmp_path
+):
+    from communes import sheets
+
+    monkeypatch.setattr(sheets, "ASYNC_ROWS", 3)
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    sector = Sector.objects.first()
+    rows = [HEAD] + [[None, None, f"Need {i}", sector.code, 1] for i in range(5)]
+    client = client_for(editor)
+    response = client.post(url("sheet_import", cycle), {"file": upload(rows)})
+    assert response.status_code == 302 and "phase=check" in response["Location"]
+    preview = client.get(response["Location"])
+    assert preview.context["outcome"].new == 5 and Finding.objects.count() == 0
+    response = client.post(url("sheet_import_confirm", cycle), {"token": preview.context["token"]})
+    assert "phase=write" in response["Location"]
+    done = client.get(response["Location"])
+    assert done.status_code == 302 and done["Location"].endswith("/diagnosis/findings/")
+    assert Finding.objects.count() == 5
+    assert list(tmp_path.joinpath("imports").iterdir()) == []  # the stored file is gone
