@@ -91,6 +91,7 @@ LIST_HELP = gettext_lazy("Several values separated by “;”, by code or name. 
 
 class ActionResource(CycleResource):
     STEP = INTEGRATION_STEP
+    DRY_RUN_SAVES = True  # the money rules read the saved costs and financing
 
     title = _column("title", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
     title_ar = _column("title_ar", TextWidget(), help=OPTIONAL)

@@ -27,6 +27,7 @@ from .sheets import (
     TextWidget,
     norm,
     register,
+    validate,
 )
 
 OPTIONAL = gettext_lazy("Optional.")
@@ -204,6 +205,8 @@ class AwarenessResource(UuidCodeResource):
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs):
+            return
         wanted = self._wanted(row)
         if wanted is None:
             return
@@ -315,9 +318,7 @@ class TraineeResource(CycleResource):
         super(CycleResource, self).import_instance(instance, row, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        super(CycleResource, self).validate_instance(
-            instance, import_validation_errors, validate_unique
-        )
+        validate(instance, import_validation_errors)
 
     def check_rows(self, rows, labels):
         errors = []

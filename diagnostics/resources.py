@@ -207,6 +207,8 @@ class IdeaResource(TitledResource):
         )
 
     def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs):
+            return
         if "target_groups" in row:  # a column left out of the file keeps what is stored
             instance.target_groups.set(self.fields["target_groups"].clean(row))
         wanted = {f.pk for f in self.fields["findings"].clean(row)}

@@ -60,11 +60,11 @@ def sector():
 
 
 def test_renamed_binary_and_wrong_types():
-    assert "not an Excel workbook" in refused(csv_file("%PDF-1.4 ...", name="sheet.xlsx"))
+    assert "n'est pas un classeur Excel" in refused(csv_file("%PDF-1.4 ...", name="sheet.xlsx"))
     png = io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00")
     png.name = "list.csv"
-    assert ".xlsx or a .csv" in refused(png)
-    assert ".xlsx or a .csv" in refused(csv_file("a,b", name="notes.txt"))
+    assert ".xlsx ou .csv" in refused(png)
+    assert ".xlsx ou .csv" in refused(csv_file("a,b", name="notes.txt"))
     old = io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     old.name = "old.xls"
     assert "(.xls)" in refused(old)
@@ -73,16 +73,16 @@ def test_renamed_binary_and_wrong_types():
 
 
 def test_empty_files():
-    assert refused(csv_file("")) == "The file is empty."
-    assert "first row" in refused(xlsx([]))
-    assert "first row" in refused(csv_file("\n\n"))
+    assert refused(csv_file("")) == "Le fichier est vide."
+    assert "première ligne" in refused(xlsx([]))
+    assert "première ligne" in refused(csv_file("\n\n"))
 
 
 def test_merged_cells_and_formulas(sector):
     merged = xlsx([HEAD, [None, None, "Eau", sector.code, 1]], merge="C2:D2")
-    assert "merged cells" in refused(merged)
+    assert "cellules fusionnées" in refused(merged)
     formula = xlsx([HEAD, [None, None, "Eau", sector.code, 1]], formula="E2")
-    assert "E2" in refused(formula) and "formula" in refused(
+    assert "E2" in refused(formula) and "formule" in refused(
         xlsx([HEAD, [None, None, "Eau", sector.code, 1]], formula="E2")
     )
 
@@ -93,10 +93,10 @@ def test_zip_bomb_shape(monkeypatch):
         archive.writestr("xl/worksheets/sheet1.xml", b" " * 5_000_000)
     out.seek(0)
     out.name = "bomb.xlsx"
-    assert "expands" in refused(out)
+    assert "décompresse" in refused(out)
     damaged = io.BytesIO(b"PK\x03\x04 not really a zip")
     damaged.name = "broken.xlsx"
-    assert "damaged" in refused(damaged)
+    assert "endommagé" in refused(damaged)
 
 
 def test_too_many_rows_and_too_large(client_for, editor, cycle):
@@ -107,7 +107,7 @@ def test_too_many_rows_and_too_large(client_for, editor, cycle):
         {"file": csv_file("Titre\n" + ("x" * 1023 + "\n") * 30 * 1024)},
     )
     assert response.status_code == 400
-    assert "limit is 10 MB" in response.context["refused"]
+    assert "limite est de 10 Mo" in response.context["refused"]
     assert Finding.objects.count() == 0
 
 
@@ -117,9 +117,9 @@ def test_too_many_rows_and_too_large(client_for, editor, cycle):
 def test_missing_and_extra_columns(cycle, editor, sector):
     out = check(cycle, editor, [["Code", "Titre", "Couleur"], [None, "Eau", "bleu"]])
     messages = [e.message for e in out.errors]
-    assert any("Couleur" in m and "not a column" in m for m in messages)
-    assert any("Secteur" in m and "missing" in m for m in messages)
-    assert any("Gravité" in m and "missing" in m for m in messages)
+    assert any("Couleur" in m and "n'est pas une colonne" in m for m in messages)
+    assert any("Secteur" in m and "manque" in m for m in messages)
+    assert any("Gravité" in m and "manque" in m for m in messages)
     assert Finding.objects.count() == 0
 
 
@@ -169,7 +169,7 @@ def test_commune_outside_the_page_and_unknown_code_and_duplicates(cycle, editor,
     assert found == [(2, "Commune"), (3, "Code"), (5, "Code")]
     assert "sidi-bibi" in out.errors[0].message
     assert "F-07" in out.errors[1].message
-    assert "row 4" in out.errors[2].message
+    assert "ligne 4" in out.errors[2].message
     assert Finding.objects.get().title != "Eau"
 
 
@@ -194,13 +194,13 @@ def test_parsers():
     assert sheets.parse_date("2025-03-14") == date(2025, 3, 14)
     assert sheets.parse_date(45730) == date(2025, 3, 14)  # an Excel serial number
     assert sheets.parse_date("45730") == date(2025, 3, 14)
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(ValueError, match="n'est pas une date"):
         sheets.parse_date("mars 2025")
     assert sheets.parse_decimal("1 234,50") == Decimal("1234.50")
     assert sheets.parse_decimal("1.234,5") == Decimal("1234.5")
     assert sheets.parse_decimal("1,234.5") == Decimal("1234.5")
     assert sheets.parse_decimal("١٢٣٫٥") == Decimal("123.5")
-    with pytest.raises(ValueError, match="not a number"):
+    with pytest.raises(ValueError, match="n'est pas un nombre"):
         sheets.parse_decimal("douze")
     assert sheets.escape("=1+1") == "'=1+1" and sheets.escape("-3") == "'-3"
     assert sheets.escape(-3) == -3 and sheets.unescape("'@x") == "@x"
