@@ -9,6 +9,7 @@ above the cost), row by row.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from import_export import widgets
 
 from communes.errors import ServiceError
+from communes.numbers import listing
+from communes.numbers import money as money_text
 from communes.sheets import (
     ChoiceWidget,
     Column,
@@ -36,10 +39,14 @@ from . import services
 from .models import (
     INTEGRATION_STEP,
     ActionCost,
+    ActionIdea,
+    Financing,
+    IdeaDecision,
     Marker,
     PacAction,
     SniaProgramme,
     SnmreObjective,
+    programme_overruns,
 )
 
 
@@ -91,7 +98,8 @@ LIST_HELP = gettext_lazy("Several values separated by “;”, by code or name. 
 
 class ActionResource(CycleResource):
     STEP = INTEGRATION_STEP
-    DRY_RUN_SAVES = True  # the money rules read the saved costs and financing
+    # The preview checks the action sheet's rules on the row itself (``_preview_checks``)
+    # rather than saving and rolling back: 5,000 actions in seconds, not minutes.
 
     title = _column("title", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
     title_ar = _column("title_ar", TextWidget(), help=OPTIONAL)
@@ -269,7 +277,71 @@ class ActionResource(CycleResource):
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        ideas = ProjectIdea.objects.filter(cycle=self.cycle)
+        self._decided = dict(
+            IdeaDecision.objects.filter(idea__in=ideas).values_list("idea_id", "outcome")
+        )
+        self._taken = dict(
+            ActionIdea.objects.filter(idea__in=ideas).values_list("idea_id", "action_id")
+        )
+        self._financing = defaultdict(lambda: defaultdict(Decimal))
+        lines = Financing.objects.filter(action__cycle=self.cycle)
+        for action, source, amount in lines.values_list("action", "source", "amount"):
+            self._financing[action][source] += amount
+        self._ideas_in_file = {}
+
+    def _preview_checks(self, instance, row) -> None:
+        """The action sheet's rules (``services.link_ideas`` and ``check_money``) on the row,
+        without writing: adopted ideas in no other action (nor twice in the file), costs in
+        the PAC's and the action's years, financing within the cost and its programmes."""
+        messages = []
+        for idea in self.fields["ideas"].clean(row):
+            other = self._taken.get(idea.pk)
+            if self._decided.get(idea.pk) != IdeaDecision.Outcome.ADOPTED:
+                messages.append(_("%(idea)s was not adopted by the council.") % {"idea": idea.code})
+            elif (other is not None and other != instance.pk) or (
+                self._ideas_in_file.setdefault(idea.pk, id(row)) != id(row)
+            ):
+                messages.append(_("%(idea)s is already in another action.") % {"idea": idea.code})
+        costs = self._wanted_costs(row)
+        if costs is None:
+            costs = self._costs(instance)
+        cycle = self.cycle
+        first = instance.start_date.year if instance.start_date else cycle.start_year
+        last = instance.end_date.year if instance.end_date else cycle.end_year
+        first, last = max(first, cycle.start_year), min(last, cycle.end_year)
+        outside = sorted(year for year in costs if not first <= year <= last)
+        if outside:
+            messages.append(
+                _("%(years)s is outside the action's dates (%(first)s-%(last)s).")
+                % {"years": listing(outside), "first": first, "last": last}
+            )
+        by_source = dict(self._financing.get(instance.pk, {})) if instance.pk else {}
+        cost, money = sum(costs.values(), Decimal(0)), sum(by_source.values(), Decimal(0))
+        if money > cost:
+            messages.append(
+                _(
+                    "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
+                    "lower a financing line or raise the cost."
+                )
+                % {
+                    "money": money_text(money),
+                    "cost": money_text(cost),
+                    "excess": money_text(money - cost),
+                }
+            )
+        elif by_source:
+            for overrun in programme_overruns(costs, by_source).values():
+                messages.append(services.overrun_message(*overrun))
+        if messages:
+            raise ValueError(" ".join(messages))
+
     def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs):
+            self._preview_checks(instance, row)
+            return
         for name in ("snia_programmes", "snmre_objectives", "target_groups"):
             if name in row:  # a column left out keeps what is stored
                 getattr(instance, name).set(self.fields[name].clean(row))

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.models import ActionCost, PacAction
+from actions.models import ActionCost, IdeaDecision, PacAction
 from actions.resources import ActionResource
 from communes import sheets
 
@@ -85,3 +85,25 @@ def test_viewer_exports_the_plan_editor_imports(client_for, viewer, plan, cycle)
     assert b"sheet_export" not in page.content
     assert b'data-sheet="actions"' in page.content
     assert reverse("sheet_import", args=["oujda", 2022, "actions"]).encode() not in page.content
+
+
+def test_preview_checks_the_sheet_rules_without_writing(cycle, editor, plan, ideas):
+    rows = table(ActionResource(cycle=cycle, user=editor))
+    y2023 = rows[0].index(next(h for h in rows[0] if "2023" in h))
+    rows[1][y2023] = 10  # below A-01's financing of 60,000
+    new = list(rows[2])
+    new[0], new[4] = None, ideas[3].code
+    IdeaDecision.objects.filter(idea=ideas[3]).update(
+        outcome=IdeaDecision.Outcome.REJECTED, reason="Hors compétence"
+    )
+    rows.append(new)
+    twice = list(rows[2])
+    twice[0] = None  # I-02 again, already in A-02
+    rows.append(twice)
+    out = sheets.run(ActionResource(cycle=cycle, user=editor), rows, dry_run=True)
+    found = {e.row: e.message for e in out.errors}
+    assert sorted(found) == [2, 4, 5]
+    assert "dépasse" in found[2]
+    assert ideas[3].code in found[4] and ideas[1].code in found[5]
+    assert PacAction.objects.count() == 2
+    assert ActionCost.objects.get(action__number=1).amount == Decimal("100000")
