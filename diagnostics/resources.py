@@ -1,15 +1,22 @@
-"""Spreadsheet round-trip of step 3: findings and project ideas (``communes.sheets``)."""
+"""Spreadsheet round-trip of step 3: consultation sessions with their participants, findings
+and project ideas (``communes.sheets``)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 
+from communes.resources import UuidCodeResource
 from communes.sheets import (
     ChoiceWidget,
     Column,
     CycleResource,
+    DateWidget,
     IntegerWidget,
     ReferenceListWidget,
     ReferenceWidget,
@@ -17,7 +24,18 @@ from communes.sheets import (
     register,
 )
 
-from .models import STEP, Finding, IdeaFinding, ProjectIdea, Sector, TargetGroup
+from .models import (
+    STEP,
+    ConsultationSession,
+    Finding,
+    IdeaFinding,
+    Participation,
+    ProjectIdea,
+    Sector,
+    TargetGroup,
+)
+
+OPTIONAL = gettext_lazy("Optional.")
 
 TITLE_HELP = gettext_lazy("Required, in French.")
 
@@ -224,7 +242,196 @@ class IdeaResource(TitledResource):
             link.save()
 
 
+class LanguagesWidget(ChoiceWidget):
+    """Several languages in one cell, separated by ";"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return []
+        found = []
+        for part in str(value).replace("؛", ";").split(";"):
+            if part.strip():
+                found.append(super().clean(part.strip()))
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        labels = dict(self.choices)
+        return "; ".join(str(labels.get(code, code)) for code in value or [])
+
+
+def _people_label(group, sex):
+    def text():
+        if sex == "women":
+            return _("%(category)s: women") % {"category": group.name}
+        return _("%(category)s: men") % {"category": group.name}
+
+    return lazy(text, str)()
+
+
+class ConsultationResource(UuidCodeResource):
+    """Consultation sessions with their participants: women and men a group of the grid
+    (all ages). Sessions counted by age band export their totals and keep their grid: their
+    counts are edited on the session's page."""
+
+    STEP = STEP
+
+    title = Column(
+        attribute="title", column_name="title", widget=TextWidget(), help=TITLE_HELP, required=True
+    )
+    title_ar = Column(
+        attribute="title_ar", column_name="title_ar", widget=TextWidget(), help=OPTIONAL
+    )
+    kind = Column(
+        attribute="kind",
+        column_name="kind",
+        widget=ChoiceWidget(ConsultationSession.Kind.choices),
+        help=gettext_lazy("See the allowed values."),
+        required=True,
+    )
+    date = Column(
+        attribute="date",
+        column_name="date",
+        widget=DateWidget(),
+        help=gettext_lazy("A date (14/03/2025)."),
+        required=True,
+    )
+    place = Column(
+        attribute="place",
+        column_name="place",
+        widget=TextWidget(),
+        help=gettext_lazy("Required."),
+        required=True,
+    )
+    facilitator = Column(
+        attribute="facilitator", column_name="facilitator", widget=TextWidget(), help=OPTIONAL
+    )
+    languages = Column(
+        attribute="languages",
+        column_name="languages",
+        widget=LanguagesWidget(ConsultationSession.Language.choices),
+        help=gettext_lazy("Languages separated by “;”. Optional."),
+    )
+    notes = Column(attribute="notes", column_name="notes", widget=TextWidget(), help=OPTIONAL)
+
+    class Meta(CycleResource.Meta):
+        model = ConsultationSession
+        fields = (
+            "code",
+            "commune",
+            "title",
+            "title_ar",
+            "kind",
+            "date",
+            "place",
+            "facilitator",
+            "languages",
+            "notes",
+        )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.groups = list(TargetGroup.objects.filter(in_consultation_grid=True))
+        for group in self.groups:
+            for sex in ("women", "men"):
+                key = f"{sex}_{group.code}"
+                self.fields[key] = Column(
+                    column_name=key,
+                    widget=IntegerWidget(),
+                    label=_people_label(group, sex),
+                    help=gettext_lazy("How many took part; empty: none."),
+                )
+
+    def get_queryset(self):
+        return (
+            ConsultationSession.objects.filter(cycle=self.cycle)
+            .prefetch_related("participations__group")
+            .order_by("date", "pk")
+        )
+
+    def _is_count(self, key) -> bool:
+        return key.startswith(("women_", "men_")) and key in self.fields
+
+    @staticmethod
+    def _counts(session) -> dict[str, int]:
+        if session.pk is None:
+            return {}
+        counts = defaultdict(int)
+        for row in session.participations.all():
+            counts[f"women_{row.group.code}"] += row.women
+            counts[f"men_{row.group.code}"] += row.men
+        return {k: v for k, v in counts.items() if v}
+
+    def export_field(self, field, instance, **kwargs):
+        if self._is_count(field.column_name):
+            return self._counts(instance).get(field.column_name)
+        return super().export_field(field, instance, **kwargs)
+
+    def _wanted(self, row) -> dict[str, int] | None:
+        keys = [k for k in row if self._is_count(k)]
+        if not keys:
+            return None
+        return {k: v for k in keys if (v := self.fields[k].clean(row))}
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = dict(error.error_dict)
+        for key in [k for k in row if self._is_count(k)]:
+            try:
+                self.fields[key].clean(row)
+            except ValueError as error:
+                errors[key] = [str(error)]
+        if not errors and instance.by_age_band:
+            wanted = self._wanted(row)
+            if wanted is not None and wanted != self._counts(instance):
+                errors[NON_FIELD_ERRORS] = [
+                    _(
+                        "This session counts its participants by age band: change its "
+                        "counts on the session's page."
+                    )
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        wanted = None if import_validation_errors else self._wanted(row)
+        if wanted is not None and wanted != self._counts(original):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs) or instance.by_age_band:
+            return
+        wanted = self._wanted(row)
+        if wanted is None:
+            return
+        stored = {p.group_id: p for p in instance.participations.all() if not p.age_band}
+        for group in self.groups:
+            women = wanted.get(f"women_{group.code}", 0)
+            men = wanted.get(f"men_{group.code}", 0)
+            line = stored.get(group.pk)
+            if not women and not men:
+                if line is not None:
+                    line._history_user = self.user
+                    line.delete()
+                continue
+            if line is None:
+                line = Participation(session=instance, group=group)
+            if line.pk is None or (line.women, line.men) != (women, men):
+                line.women, line.men = women, men
+                line._history_user = self.user
+                line.save()
+
+
 def register_sheets() -> None:
+    register(
+        "consultations",
+        ConsultationResource,
+        title=gettext_lazy("Consultation sessions"),
+        list_url="diagnosis_sessions",
+    )
     register(
         "findings",
         FindingResource,

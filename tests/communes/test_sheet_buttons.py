@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 LISTS = [
     ("awareness_list", "awareness"),
     ("training_list", "trainees"),
+    ("diagnosis_sessions", "consultations"),
     ("diagnosis_findings", "findings"),
     ("diagnosis_ideas", "ideas"),
     ("actions_pac", "actions"),

@@ -4,14 +4,17 @@ import pytest
 from django.urls import reverse
 
 from communes.models import SessionAttendance, Trainee
+from diagnostics.models import ConsultationSession
 from tests.actions.conftest import build_ideas, decide, make_action
-from tests.factories import AwarenessSessionFactory, TrainingFactory
+from tests.factories import AwarenessSessionFactory, ParticipationFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def fill(cycle, size):
-    ideas = build_ideas(cycle, size)  # findings and ideas, one each
+    ideas = build_ideas(cycle, size)  # consultation sessions, findings and ideas, one each
+    for session in ConsultationSession.objects.filter(cycle=cycle):
+        ParticipationFactory(session=session)
     decide(ideas)
     for idea in ideas:
         make_action(cycle, [idea])
@@ -30,6 +33,7 @@ QUERIES = {
     "ideas": 5 + 3,  # ideas with sectors + findings + target groups
     "actions": 5 + 7,  # actions with sectors + ideas, SNIA, SNMRE, groups, financing, costs
     "awareness": 5 + 2,  # sessions + attendance
+    "consultations": 5 + 4,  # the grid's groups + sessions + participations + their groups
     "trainees": 5 + 1,  # trainees with their training
 }
 

@@ -81,3 +81,31 @@ def test_idea_round_trip_and_unknown_finding(cycle, editor, findings):
     assert [(e.row, e.column) for e in out.errors] == [(2, "Constats auxquels elle répond")]
     assert "F-09" in out.errors[0].message
     assert ProjectIdea.objects.get().findings.count() == 2
+
+
+def test_consultations_round_trip_and_participants(cycle, editor):
+    from diagnostics.models import ConsultationSession, Participation
+    from diagnostics.resources import ConsultationResource
+    from tests.factories import ConsultationSessionFactory, ParticipationFactory
+
+    session = ConsultationSessionFactory(cycle=cycle, title="Atelier")
+    ParticipationFactory(session=session, women=4, men=3)  # the MRE group
+    counted = ConsultationSessionFactory(cycle=cycle, title="Par âge", by_age_band=True)
+    ParticipationFactory(session=counted, age_band="u18", women=2, men=2)
+    resource = ConsultationResource(cycle=cycle, user=editor)
+    rows = table = export_table(resource)
+    keys = [c.column_name for c in resource.columns()]
+    assert rows[1][keys.index("women_mre")] == 4
+    out = sheets.run(ConsultationResource(cycle=cycle, user=editor), table, dry_run=False)
+    assert out.errors == [] and out.skip == 2
+    first = next(r for r in rows[1:] if r[keys.index("title")] == "Atelier")
+    first[keys.index("men_mre")] = 5
+    second = next(r for r in rows[1:] if r[keys.index("title")] == "Par âge")
+    second[keys.index("women_mre")] = 9
+    out = sheets.run(ConsultationResource(cycle=cycle, user=editor), table, dry_run=False)
+    assert [e.row for e in out.errors] == [rows.index(second) + 1]
+    second[keys.index("women_mre")] = 2
+    out = sheets.run(ConsultationResource(cycle=cycle, user=editor), table, dry_run=False)
+    assert out.errors == [] and out.update == 1
+    assert Participation.objects.get(session=session).men == 5
+    assert ConsultationSession.objects.count() == 2
