@@ -120,7 +120,9 @@ class ActionResource(CycleResource):
     )
     competence = _column(
         "competence",
-        ChoiceWidget(PacAction.Competence.choices),
+        ChoiceWidget(
+            PacAction.Competence.choices, required=False, default=PacAction.Competence.OWN
+        ),
         help=gettext_lazy("own, shared or transferred."),
     )
     partner_convention = _column("partner_convention", TextWidget(), help=OPTIONAL)
@@ -147,14 +149,18 @@ class ActionResource(CycleResource):
         "end_date", OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional.")
     )
     gender_marker = _column(
-        "gender_marker", ChoiceWidget(Marker.choices), help=gettext_lazy("0, 1 or 2.")
+        "gender_marker",
+        ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
+        help=gettext_lazy("0, 1 or 2; empty: 0."),
     )
     migration_marker = _column(
-        "migration_marker", ChoiceWidget(Marker.choices), help=gettext_lazy("0, 1 or 2.")
+        "migration_marker",
+        ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
+        help=gettext_lazy("0, 1 or 2; empty: 0."),
     )
     status = _column(
         "status",
-        ChoiceWidget(PacAction.Status.choices),
+        ChoiceWidget(PacAction.Status.choices, required=False, default=PacAction.Status.PLANNED),
         help=gettext_lazy("planned, in_progress, completed or abandoned."),
     )
     status_reason = _column("status_reason", TextWidget(), help=OPTIONAL)

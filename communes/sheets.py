@@ -207,10 +207,11 @@ class DateWidget(widgets.Widget):
 class ChoiceWidget(widgets.Widget):
     """A fixed choice, accepted by its code or its label in French, Arabic or English."""
 
-    def __init__(self, choices, required=True):
+    def __init__(self, choices, required=True, default=""):
         super().__init__()
         self.choices = choices
         self.required = required
+        self.default = default  # what an empty cell of an optional column means
 
     def index(self) -> dict[str, object]:
         if getattr(self, "_index", None) is None:
@@ -230,7 +231,7 @@ class ChoiceWidget(widgets.Widget):
         if value in (None, ""):
             if self.required:
                 raise ValueError(_("This column is required."))
-            return ""
+            return self.default
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         found = self.index().get(norm(value))
