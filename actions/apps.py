@@ -7,9 +7,10 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Prioritisation and PAC actions")
 
     def ready(self) -> None:
-        from . import selectors
+        from . import exports, resources, selectors  # noqa: F401 (exports: its job handler)
 
         selectors.register()
+        resources.register_sheets()
 
         # The annex is rebuilt in the background after every change it shows.
         from .annex import tasks as annex_tasks

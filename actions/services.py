@@ -266,6 +266,15 @@ def _link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
             ActionIdea.objects.create(action=action, idea=idea)
 
 
+# What other writers of actions (the spreadsheet import) call: the same rules as the sheet.
+def link_ideas(action: PacAction, ideas: Iterable[ProjectIdea]) -> None:
+    _link_ideas(action, ideas)
+
+
+def check_money(action: PacAction) -> Decimal:
+    return _check_money(action)
+
+
 def overrun_message(source, ceiling, planned) -> str:
     return _(
         "%(source)s pays only for the years %(period)s of its programme: the costs of those "

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from import_export import resources
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
@@ -120,9 +121,119 @@ class CommuneResource(resources.ModelResource):
         use_transactions = True
 
 
+class TerritoryResource(resources.ModelResource):
+    """The whole territory in one file, one row a commune with its province and region (the
+    1,503 communes of the country): regions and provinces are created or renamed on the way,
+    everything matched by its code. Format: NOTES_README / README, "The territory file"."""
+
+    region_code = Field(column_name="region_code")
+    region_name_fr = Field(column_name="region_name_fr")
+    region_name_ar = Field(column_name="region_name_ar")
+    province = Field(
+        attribute="province", column_name="province_code", widget=ForeignKeyWidget(Province, "code")
+    )
+    province_name_fr = Field(column_name="province_name_fr")
+    province_name_ar = Field(column_name="province_name_ar")
+    province_kind = Field(column_name="province_kind")
+
+    class Meta:
+        model = Commune
+        import_id_fields = ("code",)
+        fields = (
+            "region_code",
+            "region_name_fr",
+            "region_name_ar",
+            "province",
+            "province_name_fr",
+            "province_name_ar",
+            "province_kind",
+            "code",
+            "name_fr",
+            "name_ar",
+            "kind",
+            "population",
+            "population_year",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def dehydrate_region_code(self, commune):
+        return commune.province.region.code
+
+    def dehydrate_region_name_fr(self, commune):
+        return commune.province.region.name_fr
+
+    def dehydrate_region_name_ar(self, commune):
+        return commune.province.region.name_ar
+
+    def dehydrate_province_name_fr(self, commune):
+        return commune.province.name_fr
+
+    def dehydrate_province_name_ar(self, commune):
+        return commune.province.name_ar
+
+    def dehydrate_province_kind(self, commune):
+        return commune.province.kind
+
+    def get_queryset(self):
+        return Commune.objects.select_related("province__region").order_by("code")
+
+    def _upsert(self, model, lookup: dict, values: dict, user):
+        record = model.objects.filter(**lookup).first() or model(**lookup)
+        changed = [
+            k for k, v in values.items() if v not in (None, "") and getattr(record, k, None) != v
+        ]
+        if record.pk is None or changed:
+            for key in changed:
+                setattr(record, key, values[key])
+            record._history_user = user
+            record.full_clean()
+            record.save()
+        return record
+
+    def before_import_row(self, row, **kwargs):
+        """Create or rename the row's region and province first (inside the import's
+        transaction: a dry run leaves nothing behind)."""
+        user = kwargs.get("user")
+        text = {k: str(row.get(k) or "").strip() for k in row}
+        if not text.get("province_code"):
+            return
+        region = None
+        if text.get("region_code"):
+            region = self._upsert(
+                Region,
+                {"code": text["region_code"].zfill(2)},
+                {"name_fr": text.get("region_name_fr"), "name_ar": text.get("region_name_ar")},
+                user,
+            )
+        elif not Province.objects.filter(code=text["province_code"]).exists():
+            raise ValueError("region_code: a new province needs its region's code.")
+        values = {
+            "name_fr": text.get("province_name_fr"),
+            "name_ar": text.get("province_name_ar"),
+            "kind": text.get("province_kind") or None,
+        }
+        if region is not None:
+            values["region"] = region
+        self._upsert(Province, {"code": text["province_code"]}, values, user)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = kwargs.get("user")
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        """All or nothing: a row in error rolls back the whole file."""
+        with transaction.atomic():
+            result = super().import_data(dataset, dry_run=dry_run, **kwargs)
+            if result.has_errors() or result.has_validation_errors():
+                transaction.set_rollback(True)
+        return result
+
+
 @admin.register(Commune)
 class CommuneAdmin(AdministeredAdmin, ImportExportMixin, SimpleHistoryAdmin):
-    resource_classes = [CommuneResource]
+    resource_classes = [TerritoryResource, CommuneResource]
     list_display = ("code", "name_fr", "name_ar", "kind", "province", "population")
     list_filter = ("kind", "province__region")
     search_fields = ("code", "name_fr", "name_ar")

@@ -8,6 +8,7 @@ class CommunesConfig(AppConfig):
 
     def ready(self) -> None:
         # Steps 1 (awareness) and 2 (training) live in this app: register their selectors.
-        from . import selectors
+        from . import imports, resources, selectors  # noqa: F401 (imports: its job handler)
 
         selectors.register()
+        resources.register_sheets()

@@ -92,4 +92,6 @@ class NumberedRecord(models.Model):
 
     @property
     def code(self) -> str:
+        if not self.number:  # not saved yet (an import's preview reads it before the save)
+            return ""
         return f"{self.PREFIX}-{self.number:02d}"

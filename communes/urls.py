@@ -72,3 +72,16 @@ urlpatterns += [
         views_records.training_delete,
     ),
 ]
+
+# Spreadsheet export, template and import of every list that round-trips (communes.imports).
+from . import imports  # noqa: E402
+
+_sheet = f"{_cycle}/sheets/<slug:kind>"
+urlpatterns += [
+    path(f"{_sheet}/export.xlsx", imports.sheet_export, {"fmt": "xlsx"}, name="sheet_export_xlsx"),
+    path(f"{_sheet}/export.csv", imports.sheet_export, {"fmt": "csv"}, name="sheet_export_csv"),
+    path(f"{_sheet}/template.xlsx", imports.sheet_template, name="sheet_template"),
+    path(f"{_sheet}/import/", imports.sheet_import, name="sheet_import"),
+    path(f"{_sheet}/import/confirm/", imports.sheet_import_confirm, name="sheet_import_confirm"),
+    path(f"{_sheet}/import/status/", imports.sheet_import_status, name="sheet_import_status"),
+]

@@ -7,6 +7,7 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = _("Participatory diagnosis")
 
     def ready(self) -> None:
-        from . import selectors
+        from . import resources, selectors
 
         selectors.register()
+        resources.register_sheets()

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from actions import views_exports as actions_exports
+
 from . import report_views, views
 
 admin.site.site_header = "PRIM Planner"
@@ -19,6 +21,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("regions/", views.country, name="country"),
+    path("exports/actions/", actions_exports.national_export, name="national_export"),
+    path(
+        "exports/actions/file.<str:fmt>",
+        actions_exports.national_export_file,
+        name="national_export_file",
+    ),
     path("regions/<str:code>/", views.region_detail, name="region"),
     # Programme reports (prim/report_views.py): figures, charts, comparison, csv/xlsx.
     path("report/", report_views.country_report, name="country_report"),

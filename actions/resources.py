@@ -1,0 +1,396 @@
+"""Spreadsheet round-trip of step 5: PAC actions with their yearly costs (``communes.sheets``).
+
+One row an action; its yearly costs are one column a year of the PAC ("Cost 2024"), so the
+sheet is the PAC's budget table. The financing plan reads as a total (not imported: its lines
+have no code of their own, the action sheet edits them). A confirmed import runs the same
+money checks as the action sheet (costs inside the PAC and the action's years, financing not
+above the cost), row by row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import widgets
+
+from communes.errors import ServiceError
+from communes.numbers import listing
+from communes.numbers import money as money_text
+from communes.sheets import (
+    ChoiceWidget,
+    Column,
+    CycleResource,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    ReferenceListWidget,
+    ReferenceWidget,
+    TextWidget,
+    parse_date,
+    register,
+)
+from diagnostics.models import ProjectIdea, Sector, TargetGroup
+
+from . import services
+from .models import (
+    INTEGRATION_STEP,
+    ActionCost,
+    ActionIdea,
+    Financing,
+    IdeaDecision,
+    Marker,
+    PacAction,
+    SniaProgramme,
+    SnmreObjective,
+    programme_overruns,
+)
+
+
+class OptionalDateWidget(DateWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value)
+
+
+class IdeaCodesWidget(widgets.ManyToManyWidget):
+    """The adopted ideas an action comes from, by code ("I-01; I-04")."""
+
+    def __init__(self, cycle=None):
+        super().__init__(ProjectIdea, field="number")
+        self.cycle = cycle
+        self._by_number = None
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError(
+                _("Write the code of at least one adopted idea this action comes from.")
+            )
+        if self._by_number is None:
+            self._by_number = {i.number: i for i in ProjectIdea.objects.filter(cycle=self.cycle)}
+        found = []
+        for part in str(value).replace("؛", ";").replace(",", ";").split(";"):
+            code = part.strip().upper()
+            if not code:
+                continue
+            number = code.removeprefix("I").lstrip("-").lstrip("0") or "0"
+            idea = self._by_number.get(int(number)) if number.isdigit() else None
+            if idea is None:
+                raise ValueError(_("No idea has the code “%(code)s” in this PAC.") % {"code": code})
+            found.append(idea)
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "; ".join(i.code for i in sorted(value.all(), key=lambda i: i.number))
+
+
+def _column(name, widget, **kwargs):
+    return Column(attribute=name, column_name=name, widget=widget, **kwargs)
+
+
+OPTIONAL = gettext_lazy("Optional.")
+LIST_HELP = gettext_lazy("Several values separated by “;”, by code or name. Optional.")
+
+
+class ActionResource(CycleResource):
+    STEP = INTEGRATION_STEP
+    # The preview checks the action sheet's rules on the row itself (``_preview_checks``)
+    # rather than saving and rolling back: 5,000 actions in seconds, not minutes.
+
+    title = _column("title", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
+    title_ar = _column("title_ar", TextWidget(), help=OPTIONAL)
+    ideas = _column(
+        "ideas",
+        IdeaCodesWidget(),
+        label=gettext_lazy("Ideas"),
+        help=gettext_lazy("Codes of adopted ideas of this PAC separated by “;” (I-01; I-04)."),
+        required=True,
+    )
+    axis = _column("axis", TextWidget(), help=gettext_lazy("Required."), required=True)
+    sector = _column(
+        "sector",
+        ReferenceWidget(Sector),
+        label=gettext_lazy("Sector"),
+        help=gettext_lazy("A sector, by its code or its French or Arabic name."),
+        required=True,
+    )
+    competence = _column(
+        "competence",
+        ChoiceWidget(
+            PacAction.Competence.choices, required=False, default=PacAction.Competence.OWN
+        ),
+        help=gettext_lazy("own, shared or transferred."),
+    )
+    partner_convention = _column("partner_convention", TextWidget(), help=OPTIONAL)
+    snia_programmes = _column("snia_programmes", ReferenceListWidget(SniaProgramme), help=LIST_HELP)
+    snmre_objectives = _column(
+        "snmre_objectives", ReferenceListWidget(SnmreObjective), help=LIST_HELP
+    )
+    objectives = _column("objectives", TextWidget(), help=gettext_lazy("Required."), required=True)
+    expected_results = _column("expected_results", TextWidget(), help=OPTIONAL)
+    target_groups = _column("target_groups", ReferenceListWidget(TargetGroup), help=LIST_HELP)
+    beneficiaries_women = _column(
+        "beneficiaries_women", IntegerWidget(), help=gettext_lazy("A whole number. Optional.")
+    )
+    beneficiaries_men = _column(
+        "beneficiaries_men", IntegerWidget(), help=gettext_lazy("A whole number. Optional.")
+    )
+    location = _column("location", TextWidget(), help=OPTIONAL)
+    partners = _column("partners", TextWidget(), help=OPTIONAL)
+    lead_service = _column("lead_service", TextWidget(), help=OPTIONAL)
+    start_date = _column(
+        "start_date", OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional.")
+    )
+    end_date = _column(
+        "end_date", OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional.")
+    )
+    gender_marker = _column(
+        "gender_marker",
+        ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
+        help=gettext_lazy("0, 1 or 2; empty: 0."),
+    )
+    migration_marker = _column(
+        "migration_marker",
+        ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
+        help=gettext_lazy("0, 1 or 2; empty: 0."),
+    )
+    status = _column(
+        "status",
+        ChoiceWidget(PacAction.Status.choices, required=False, default=PacAction.Status.PLANNED),
+        help=gettext_lazy("planned, in_progress, completed or abandoned."),
+    )
+    status_reason = _column("status_reason", TextWidget(), help=OPTIONAL)
+    financing_total = Column(
+        column_name="financing_total",
+        readonly=True,
+        widget=DecimalWidget(),
+        label=gettext_lazy("Financing (MAD)"),
+        help=gettext_lazy(
+            "Read only: the total of the financing plan, edited on the action sheet."
+        ),
+    )
+
+    class Meta(CycleResource.Meta):
+        model = PacAction
+        fields = (
+            "code",
+            "commune",
+            "title",
+            "title_ar",
+            "ideas",
+            "axis",
+            "sector",
+            "competence",
+            "partner_convention",
+            "snia_programmes",
+            "snmre_objectives",
+            "objectives",
+            "expected_results",
+            "target_groups",
+            "beneficiaries_women",
+            "beneficiaries_men",
+            "location",
+            "partners",
+            "lead_service",
+            "start_date",
+            "end_date",
+            "gender_marker",
+            "migration_marker",
+            "status",
+            "status_reason",
+            "financing_total",
+        )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["ideas"].widget = IdeaCodesWidget(self.cycle)
+        # One column a year of the PAC, after the action's own columns.
+        for year in self.cycle.years:
+            key = f"cost_{year}"
+            self.fields[key] = Column(
+                column_name=key,
+                widget=DecimalWidget(),
+                label=_cost_label(year),
+                help=gettext_lazy("Cost of that year in MAD; empty: no cost that year."),
+            )
+
+    def export_field(self, field, instance, **kwargs):
+        if field.column_name.startswith("cost_"):
+            return self._costs(instance).get(int(field.column_name[5:]))
+        return super().export_field(field, instance, **kwargs)
+
+    def dehydrate_financing_total(self, action):
+        return float(sum((f.amount for f in action.financing.all()), Decimal(0)))
+
+    def get_queryset(self):
+        return (
+            PacAction.objects.filter(cycle=self.cycle)
+            .select_related("sector")
+            .prefetch_related(
+                "ideas",
+                "snia_programmes",
+                "snmre_objectives",
+                "target_groups",
+                "financing",
+                Prefetch("costs", queryset=ActionCost.objects.order_by("year")),
+            )
+            .order_by("number")
+        )
+
+    @staticmethod
+    def _costs(action) -> dict[int, Decimal]:
+        if action.pk is None:
+            return {}
+        return {c.year: c.amount for c in action.costs.all()}
+
+    def _wanted_costs(self, row) -> dict[int, Decimal] | None:
+        """The row's costs by year; ``None`` when the file has no cost column."""
+        keys = [k for k in row if k.startswith("cost_")]
+        if not keys:
+            return None
+        wanted = {}
+        for key in keys:
+            amount = self.fields[key].clean(row) if key in self.fields else None
+            if amount is not None:
+                wanted[int(key[5:])] = amount
+        return wanted
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except Exception as error:  # noqa: BLE001 (ValidationError with its fields)
+            if not hasattr(error, "error_dict"):
+                raise
+            errors = dict(error.error_dict)
+        for key in [k for k in row if k.startswith("cost_")]:
+            try:
+                self.fields[key].clean(row)
+            except ValueError as error:
+                errors[key] = [str(error)]
+        if errors:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        wanted = self._wanted_costs(row) if not import_validation_errors else None
+        if wanted is not None and wanted != self._costs(original):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        ideas = ProjectIdea.objects.filter(cycle=self.cycle)
+        self._decided = dict(
+            IdeaDecision.objects.filter(idea__in=ideas).values_list("idea_id", "outcome")
+        )
+        self._taken = dict(
+            ActionIdea.objects.filter(idea__in=ideas).values_list("idea_id", "action_id")
+        )
+        self._financing = defaultdict(lambda: defaultdict(Decimal))
+        lines = Financing.objects.filter(action__cycle=self.cycle)
+        for action, source, amount in lines.values_list("action", "source", "amount"):
+            self._financing[action][source] += amount
+        self._ideas_in_file = {}
+
+    def _preview_checks(self, instance, row) -> None:
+        """The action sheet's rules (``services.link_ideas`` and ``check_money``) on the row,
+        without writing: adopted ideas in no other action (nor twice in the file), costs in
+        the PAC's and the action's years, financing within the cost and its programmes."""
+        messages = []
+        for idea in self.fields["ideas"].clean(row):
+            other = self._taken.get(idea.pk)
+            if self._decided.get(idea.pk) != IdeaDecision.Outcome.ADOPTED:
+                messages.append(_("%(idea)s was not adopted by the council.") % {"idea": idea.code})
+            elif (other is not None and other != instance.pk) or (
+                self._ideas_in_file.setdefault(idea.pk, id(row)) != id(row)
+            ):
+                messages.append(_("%(idea)s is already in another action.") % {"idea": idea.code})
+        costs = self._wanted_costs(row)
+        if costs is None:
+            costs = self._costs(instance)
+        cycle = self.cycle
+        first = instance.start_date.year if instance.start_date else cycle.start_year
+        last = instance.end_date.year if instance.end_date else cycle.end_year
+        first, last = max(first, cycle.start_year), min(last, cycle.end_year)
+        outside = sorted(year for year in costs if not first <= year <= last)
+        if outside:
+            messages.append(
+                _("%(years)s is outside the action's dates (%(first)s-%(last)s).")
+                % {"years": listing(outside), "first": first, "last": last}
+            )
+        by_source = dict(self._financing.get(instance.pk, {})) if instance.pk else {}
+        cost, money = sum(costs.values(), Decimal(0)), sum(by_source.values(), Decimal(0))
+        if money > cost:
+            messages.append(
+                _(
+                    "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
+                    "lower a financing line or raise the cost."
+                )
+                % {
+                    "money": money_text(money),
+                    "cost": money_text(cost),
+                    "excess": money_text(money - cost),
+                }
+            )
+        elif by_source:
+            for overrun in programme_overruns(costs, by_source).values():
+                messages.append(services.overrun_message(*overrun))
+        if messages:
+            raise ValueError(" ".join(messages))
+
+    def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs):
+            self._preview_checks(instance, row)
+            return
+        for name in ("snia_programmes", "snmre_objectives", "target_groups"):
+            if name in row:  # a column left out keeps what is stored
+                getattr(instance, name).set(self.fields[name].clean(row))
+        try:
+            services.link_ideas(instance, self.fields["ideas"].clean(row))
+            wanted = self._wanted_costs(row)
+            if wanted is not None:
+                stored = {c.year: c for c in instance.costs.all()}
+                for year, cost in stored.items():
+                    if year not in wanted:
+                        cost._history_user = self.user
+                        cost.delete()
+                for year, amount in wanted.items():
+                    cost = stored.get(year) or ActionCost(action=instance, year=year)
+                    if cost.amount != amount:
+                        cost.amount = amount
+                        cost._history_user = self.user
+                        cost.save()
+            services.check_money(instance)
+        except ServiceError as error:
+            raise ValueError(" ".join(error.messages)) from None
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+        message = None
+        for name in ("start_date", "end_date"):
+            value = getattr(instance, name)
+            if value and (message := self.cycle.outside(value)):
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({name: message})
+
+
+def _cost_label(year):
+    from django.utils.functional import lazy
+
+    return lazy(lambda: _("Cost %(year)s (MAD)") % {"year": year}, str)()
+
+
+def register_sheets() -> None:
+    register(
+        "actions",
+        ActionResource,
+        title=gettext_lazy("PAC actions"),
+        list_url="actions_pac",
+    )

@@ -1,0 +1,446 @@
+"""Spreadsheet round-trip of step 3: consultation sessions with their participants, findings
+and project ideas (``communes.sheets``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import widgets
+
+from communes.resources import UuidCodeResource
+from communes.sheets import (
+    ChoiceWidget,
+    Column,
+    CycleResource,
+    DateWidget,
+    IntegerWidget,
+    ReferenceListWidget,
+    ReferenceWidget,
+    TextWidget,
+    register,
+)
+
+from .models import (
+    STEP,
+    ConsultationSession,
+    Finding,
+    IdeaFinding,
+    Participation,
+    ProjectIdea,
+    Sector,
+    TargetGroup,
+)
+
+OPTIONAL = gettext_lazy("Optional.")
+
+TITLE_HELP = gettext_lazy("Required, in French.")
+
+
+class TitledResource(CycleResource):
+    """A finding or an idea: a title in two languages, a description, a sector."""
+
+    STEP = STEP
+
+    title = Column(
+        attribute="title",
+        column_name="title",
+        widget=TextWidget(),
+        help=TITLE_HELP,
+        required=True,
+    )
+    title_ar = Column(
+        attribute="title_ar",
+        column_name="title_ar",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
+    description = Column(
+        attribute="description",
+        column_name="description",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
+    sector = Column(
+        attribute="sector",
+        column_name="sector",
+        widget=ReferenceWidget(Sector),
+        label=gettext_lazy("Sector"),
+        help=gettext_lazy("A sector, by its code or its French or Arabic name."),
+        required=True,
+    )
+
+
+class FindingResource(TitledResource):
+    groups = Column(
+        attribute="groups",
+        column_name="groups",
+        widget=ReferenceListWidget(TargetGroup),
+        label=gettext_lazy("Groups concerned"),
+        help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
+    )
+    severity = Column(
+        attribute="severity",
+        column_name="severity",
+        widget=ChoiceWidget(Finding.Severity.choices),
+        label=gettext_lazy("Severity"),
+        help=gettext_lazy("1, 2 or 3."),
+        required=True,
+    )
+    women_view = Column(
+        attribute="women_view",
+        column_name="women_view",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
+    men_view = Column(
+        attribute="men_view",
+        column_name="men_view",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
+
+    class Meta(TitledResource.Meta):
+        model = Finding
+        fields = (
+            "code",
+            "commune",
+            "title",
+            "title_ar",
+            "description",
+            "sector",
+            "groups",
+            "severity",
+            "women_view",
+            "men_view",
+        )
+
+    def get_queryset(self):
+        return (
+            Finding.objects.filter(cycle=self.cycle)
+            .select_related("sector")
+            .prefetch_related("groups")
+            .order_by("number")
+        )
+
+
+class FindingCodesWidget(widgets.ManyToManyWidget):
+    """The findings an idea answers, by code ("F-01; F-03"), in the idea's PAC."""
+
+    def __init__(self):
+        super().__init__(Finding, field="number")
+        self.cycle = None
+        self._by_number = None
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError(_("Write the code of at least one finding this idea answers."))
+        if self._by_number is None:
+            self._by_number = {f.number: f for f in Finding.objects.filter(cycle=self.cycle)}
+        found = []
+        for part in str(value).replace("؛", ";").replace(",", ";").split(";"):
+            code = part.strip().upper()
+            if not code:
+                continue
+            number = code.removeprefix("F").lstrip("-").lstrip("0") or "0"
+            finding = self._by_number.get(int(number)) if number.isdigit() else None
+            if finding is None:
+                raise ValueError(
+                    _("No finding has the code “%(code)s” in this PAC.") % {"code": code}
+                )
+            found.append(finding)
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "; ".join(f.code for f in sorted(value.all(), key=lambda f: f.number))
+
+
+class IdeaResource(TitledResource):
+    findings = Column(
+        attribute="findings",
+        column_name="findings",
+        widget=FindingCodesWidget(),
+        label=gettext_lazy("Findings it answers"),
+        help=gettext_lazy("Codes of findings of this PAC separated by “;” (F-01; F-03)."),
+        required=True,
+    )
+    target_groups = Column(
+        attribute="target_groups",
+        column_name="target_groups",
+        widget=ReferenceListWidget(TargetGroup),
+        label=gettext_lazy("Target groups"),
+        help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
+    )
+    beneficiaries_women = Column(
+        attribute="beneficiaries_women",
+        column_name="beneficiaries_women",
+        widget=IntegerWidget(),
+        help=gettext_lazy("A whole number. Optional."),
+    )
+    beneficiaries_men = Column(
+        attribute="beneficiaries_men",
+        column_name="beneficiaries_men",
+        widget=IntegerWidget(),
+        help=gettext_lazy("A whole number. Optional."),
+    )
+    proposed_by = Column(
+        attribute="proposed_by",
+        column_name="proposed_by",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
+
+    class Meta(TitledResource.Meta):
+        model = ProjectIdea
+        fields = (
+            "code",
+            "commune",
+            "title",
+            "title_ar",
+            "description",
+            "sector",
+            "findings",
+            "target_groups",
+            "beneficiaries_women",
+            "beneficiaries_men",
+            "proposed_by",
+        )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["findings"].widget = FindingCodesWidget()
+        self.fields["findings"].widget.cycle = self.cycle
+
+    def get_queryset(self):
+        return (
+            ProjectIdea.objects.filter(cycle=self.cycle)
+            .select_related("sector")
+            .prefetch_related("findings", "target_groups")
+            .order_by("number")
+        )
+
+    def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs):
+            return
+        if "target_groups" in row:  # a column left out of the file keeps what is stored
+            instance.target_groups.set(self.fields["target_groups"].clean(row))
+        wanted = {f.pk for f in self.fields["findings"].clean(row)}
+        for link in instance.finding_links.all():
+            if link.finding_id not in wanted:
+                link._history_user = self.user
+                link.delete()
+            else:
+                wanted.discard(link.finding_id)
+        for finding_id in sorted(wanted):
+            link = IdeaFinding(idea=instance, finding_id=finding_id)
+            link._history_user = self.user
+            link.save()
+
+
+class LanguagesWidget(ChoiceWidget):
+    """Several languages in one cell, separated by ";"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return []
+        found = []
+        for part in str(value).replace("؛", ";").split(";"):
+            if part.strip():
+                found.append(super().clean(part.strip()))
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        labels = dict(self.choices)
+        return "; ".join(str(labels.get(code, code)) for code in value or [])
+
+
+def _people_label(group, sex):
+    def text():
+        if sex == "women":
+            return _("%(category)s: women") % {"category": group.name}
+        return _("%(category)s: men") % {"category": group.name}
+
+    return lazy(text, str)()
+
+
+class ConsultationResource(UuidCodeResource):
+    """Consultation sessions with their participants: women and men a group of the grid
+    (all ages). Sessions counted by age band export their totals and keep their grid: their
+    counts are edited on the session's page."""
+
+    STEP = STEP
+
+    title = Column(
+        attribute="title", column_name="title", widget=TextWidget(), help=TITLE_HELP, required=True
+    )
+    title_ar = Column(
+        attribute="title_ar", column_name="title_ar", widget=TextWidget(), help=OPTIONAL
+    )
+    kind = Column(
+        attribute="kind",
+        column_name="kind",
+        widget=ChoiceWidget(ConsultationSession.Kind.choices),
+        help=gettext_lazy("See the allowed values."),
+        required=True,
+    )
+    date = Column(
+        attribute="date",
+        column_name="date",
+        widget=DateWidget(),
+        help=gettext_lazy("A date (14/03/2025)."),
+        required=True,
+    )
+    place = Column(
+        attribute="place",
+        column_name="place",
+        widget=TextWidget(),
+        help=gettext_lazy("Required."),
+        required=True,
+    )
+    facilitator = Column(
+        attribute="facilitator", column_name="facilitator", widget=TextWidget(), help=OPTIONAL
+    )
+    languages = Column(
+        attribute="languages",
+        column_name="languages",
+        widget=LanguagesWidget(ConsultationSession.Language.choices),
+        help=gettext_lazy("Languages separated by “;”. Optional."),
+    )
+    notes = Column(attribute="notes", column_name="notes", widget=TextWidget(), help=OPTIONAL)
+
+    class Meta(CycleResource.Meta):
+        model = ConsultationSession
+        fields = (
+            "code",
+            "commune",
+            "title",
+            "title_ar",
+            "kind",
+            "date",
+            "place",
+            "facilitator",
+            "languages",
+            "notes",
+        )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.groups = list(TargetGroup.objects.filter(in_consultation_grid=True))
+        for group in self.groups:
+            for sex in ("women", "men"):
+                key = f"{sex}_{group.code}"
+                self.fields[key] = Column(
+                    column_name=key,
+                    widget=IntegerWidget(),
+                    label=_people_label(group, sex),
+                    help=gettext_lazy("How many took part; empty: none."),
+                )
+
+    def get_queryset(self):
+        return (
+            ConsultationSession.objects.filter(cycle=self.cycle)
+            .prefetch_related("participations__group")
+            .order_by("date", "pk")
+        )
+
+    def _is_count(self, key) -> bool:
+        return key.startswith(("women_", "men_")) and key in self.fields
+
+    @staticmethod
+    def _counts(session) -> dict[str, int]:
+        if session.pk is None:
+            return {}
+        counts = defaultdict(int)
+        for row in session.participations.all():
+            counts[f"women_{row.group.code}"] += row.women
+            counts[f"men_{row.group.code}"] += row.men
+        return {k: v for k, v in counts.items() if v}
+
+    def export_field(self, field, instance, **kwargs):
+        if self._is_count(field.column_name):
+            return self._counts(instance).get(field.column_name)
+        return super().export_field(field, instance, **kwargs)
+
+    def _wanted(self, row) -> dict[str, int] | None:
+        keys = [k for k in row if self._is_count(k)]
+        if not keys:
+            return None
+        return {k: v for k in keys if (v := self.fields[k].clean(row))}
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = dict(error.error_dict)
+        for key in [k for k in row if self._is_count(k)]:
+            try:
+                self.fields[key].clean(row)
+            except ValueError as error:
+                errors[key] = [str(error)]
+        if not errors and instance.by_age_band:
+            wanted = self._wanted(row)
+            if wanted is not None and wanted != self._counts(instance):
+                errors[NON_FIELD_ERRORS] = [
+                    _(
+                        "This session counts its participants by age band: change its "
+                        "counts on the session's page."
+                    )
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        wanted = None if import_validation_errors else self._wanted(row)
+        if wanted is not None and wanted != self._counts(original):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs) or instance.by_age_band:
+            return
+        wanted = self._wanted(row)
+        if wanted is None:
+            return
+        stored = {p.group_id: p for p in instance.participations.all() if not p.age_band}
+        for group in self.groups:
+            women = wanted.get(f"women_{group.code}", 0)
+            men = wanted.get(f"men_{group.code}", 0)
+            line = stored.get(group.pk)
+            if not women and not men:
+                if line is not None:
+                    line._history_user = self.user
+                    line.delete()
+                continue
+            if line is None:
+                line = Participation(session=instance, group=group)
+            if line.pk is None or (line.women, line.men) != (women, men):
+                line.women, line.men = women, men
+                line._history_user = self.user
+                line.save()
+
+
+def register_sheets() -> None:
+    register(
+        "consultations",
+        ConsultationResource,
+        title=gettext_lazy("Consultation sessions"),
+        list_url="diagnosis_sessions",
+    )
+    register(
+        "findings",
+        FindingResource,
+        title=gettext_lazy("Findings"),
+        list_url="diagnosis_findings",
+    )
+    register(
+        "ideas",
+        IdeaResource,
+        title=gettext_lazy("Project ideas"),
+        list_url="diagnosis_ideas",
+    )

@@ -1,0 +1,31 @@
+"""Every list that round-trips offers its export; editors of an open step also get Import."""
+
+import pytest
+from django.urls import reverse
+
+from communes.models import StepStatus
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    ("awareness_list", "awareness"),
+    ("training_list", "trainees"),
+    ("diagnosis_sessions", "consultations"),
+    ("diagnosis_findings", "findings"),
+    ("diagnosis_ideas", "ideas"),
+    ("actions_pac", "actions"),
+]
+
+
+@pytest.mark.parametrize(("page", "kind"), LISTS)
+def test_buttons_by_role(client_for, editor, viewer, cycle, page, kind):
+    url = reverse(page, args=["oujda", 2022])
+    export = reverse("sheet_export_xlsx", args=["oujda", 2022, kind])
+    imports = reverse("sheet_import", args=["oujda", 2022, kind])
+    html = client_for(viewer).get(url).content.decode()
+    assert export in html and imports not in html
+    html = client_for(editor).get(url).content.decode()
+    assert export in html and imports in html
+    StepStatus.objects.filter(cycle=cycle).update(status="submitted")
+    html = client_for(editor).get(url).content.decode()
+    assert export in html and imports not in html
