@@ -199,8 +199,35 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Files (attachments, thumbnails, built annexes) go through Django's storage API only, never a
+# path built by hand (communes/storage.py). STORAGE chooses where they live:
+# - "files" (default): a folder, MEDIA_ROOT; on several machines, one folder they all mount;
+# - "s3": an S3-compatible object store through django-storages (`pip install ".[s3]"`),
+#   S3_BUCKET, S3_ENDPOINT_URL, S3_REGION; the keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY;
+# - "memory": Django's InMemoryStorage, one process only (the test suite's second file run).
+# Files are never served from the storage's URL: every download goes through a view that
+# checks the reader's territory (objects stay private, no public URL is ever handed out).
+STORAGE = os.environ.get("STORAGE", "files")
+_DEFAULT_STORAGES = {
+    "files": {"BACKEND": "communes.storage.AtomicFileSystemStorage"},
+    "memory": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    },
+}
+if STORAGE not in _DEFAULT_STORAGES:
+    raise ImproperlyConfigured(f"STORAGE must be one of {sorted(_DEFAULT_STORAGES)}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGES[STORAGE],
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -209,8 +236,7 @@ STORAGES = {
         )
     },
 }
-# Uploaded files live outside the static path and are served only through views
-# that check the user's territory.
+# The folder of STORAGE=files, outside the static path.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # --- Background work (Django's tasks API, the django-tasks backport) -------------------------

@@ -115,6 +115,18 @@ def access(client, personas):
     return AccessMatrix(client, vars(personas), MODEL_BACKEND)
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """An empty file store for this test: a folder of its own, or a new ``InMemoryStorage``
+    when the suite runs with ``STORAGE=memory`` (tests/files.py). Returns the storage."""
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Set again (same value) so that Django builds a new, empty storage for this test.
+    settings.STORAGES = {**settings.STORAGES, "default": dict(settings.STORAGES["default"])}
+    return default_storage
+
+
 def _is_transactional(item):
     """Tests whose writes are committed (the live server's, ``django_db(transaction=True)``):
     Django empties the whole database after each of them (flush)."""

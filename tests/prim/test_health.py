@@ -4,6 +4,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.db import OperationalError, connection
 
+from tests.files import stored_names
+
 pytestmark = pytest.mark.django_db
 
 
@@ -17,10 +19,10 @@ def test_health_answers_ok_without_login(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_health_leaves_no_probe_file(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    client.get("/health/")
-    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+@pytest.mark.storage
+def test_health_leaves_no_probe_file(client, media):
+    assert client.get("/health/").status_code == 200
+    assert stored_names() == []
 
 
 @pytest.mark.django_db(transaction=True)
