@@ -241,9 +241,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # --- Background work (Django's tasks API, the django-tasks backport) -------------------------
 # The queue lives in the application's database (django-tasks-db): workers on any machine share
-# it (`manage.py db_worker`). TASKS_BACKEND=immediate runs tasks inside the request (no worker;
-# slow pages), a dotted path names any other backend (README: RQ). Tests default to the dummy
-# backend, which queues and never runs: a test that wants a worker says so.
+# it (`manage.py db_worker`). TASKS_BACKEND=rq puts it on Redis (django-tasks-rq, REDIS_URL;
+# worker: `manage.py rqworker default --job-class django_tasks_rq.Job --with-scheduler`).
+# TASKS_BACKEND=immediate runs tasks inside the request (no worker; slow pages), a dotted path
+# names any other backend. Tests default to the dummy backend, which queues and never runs: a
+# test that wants a worker says so.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -258,9 +260,42 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-if TASKS_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+# One Redis for the queue and the cache (two logical databases of it, unless told otherwise).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# django_rq is always installed (its models and commands cost nothing unless used), so that a
+# test or a worker can switch TASKS to RQ without another settings module.
+INSTALLED_APPS += ["django_rq"]
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("RQ_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
+        # A job killed with its worker is retried by communes.jobs (its lease), not by RQ.
+        "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "1800")),
+    }
+}
+# The worker's sign of life, logged and kept for /health/ (prim/health.py), every this many s.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+
+# --- Cache: what web processes share -----------------------------------------------------------
+# Local memory by default (one process). With several processes or machines, CACHE_URL (or
+# REDIS_URL) puts it on Redis (django-redis), so that every process sees the same entries.
+# Login lockouts (django-axes) and record versions are in the database, shared already.
+CACHE_URL = os.environ.get("CACHE_URL", "") or REDIS_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "prim"),
+            "OPTIONS": {
+                # A Redis that stops answering slows no page down: the cache is only a cache.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A worker that gives no sign of life for this long is presumed dead and its job queued again.
 JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "300"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))

@@ -145,14 +145,15 @@ def pytest_collection_modifyitems(config, items):
     after them checks that their flush no longer takes that data with it.
 
     Tests marked ``postgresql`` are deselected (not skipped) on another database: they test
-    PostgreSQL itself, and CI runs the suite on PostgreSQL, where they run."""
+    PostgreSQL itself, and CI runs the suite on PostgreSQL, where they run. Likewise ``redis``
+    (RQ and the Redis cache) without TEST_REDIS_URL, and ``multiprocess`` (several servers
+    sharing PostgreSQL and Redis) unless both are there: CI provides them."""
     from pytest_django.fixtures import validate_django_db
 
-    if not _on_postgresql():
-        deselected = [item for item in items if item.get_closest_marker("postgresql")]
-        if deselected:
-            config.hook.pytest_deselected(items=deselected)
-            items[:] = [item for item in items if item not in deselected]
+    deselected = [item for item in items if not _can_run(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
 
     for item in items:
         if _is_transactional(item):
@@ -189,6 +190,18 @@ def pytest_runtest_teardown(item):
                 connection.creation.deserialize_db_from_string(contents)
 
 
+def _can_run(item) -> bool:
+    import os
+
+    if item.get_closest_marker("postgresql") and not _on_postgresql():
+        return False
+    if item.get_closest_marker("redis") and not os.environ.get("TEST_REDIS_URL"):
+        return False
+    if item.get_closest_marker("multiprocess"):
+        return _on_postgresql() and bool(os.environ.get("TEST_REDIS_URL"))
+    return True
+
+
 def _on_postgresql() -> bool:
     from django.conf import settings
 
@@ -196,5 +209,14 @@ def _on_postgresql() -> bool:
 
 
 def pytest_report_header(config):
+    import os
+
+    lines = []
     if not _on_postgresql():
-        return "tests marked 'postgresql' deselected: DATABASE_URL is not a PostgreSQL database"
+        lines.append(
+            "tests marked 'postgresql' and 'multiprocess' deselected: DATABASE_URL is not a "
+            "PostgreSQL database"
+        )
+    if not os.environ.get("TEST_REDIS_URL"):
+        lines.append("tests marked 'redis' and 'multiprocess' deselected: TEST_REDIS_URL is unset")
+    return lines
