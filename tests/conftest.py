@@ -173,9 +173,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item):
+def pytest_runtest_teardown(item, nextitem):
     """After the flush that ends a transactional test, the migrations' data comes back (Django
-    itself reloads it only at the start of the next serialized-rollback test)."""
+    itself reloads it only at the start of the next serialized-rollback test). Not after the
+    session's last test: the test database is gone by then."""
     try:
         return (yield)
     finally:
@@ -183,7 +184,7 @@ def pytest_runtest_teardown(item):
 
         # Only ever into the test database, once Django has created and serialised it.
         contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is not None and _is_transactional(item):
+        if contents is not None and _is_transactional(item) and nextitem is not None:
             from pytest_django.plugin import blocking_manager_key
 
             with item.config.stash[blocking_manager_key].unblock():
