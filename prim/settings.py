@@ -265,6 +265,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # django_rq is always installed (its models and commands cost nothing unless used), so that a
 # test or a worker can switch TASKS to RQ without another settings module.
 INSTALLED_APPS += ["django_rq"]
+RQ_SHOW_ADMIN_LINK = False  # its pages are not wired in prim/urls.py
 RQ_QUEUES = {
     "default": {
         "URL": os.environ.get("RQ_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
