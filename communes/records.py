@@ -1,8 +1,9 @@
 """Records of steps 1 and 2: awareness sessions (with attendance and attachments) and trainings.
 
 Counts by sex are stored as recorded at the event; totals and shares are derived,
-never typed. Attachments live under ``settings.MEDIA_ROOT`` (outside the static
-path) and are served only through a view behind the access door.
+never typed. Attachments live in the default storage (``communes.storage``: a folder
+outside the static path, or an object store) and are served only through a view behind the
+access door.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ class SessionAttachment(TimeStampedModel):
         verbose_name=_("awareness session"),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    # The default storage: a FileSystemStorage rooted at settings.MEDIA_ROOT.
+    # The default storage (settings.STORAGE: a shared folder or an object store).
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     # Images only: what the session page shows instead of the original (communes.images).
     thumbnail = models.FileField(

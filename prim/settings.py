@@ -199,8 +199,35 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Files (attachments, thumbnails, built annexes) go through Django's storage API only, never a
+# path built by hand (communes/storage.py). STORAGE chooses where they live:
+# - "files" (default): a folder, MEDIA_ROOT; on several machines, one folder they all mount;
+# - "s3": an S3-compatible object store through django-storages (`pip install ".[s3]"`),
+#   S3_BUCKET, S3_ENDPOINT_URL, S3_REGION; the keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY;
+# - "memory": Django's InMemoryStorage, one process only (the test suite's second file run).
+# Files are never served from the storage's URL: every download goes through a view that
+# checks the reader's territory (objects stay private, no public URL is ever handed out).
+STORAGE = os.environ.get("STORAGE", "files")
+_DEFAULT_STORAGES = {
+    "files": {"BACKEND": "communes.storage.AtomicFileSystemStorage"},
+    "memory": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    },
+}
+if STORAGE not in _DEFAULT_STORAGES:
+    raise ImproperlyConfigured(f"STORAGE must be one of {sorted(_DEFAULT_STORAGES)}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGES[STORAGE],
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -209,15 +236,16 @@ STORAGES = {
         )
     },
 }
-# Uploaded files live outside the static path and are served only through views
-# that check the user's territory.
+# The folder of STORAGE=files, outside the static path.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # --- Background work (Django's tasks API, the django-tasks backport) -------------------------
 # The queue lives in the application's database (django-tasks-db): workers on any machine share
-# it (`manage.py db_worker`). TASKS_BACKEND=immediate runs tasks inside the request (no worker;
-# slow pages), a dotted path names any other backend (README: RQ). Tests default to the dummy
-# backend, which queues and never runs: a test that wants a worker says so.
+# it (`manage.py db_worker`). TASKS_BACKEND=rq puts it on Redis (django-tasks-rq, REDIS_URL;
+# worker: `manage.py rqworker default --job-class django_tasks_rq.Job --with-scheduler`).
+# TASKS_BACKEND=immediate runs tasks inside the request (no worker; slow pages), a dotted path
+# names any other backend. Tests default to the dummy backend, which queues and never runs: a
+# test that wants a worker says so.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -232,9 +260,43 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-if TASKS_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+# One Redis for the queue and the cache (two logical databases of it, unless told otherwise).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# django_rq is always installed (its models and commands cost nothing unless used), so that a
+# test or a worker can switch TASKS to RQ without another settings module.
+INSTALLED_APPS += ["django_rq"]
+RQ_SHOW_ADMIN_LINK = False  # its pages are not wired in prim/urls.py
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("RQ_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
+        # A job killed with its worker is retried by communes.jobs (its lease), not by RQ.
+        "DEFAULT_TIMEOUT": int(os.environ.get("RQ_JOB_TIMEOUT", "1800")),
+    }
+}
+# The worker's sign of life, logged and kept for /health/ (prim/health.py), every this many s.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+
+# --- Cache: what web processes share -----------------------------------------------------------
+# Local memory by default (one process). With several processes or machines, CACHE_URL (or
+# REDIS_URL) puts it on Redis (django-redis), so that every process sees the same entries.
+# Login lockouts (django-axes) and record versions are in the database, shared already.
+CACHE_URL = os.environ.get("CACHE_URL", "") or REDIS_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "prim"),
+            "OPTIONS": {
+                # A Redis that stops answering slows no page down: the cache is only a cache.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A worker that gives no sign of life for this long is presumed dead and its job queued again.
 JOBS_LEASE_SECONDS = int(os.environ.get("JOBS_LEASE_SECONDS", "300"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))

@@ -175,12 +175,14 @@ def csrf_failure(request, reason=""):
 @never_cache
 @require_GET
 def health_check(request):
-    """200 when the database and the storage answer, 503 otherwise (see ``prim.health``)."""
+    """200 when the database, the storage and the queue answer, 503 otherwise; the workers'
+    heartbeat as information (see ``prim.health``)."""
     results = health.run_checks()
     healthy = all(results.values())
     body = {
         "status": "ok" if healthy else "unavailable",
         "checks": {name: "ok" if ok else "unavailable" for name, ok in results.items()},
+        "workers": health.workers() if results["database"] else {"alive": None},
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

@@ -7,7 +7,7 @@ PORT=${PORT:-8000}
 
 # The worker runs in its own session (setsid), so that one signal to its process group reaches
 # its autoreloader and the child that does the work, and Ctrl+C goes to the web server alone.
-setsid "$PY" manage.py db_worker &
+setsid "$PY" manage.py worker &
 worker=$!
 stop_worker() {
     kill -TERM -- "-$worker" 2>/dev/null

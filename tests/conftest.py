@@ -126,6 +126,18 @@ def access(client, personas):
     return AccessMatrix(client, vars(personas), MODEL_BACKEND)
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """An empty file store for this test: a folder of its own, or a new ``InMemoryStorage``
+    when the suite runs with ``STORAGE=memory`` (tests/files.py). Returns the storage."""
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Set again (same value) so that Django builds a new, empty storage for this test.
+    settings.STORAGES = {**settings.STORAGES, "default": dict(settings.STORAGES["default"])}
+    return default_storage
+
+
 def _is_transactional(item):
     """Tests whose writes are committed (the live server's, ``django_db(transaction=True)``):
     Django empties the whole database after each of them (flush)."""
@@ -144,14 +156,15 @@ def pytest_collection_modifyitems(config, items):
     after them checks that their flush no longer takes that data with it.
 
     Tests marked ``postgresql`` are deselected (not skipped) on another database: they test
-    PostgreSQL itself, and CI runs the suite on PostgreSQL, where they run."""
+    PostgreSQL itself, and CI runs the suite on PostgreSQL, where they run. Likewise ``redis``
+    (RQ and the Redis cache) without TEST_REDIS_URL, and ``multiprocess`` (several servers
+    sharing PostgreSQL and Redis) unless both are there: CI provides them."""
     from pytest_django.fixtures import validate_django_db
 
-    if not _on_postgresql():
-        deselected = [item for item in items if item.get_closest_marker("postgresql")]
-        if deselected:
-            config.hook.pytest_deselected(items=deselected)
-            items[:] = [item for item in items if item not in deselected]
+    deselected = [item for item in items if not _can_run(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
 
     for item in items:
         if _is_transactional(item):
@@ -171,9 +184,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item):
+def pytest_runtest_teardown(item, nextitem):
     """After the flush that ends a transactional test, the migrations' data comes back (Django
-    itself reloads it only at the start of the next serialized-rollback test)."""
+    itself reloads it only at the start of the next serialized-rollback test). Not after the
+    session's last test: the test database is gone by then."""
     try:
         return (yield)
     finally:
@@ -181,11 +195,23 @@ def pytest_runtest_teardown(item):
 
         # Only ever into the test database, once Django has created and serialised it.
         contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is not None and _is_transactional(item):
+        if contents is not None and _is_transactional(item) and nextitem is not None:
             from pytest_django.plugin import blocking_manager_key
 
             with item.config.stash[blocking_manager_key].unblock():
                 connection.creation.deserialize_db_from_string(contents)
+
+
+def _can_run(item) -> bool:
+    import os
+
+    if item.get_closest_marker("postgresql") and not _on_postgresql():
+        return False
+    if item.get_closest_marker("redis") and not os.environ.get("TEST_REDIS_URL"):
+        return False
+    if item.get_closest_marker("multiprocess"):
+        return _on_postgresql() and bool(os.environ.get("TEST_REDIS_URL"))
+    return True
 
 
 def _on_postgresql() -> bool:
@@ -195,5 +221,14 @@ def _on_postgresql() -> bool:
 
 
 def pytest_report_header(config):
+    import os
+
+    lines = []
     if not _on_postgresql():
-        return "tests marked 'postgresql' deselected: DATABASE_URL is not a PostgreSQL database"
+        lines.append(
+            "tests marked 'postgresql' and 'multiprocess' deselected: DATABASE_URL is not a "
+            "PostgreSQL database"
+        )
+    if not os.environ.get("TEST_REDIS_URL"):
+        lines.append("tests marked 'redis' and 'multiprocess' deselected: TEST_REDIS_URL is unset")
+    return lines

@@ -39,3 +39,45 @@ def run_worker(monkeypatch, **options):
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+# --- The same queue on Redis (django-tasks-rq) ---------------------------------------------------
+# Tests marked ``redis`` run when TEST_REDIS_URL names a Redis they may empty (CI: the machine's
+# own, database 14); elsewhere they are deselected (tests/conftest.py).
+RQ_BACKEND = "django_tasks_rq.RQBackend"
+
+
+def use_rq_queue(settings, redis_url):
+    """RQ as the task backend, on an emptied Redis database."""
+    import django_rq
+
+    settings.TASKS = {"default": {"BACKEND": RQ_BACKEND, "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 60}}
+    settings.ANNEX_BUILD_DELAY_SECONDS = 0
+    settings.JOBS_RETRY_DELAY_SECONDS = 0
+    django_rq.get_connection("default").flushdb()
+
+
+def run_rq_worker(monkeypatch):
+    """Run RQ's worker in this process (``SimpleWorker``: no fork, so it sees the test's
+    transaction) until the queue is empty: production's command, ``--burst``."""
+    from django_rq.management.commands import rqworker
+
+    # The command closes the database connections before it forks; here there is no fork, and
+    # closing would end the test's transaction.
+    monkeypatch.setattr(rqworker, "reset_db_connections", lambda: None)
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "rqworker",
+            "default",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "--worker-class",
+            "rq.SimpleWorker",
+            "--burst",
+            verbosity=0,
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -7,11 +7,12 @@ looked up with Django's staticfiles finders: no ``file:``, no ``http(s):``, no
 ``data:``. A refused resource is left out of the PDF and logged; it never fails
 the document.
 
-The store: a built PDF is kept under ``MEDIA_ROOT/annex-cache/`` (``default_storage``, shared
-by every process of the host), named after a fingerprint of the data the annex shows, its
-language, the templates and the translations. Any change to what the annex would show changes
-the fingerprint, so a stale PDF is never served as up to date; the older file of the same cycle
-and language stays until the new one is written, to be offered as "the previous version".
+The store: a built PDF is kept under ``annex-cache/<cycle uuid>/`` in the default storage
+(shared by every process and machine: a shared folder or an object store), named after a
+fingerprint of the data the annex shows, its language, the templates and the translations.
+Any change to what the annex would show changes the fingerprint, so a stale PDF is never
+served as up to date; the older file of the same cycle and language stays until the new one
+is written, to be offered as "the previous version".
 Builds run in background workers (``actions.annex.tasks``), never in a web request.
 """
 
@@ -21,8 +22,6 @@ import datetime
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template import Context, Engine
 from django.template.backends.django import get_installed_libraries
@@ -208,8 +208,14 @@ def _prefix(cycle_uuid, language: str) -> str:
     return f"{cycle_uuid}-{language}-"
 
 
+def _folder(cycle_uuid) -> str:
+    # One folder per cycle: a page lists a few files, not the country's (an object store
+    # lists 1,000 names a request).
+    return f"{CACHE_DIRNAME}/{cycle_uuid}"
+
+
 def stored_name(cycle_uuid, language: str, key: str) -> str:
-    return f"{CACHE_DIRNAME}/{_prefix(cycle_uuid, language)}{key}.pdf"
+    return f"{_folder(cycle_uuid)}/{_prefix(cycle_uuid, language)}{key}.pdf"
 
 
 def current_key(data: AnnexData, language: str) -> str:
@@ -221,14 +227,15 @@ def built_versions(cycle_uuid, language: str) -> list[Built]:
     """The PDFs kept for this cycle and language, newest first (usually one; two while a
     new build replaces the old). Half-written files (``.tmp-*``) are never listed."""
     prefix = _prefix(cycle_uuid, language)
+    folder = _folder(cycle_uuid)
     try:
-        _, names = default_storage.listdir(CACHE_DIRNAME)
+        _, names = default_storage.listdir(folder)
     except FileNotFoundError:
         return []
     versions = []
     for filename in names:
         if filename.startswith(prefix) and filename.endswith(".pdf"):
-            name = f"{CACHE_DIRNAME}/{filename}"
+            name = f"{folder}/{filename}"
             try:
                 built_at = default_storage.get_modified_time(name)
             except FileNotFoundError:
@@ -241,9 +248,9 @@ def build(data: AnnexData, language: str, *, progress=None) -> tuple[str, bool]:
     """Make sure the PDF of ``data`` exists in the store: ``(name, built_now)``.
 
     Runs in a worker (``actions.annex.tasks``), one build per cycle and language at a time
-    (the ``communes.Job`` row). The file is written under a temporary name and renamed
-    (atomic on one file system), so a worker killed mid-write leaves only a ``.tmp-*`` file,
-    which is never served and is removed by the next build.
+    (the ``communes.Job`` row). The storage writes a file whole or not at all: a worker killed
+    mid-write leaves at most a ``.tmp-*`` file (local folder), which is never served and is
+    removed by the next build.
     """
     if language not in LANGUAGES:
         raise ValueError(f"The annex exists in {LANGUAGES}, not {language!r}.")
@@ -256,22 +263,16 @@ def build(data: AnnexData, language: str, *, progress=None) -> tuple[str, bool]:
     pdf = render_annex(data, language)
     if progress:
         progress("store")
-    # The store is a local folder for now (MEDIA_ROOT/annex-cache/): the storage API has no
-    # rename, so the atomic write goes through the folder's path.
-    folder = Path(default_storage.path(CACHE_DIRNAME))
-    folder.mkdir(parents=True, exist_ok=True)
+    # Written complete or not at all: the storage promises it (``communes.storage``: a local
+    # folder writes a ``.tmp-`` file and renames it; an object store uploads whole objects).
+    saved = default_storage.save(name, ContentFile(pdf))
+    if saved != name:
+        # Another build of the same content won the race: keep the one under the right name.
+        default_storage.delete(saved)
     prefix = _prefix(data.cycle_uuid, language)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".tmp-{prefix}", suffix=".pdf")
-    with os.fdopen(handle, "wb") as out:
-        out.write(pdf)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, default_storage.path(name))
+    folder = _folder(data.cycle_uuid)
     # Older versions go, and so does what a killed worker left half-written.
-    for filename in default_storage.listdir(CACHE_DIRNAME)[1]:
-        if (
-            filename.startswith((prefix, f".tmp-{prefix}"))
-            and name != f"{CACHE_DIRNAME}/{filename}"
-        ):
-            default_storage.delete(f"{CACHE_DIRNAME}/{filename}")
+    for filename in default_storage.listdir(folder)[1]:
+        if filename.startswith((prefix, f".tmp-{prefix}")) and name != f"{folder}/{filename}":
+            default_storage.delete(f"{folder}/{filename}")
     return name, True

@@ -80,14 +80,13 @@ def ideas(cycle):
 
 
 @pytest.fixture
-def annex_media(settings, tmp_path):
-    """The built PDFs live under MEDIA_ROOT: each test gets an empty one. Builds run inside
+def annex_media(settings, media):
+    """The built PDFs live in the file store: each test gets an empty one. Builds run inside
     the request (the immediate task backend), as if a worker were instantly done."""
     from .annex_support import IMMEDIATE
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": IMMEDIATE}}
-    return settings.MEDIA_ROOT
+    return media
 
 
 @pytest.fixture

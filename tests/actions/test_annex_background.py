@@ -3,6 +3,8 @@ page says "being prepared" meanwhile and offers the previous version, a killed w
 nothing half-written served and its build is retried. The queue is django-tasks-db's, the worker
 its ``db_worker`` command (SQLite, or PostgreSQL with DATABASE_URL)."""
 
+import os
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -14,18 +16,19 @@ from actions.annex.data import gather_annex
 from actions.annex.sample import build_sample_cycle
 from communes.models import Job
 from tests.actions.annex_support import load_cycle
+from tests.files import stored_names
 from tests.workers import run_worker, use_database_queue
 
 STATUS = "/communes/oujda/pac/2022/annex/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+FOLDER = "communes.storage.AtomicFileSystemStorage"
 
 
 @pytest.fixture
-def builds(settings, tmp_path, monkeypatch):
+def builds(settings, media, monkeypatch):
     """The database queue, an empty store, and WeasyPrint replaced by a counted stand-in that
     prints the action titles (so a PDF says which data it was built from)."""
     use_database_queue(settings)
-    settings.MEDIA_ROOT = tmp_path / "media"
     calls = []
 
     def fake(data, language):
@@ -53,6 +56,7 @@ def download(client, language="fr"):
     return client.get(reverse("pac_annex", args=["oujda", 2022, language]))
 
 
+@pytest.mark.storage
 @pytest.mark.django_db
 def test_ten_changes_give_one_build_per_language_of_the_latest_data(
     builds, action, cycle, monkeypatch, django_capture_on_commit_callbacks, client_for, viewer
@@ -75,6 +79,7 @@ def test_ten_changes_give_one_build_per_language_of_the_latest_data(
     assert sorted(builds) == ["ar", "fr"]
 
 
+@pytest.mark.storage
 @pytest.mark.django_db
 def test_changes_from_every_step_and_list_reach_the_cycle(
     builds, action, cycle, django_capture_on_commit_callbacks
@@ -109,6 +114,7 @@ def test_changes_from_every_step_and_list_reach_the_cycle(
     assert list(Job.objects.values_list("key", flat=True)) == ["annex:national"]
 
 
+@pytest.mark.storage
 @pytest.mark.django_db
 def test_the_page_says_being_prepared_then_updates_itself(
     builds, action, cycle, monkeypatch, django_capture_on_commit_callbacks, client_for, viewer
@@ -162,19 +168,23 @@ def test_the_page_says_being_prepared_then_updates_itself(
 def test_a_killed_worker_leaves_nothing_half_written_served_and_its_build_is_retried(
     builds, action, cycle, monkeypatch, settings, client_for, viewer
 ):
-    """The worker dies while writing the PDF (after the temporary file, before the rename)."""
-    real_fsync = render.os.fsync
+    """The worker dies while writing the PDF (after the temporary file, before the rename).
+
+    A local folder's case (communes.storage.AtomicFileSystemStorage): an object store and the
+    memory store write a file whole or not at all by themselves."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": FOLDER}}
+    real_fsync = os.fsync
 
     def killed(fd):
         raise KeyboardInterrupt  # what SIGKILL would leave: no error recorded by the job
 
-    monkeypatch.setattr(render.os, "fsync", killed)
+    monkeypatch.setattr(os, "fsync", killed)
     client = client_for(viewer)
     first_title = action.title
     client.get(STATUS, **HTMX)  # queues both languages
     run_worker(monkeypatch)
-    folder = settings.MEDIA_ROOT / "annex-cache"
-    leftovers = sorted(p.name for p in folder.iterdir())
+    folder = f"annex-cache/{cycle.uuid}"
+    leftovers = [name.rsplit("/", 1)[1] for name in stored_names(folder)]
     assert len(leftovers) == 2 and all(name.startswith(".tmp-") for name in leftovers)
     assert set(Job.objects.values_list("state", "attempts")) == {("running", 1)}
     # Never served: the download still says "being prepared".
@@ -183,7 +193,7 @@ def test_a_killed_worker_leaves_nothing_half_written_served_and_its_build_is_ret
     assert box.count('data-state="preparing"') == 2
 
     # Past the lease without a sign of life, the page that waits queues the builds again.
-    monkeypatch.setattr(render.os, "fsync", real_fsync)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     settings.JOBS_LEASE_SECONDS = 0
     box = client.get(STATUS, **HTMX).content.decode()
     assert set(Job.objects.values_list("state", "attempts")) == {("queued", 1)}
@@ -193,12 +203,13 @@ def test_a_killed_worker_leaves_nothing_half_written_served_and_its_build_is_ret
     assert set(Job.objects.values_list("state", flat=True)) == {"done"}
     assert download(client).getvalue() == f"%PDF-fr {first_title}".encode()
     data = gather_annex(load_cycle(cycle))
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        f"{data.cycle_uuid}-{language}-{render.current_key(data, language)}.pdf"
+    assert stored_names(folder) == sorted(
+        f"{folder}/{data.cycle_uuid}-{language}-{render.current_key(data, language)}.pdf"
         for language in ("fr", "ar")
     )
 
 
+@pytest.mark.storage
 @pytest.mark.django_db
 def test_a_build_that_keeps_failing_is_said_on_the_page_never_a_500(
     builds, action, cycle, monkeypatch, settings, client_for, viewer, caplog
@@ -221,6 +232,7 @@ def test_a_build_that_keeps_failing_is_said_on_the_page_never_a_500(
     assert client.get("/communes/oujda/pac/2022/annex/fr/previous.pdf").status_code == 404
 
 
+@pytest.mark.storage
 @pytest.mark.django_db
 def test_the_annex_box_is_for_readers_of_the_commune_only(
     client, client_for, personas, cycle, builds

@@ -7,6 +7,8 @@ from actions.annex import render
 from tests.access_matrix import READ
 from tests.actions.annex_support import reader
 
+pytestmark = pytest.mark.storage
+
 
 def url(language="fr", code="oujda", year=2022):
     return reverse("pac_annex", kwargs={"code": code, "year": year, "language": language})

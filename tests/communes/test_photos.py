@@ -17,14 +17,14 @@ from PIL import Image
 
 from communes.records import SessionAttachment
 from tests.communes.test_awareness_models import make_session
+from tests.files import stored_names
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media_root(media):
+    return media
 
 
 def png_of_size(width, height):
@@ -71,8 +71,8 @@ def attach(client, session, content, name="photo.jpg", kind="photo"):
     )
 
 
-def stored(root):
-    return sorted(p for p in root.rglob("*") if p.is_file())
+def stored(storage):
+    return stored_names(storage=storage)
 
 
 @pytest.mark.parametrize(
@@ -120,10 +120,7 @@ def test_the_session_page_shows_a_thumbnail_and_links_the_original(
     item = SessionAttachment.objects.get()
     # Stored through the storage, next to the original.
     assert item.thumbnail.name == item.file.name.replace(".jpg", ".thumb.jpg")
-    assert set(stored(media_root)) == {
-        media_root / item.file.name,
-        media_root / item.thumbnail.name,
-    }
+    assert set(stored(media_root)) == {item.file.name, item.thumbnail.name}
 
     thumb_url = address("awareness_attachment_thumbnail", session, attachment=item.uuid)
     file_url = address("awareness_attachment_file", session, attachment=item.uuid)

@@ -55,7 +55,7 @@ def test_export_dossier_writes_the_commune_as_json(cycle):
     out = io.StringIO()
     call_command("export_dossier", "oujda", stdout=out)
     dossier = json.loads(out.getvalue())
-    assert dossier["format"] == "prim-dossier" and dossier["version"] == 1
+    assert dossier["format"] == "prim-dossier" and dossier["version"] == 2
     assert dossier["commune"]["name_ar"] == "وجدة"
     assert dossier["commune"]["region"]["code"] == "02"
     assert dossier["commune"]["province"]["kind"] == "prefecture"

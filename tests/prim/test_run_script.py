@@ -33,9 +33,9 @@ def test_the_worker_stops_when_the_web_server_stops(tmp_path):
         while time.monotonic() < deadline and len(_lines(log)) < 2:
             time.sleep(0.05)
         commands = {args: int(pid) for pid, args in (line.split(" ", 1) for line in _lines(log))}
-        assert set(commands) == {"manage.py db_worker", "manage.py runserver 127.0.0.1:8765"}
+        assert set(commands) == {"manage.py worker", "manage.py runserver 127.0.0.1:8765"}
         worker, web = (
-            commands["manage.py db_worker"],
+            commands["manage.py worker"],
             commands["manage.py runserver 127.0.0.1:8765"],
         )
         assert _alive(worker) and _alive(web)
