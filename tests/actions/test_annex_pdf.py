@@ -51,7 +51,7 @@ def test_french_annex_shows_every_action_and_totals_equal_the_database(annex_cyc
     assert "Annexe genre et migration du PAC" in text
     assert "Commune d'Oujda" in text
     assert "وجدة" in text  # the commune's Arabic name, on the cover
-    assert "Plan d'action de la commune (PAC) 2022-2027" in text
+    assert "Programme d'action de la commune (PAC) 2022-2027" in text
     assert "Délibération n° 07/2023 du 7 février 2023" in text
     for action in am.PacAction.objects.filter(cycle=annex_cycle):
         assert squash(action.title) in squash(text), action.title

@@ -114,7 +114,7 @@ def test_editor_records_a_focus_group_finding_and_idea(page, live_server, login,
     # In Arabic, right to left, with the Arabic title of the idea.
     page.locator("button[name=language][value=ar]").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    expect(page.get_by_role("heading", name="المعاينات حسب القطاع")).to_be_visible()
+    expect(page.get_by_role("heading", name="الإشكاليات المرصودة حسب القطاع")).to_be_visible()
     expect(page.get_by_text("مواكبة الشباب العائدين نحو الشغل").first).to_be_visible()
     assert int(_figure(page, "participants")) == participants_before + 13
     _shot(page, "summary-ar-desktop")

@@ -70,7 +70,7 @@ def test_region_page_lists_its_communes_with_trackers(client_for, coordinator, c
     assert 'data-commune="sidi-bibi"' not in page
     # Oujda has a cycle, so its row shows five steps; the others say they have none yet.
     assert page.count('data-status="not_started"') == 5
-    assert page.count("Pas encore de cycle de PAC") == 3
+    assert page.count("Pas encore de période du PAC") == 3
 
 
 def test_country_page_counts_by_region(client_for, national, cycle, other_cycle):
