@@ -412,4 +412,6 @@ def test_the_editor_also_reads_what_validation_waits_for(client_for, editor, cyc
 def test_a_validated_step_page_says_only_a_reopening_unlocks_it(client_for, editor, complete):
     set_state(complete, 2, VA)
     page = page_of(client_for(editor).get("/communes/oujda/pac/2022/training/"))
-    assert "Cette étape est validée\u00a0: elle reste en lecture seule sauf si le coordinateur" in page
+    assert (
+        "Cette étape est validée\u00a0: elle reste en lecture seule sauf si le coordinateur" in page
+    )
