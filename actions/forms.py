@@ -216,6 +216,7 @@ class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
             "beneficiaries_women",
             "beneficiaries_men",
             "location",
+            "location_ar",
             "partners",
             "partners_ar",
             "lead_service",
@@ -380,6 +381,7 @@ class IndicatorForm(RowForm):
             "name",
             "name_ar",
             "unit",
+            "unit_ar",
             "baseline",
             "target",
             "by_sex",
@@ -391,7 +393,8 @@ class IndicatorForm(RowForm):
         widgets = {
             "name": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
             "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
-            "unit": forms.TextInput(attrs={"dir": "auto"}),
+            "unit": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
+            "unit_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "source": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
             "source_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
         }
@@ -400,10 +403,13 @@ class IndicatorForm(RowForm):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("name") or "").strip() and not (data.get("name_ar") or "").strip():
-            self.add_error(
-                "name", _("Write it in French or in Arabic (one of the two is required).")
-            )
+        for name in ("name", "unit"):
+            if name in self.errors:
+                continue
+            if not (data.get(name) or "").strip() and not (data.get(name + "_ar") or "").strip():
+                self.add_error(
+                    name, _("Write it in French or in Arabic (one of the two is required).")
+                )
         return data
 
 

@@ -519,8 +519,9 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
     )
     beneficiaries_men = models.PositiveIntegerField(_("beneficiaries: men"), null=True, blank=True)
     location = models.CharField(
-        _("location"), max_length=200, blank=True, help_text=_("Douar or neighbourhood.")
+        _("location (French)"), max_length=200, blank=True, help_text=_("Douar or neighbourhood.")
     )
+    location_ar = models.CharField(_("location (Arabic)"), max_length=200, blank=True)
     partners = models.CharField(_("partners (French)"), max_length=250, blank=True)
     partners_ar = models.CharField(_("partners (Arabic)"), max_length=250, blank=True)
     lead_service = models.CharField(_("lead service (French)"), max_length=150, blank=True)
@@ -546,6 +547,7 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         "partner_convention",
         "partners",
         "lead_service",
+        "location",
     )
 
     objects = PacActionQuerySet.as_manager()
@@ -745,7 +747,8 @@ class Indicator(TimeStampedModel):
     )
     name = models.CharField(_("indicator (French)"), max_length=200, blank=True)
     name_ar = models.CharField(_("indicator (Arabic)"), max_length=200, blank=True)
-    unit = models.CharField(_("unit"), max_length=60)
+    unit = models.CharField(_("unit (French)"), max_length=60, blank=True)
+    unit_ar = models.CharField(_("unit (Arabic)"), max_length=60, blank=True)
     baseline = models.DecimalField(
         _("baseline"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -776,7 +779,7 @@ class Indicator(TimeStampedModel):
             ),
         ]
 
-    BILINGUAL_FIELDS = ("name", "source")
+    BILINGUAL_FIELDS = ("name", "unit", "source")
 
     def __str__(self) -> str:
         return str(bi_text(self, "name"))
@@ -788,8 +791,11 @@ class Indicator(TimeStampedModel):
 
     @property
     def is_percent(self) -> bool:
-        unit = " ".join((self.unit or "").lower().split())
-        return unit in self.PERCENT_UNITS or unit.startswith(("% ", "٪ "))
+        for text in (self.unit, self.unit_ar):
+            unit = " ".join((text or "").lower().split())
+            if unit in self.PERCENT_UNITS or unit.startswith(("% ", "٪ ")):
+                return True
+        return False
 
     def clean(self):
         super().clean()

@@ -476,7 +476,7 @@ def _annex_action(a, years) -> dict:
         "beneficiaries_women": a.beneficiaries_women,
         "beneficiaries_men": a.beneficiaries_men,
         "beneficiaries_total": a.beneficiaries_total,
-        "location": a.location,
+        "location": bi_text(a, "location"),
         "partners": bi_text(a, "partners"),
         "lead_service": bi_text(a, "lead_service"),
         "start_date": a.start_date,
@@ -507,7 +507,7 @@ def _annex_action(a, years) -> dict:
         "indicators": [
             {
                 "name": bi_text(i, "name"),
-                "unit": i.unit,
+                "unit": bi_text(i, "unit"),
                 "baseline": i.baseline,
                 "target": i.target,
                 "by_sex": i.by_sex,
@@ -613,6 +613,7 @@ def integration_export(cycle) -> list[dict]:
             "beneficiaries_women": a.beneficiaries_women,
             "beneficiaries_men": a.beneficiaries_men,
             "location": a.location,
+            "location_ar": a.location_ar,
             "partners": a.partners,
             "partners_ar": a.partners_ar,
             "lead_service": a.lead_service,
@@ -645,6 +646,7 @@ def integration_export(cycle) -> list[dict]:
                     "name": i.name,
                     "name_ar": i.name_ar,
                     "unit": i.unit,
+                    "unit_ar": i.unit_ar,
                     "baseline": _money(i.baseline),
                     "target": _money(i.target),
                     "by_sex": i.by_sex,

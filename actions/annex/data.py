@@ -131,6 +131,8 @@ def _labels() -> dict:
         "partner_convention": _("Partner and convention"),
         "partners": _("Partners"),
         "lead_service": _("Lead service"),
+        "location": _("Location"),
+        "unit": _("Unit"),
         "detail": _("Financing plan (MAD)"),
         "name": _("Indicator"),
         "source": _("Source"),
