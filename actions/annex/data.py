@@ -106,6 +106,7 @@ def gather_annex(cycle) -> AnnexData:
         commune={
             "code": commune.code,
             "name": bi_name(commune),
+            "name_zgh": commune.name_zgh,
             "kind": choice_label(Commune.Kind, commune.kind),
             "population": commune.population,
             "population_year": commune.population_year,

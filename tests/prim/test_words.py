@@ -87,3 +87,24 @@ def test_arabic_counts_agree_with_the_number(total, expected):
         }
     assert expected in text, text
     assert "مراحل" not in text
+
+
+@pytest.mark.django_db
+def test_pilot_communes_carry_their_tifinagh_name_on_the_page_and_the_annex_cover(
+    client_for, editor, oujda
+):
+    from actions.annex.render import TEMPLATE_DIR
+
+    assert oujda.name_zgh == "ⵡⵓⵊⴷⴰ"
+    page = client_for(editor).get("/communes/oujda/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert 'lang="zgh-Tfng"' in page.content.decode() and "ⵡⵓⵊⴷⴰ" in page.content.decode()
+    css = (TEMPLATE_DIR / "_annex.css").read_text(encoding="utf-8")
+    assert '"Noto Sans Tifinagh"' in css
+    cover = (TEMPLATE_DIR / "_cover.html").read_text(encoding="utf-8")
+    assert "annex.commune.name_zgh" in cover
+
+
+def test_tamazight_is_offered_only_when_enabled():
+    from django.conf import settings as live
+
+    assert "zgh" not in dict(live.LANGUAGES)  # off by default: no catalogue yet
