@@ -57,7 +57,7 @@ def test_action_form_shows_french_and_arabic_side_by_side(client_for, editor, cy
         assert french < arabic  # French first, the Arabic twin beside it
         tag = html[html.rindex("<", 0, arabic) : html.index(">", arabic)]
         assert 'dir="rtl"' in tag and 'lang="ar"' in tag, tag
-    assert html.count('class="row bilingual-pair"') == 7
+    assert html.count('class="row bilingual-pair"') == 8
 
 
 @pytest.mark.django_db

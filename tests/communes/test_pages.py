@@ -27,7 +27,7 @@ def test_commune_page_shows_cycle_and_five_steps_not_started(client_for, editor,
     page = response.content.decode()
     assert response.status_code == 200
     # The period is isolated left to right: "2027-2022" in Arabic text otherwise.
-    assert 'Plan d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
+    assert 'Programme d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
     for number, title in enumerate(
         [
             "Sensibilisation des acteurs territoriaux",
@@ -47,9 +47,9 @@ def test_commune_page_shows_cycle_and_five_steps_not_started(client_for, editor,
 
 def test_viewer_sees_the_same_page_read_only(client_for, viewer, cycle):
     page = client_for(viewer).get("/communes/oujda/").content.decode()
-    assert 'Plan d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
+    assert 'Programme d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
     assert "Lecture seule" in page
-    assert "Ouvrir un nouveau cycle" not in page
+    assert "Ouvrir une nouvelle période du PAC" not in page
 
 
 def test_commune_page_in_arabic_is_rtl(client, editor, cycle):
