@@ -97,7 +97,7 @@ def test_editor_records_a_focus_group_finding_and_idea(page, live_server, login,
     page.locator("input[name=beneficiaries_men]").fill("40")
     _shot(page, "idea-form-fr-desktop")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Idée I-05 enregistrée.")).to_be_visible()
+    expect(page.get_by_text("Idée I-04 enregistrée.")).to_be_visible()
     _shot(page, "idea-detail-fr-desktop")
 
     # The summary counts them.
