@@ -75,3 +75,25 @@ def test_arabic_annex_marks_french_only_text_and_the_pac_page_lists_it(annex_cyc
     text = pdf_text(render_annex(data, "ar"))
     assert "Axe seulement en français" in text
     assert "غير مترجم" in text and NOT_TRANSLATED.split(" / ")[0].strip("(") in text
+
+
+@pytest.mark.django_db
+def test_the_pac_page_lists_what_each_annex_would_print_untranslated(
+    client_for, editor, annex_cycle, monkeypatch, annex_media
+):
+    # The PDF itself is not the point here: a stand-in keeps the build instant.
+    monkeypatch.setattr("actions.annex.render.render_annex", lambda data, language: b"%PDF-1.7")
+    action = am.PacAction.objects.filter(cycle=annex_cycle).order_by("number").first()
+    action.axis_ar, action.objectives = "المحور", ""
+    action.objectives_ar = "الأهداف بالعربية فقط"
+    action.save()
+    page = client_for(editor).get(
+        reverse("pac_annex_status", kwargs={"code": "oujda", "year": 2022}),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    html = page.content.decode()
+    french_box = html.split('data-missing="fr"')[1].split("</details>")[0]
+    assert f"{action.code} · Objectifs" in french_box
+    assert "l'annexe française les imprime en arabe" in french_box or (
+        "l'annexe française l'imprime en arabe" in french_box
+    )
