@@ -278,7 +278,7 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
         costs[start + 4] = _money(yearly * 0.5)
     total = sum(costs.values())
     prim = cell or position % 2 == 0  # the cells and every other action got PRIM support
-    last = Decimal("0.2") if position >= 2 else Decimal("0.3")  # later actions keep a gap
+    last = Decimal("0.2") if position >= 1 else Decimal("0.3")  # later actions keep a gap
     if for_mre or sector == "diaspora-investment":
         third = (Source.MRE, "Association des MRE de la commune", "جمعية مغاربة العالم بالجماعة")
     elif competence == "shared":
