@@ -1,12 +1,19 @@
 """Demo prioritisation and PAC of the seven pilot communes (idempotent).
 
-22 PAC actions in all, as published: 12 in the Oriental (Oujda, Nador, Berkane,
-Driouch: 3 each, the communal reception and orientation cell among them) and 10 in
-Souss-Massa (Sidi Bibi 4, Aït Amira 3, Belfaa 3). Ideas come from the step 3 demo
-and are picked robustly: the reception cells by the keyword "accueil" in their
-title, the others by their rank in the scoring grid. In Sidi Bibi the council
-merged the two ideas for seasonal women farm workers (transport and child care)
-into one action, which keeps the thread of both.
+The published figures (DOMAIN.md section 1): of the 22 projects identified (12 Oriental,
+10 Souss-Massa; the step 3 demo), **a majority, not all**, were adopted into the PACs: 15 here
+(2 a commune in the Oriental, the communal reception and orientation cell first; Sidi Bibi 3,
+with "Sport & Citoyenneté au féminin", Aït Amira 2, Belfaa 2), making 14 PAC actions (in Sidi
+Bibi the council merged the two ideas for seasonal women farm workers, transport and child
+care, into one action, which keeps the thread of both). The other 7 are postponed or rejected,
+each with its reason.
+
+Strategies as they are meant: SNMRE objectives only for actions aimed at Moroccans abroad
+(MRE, returnees, retirees, diaspora), SNIA programmes only for actions aimed at immigrants and
+refugees. Competences as law 113-14 lists them (own: the commune's services and civil status;
+shared, by convention: social, sports, health, training, economic facilities). Each financing
+line says which part of the commune budget pays (operating or equipment). Action dates contain
+their yearly costs; PRIM money stays within 2020-2024. Every text is in French and Arabic.
 
 Everything goes through the services, so the history and the rules apply. A cycle
 that already has a score, a decision or an action is left as is.
@@ -20,6 +27,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from communes.models import Commune, User
+from diagnostics.demo_ar import ar
 from diagnostics.models import ProjectIdea
 
 from . import services
@@ -45,21 +53,88 @@ K = CriterionKind
 Source, FStatus = Financing.Source, Financing.Status
 
 # Actions per commune (the published figures) and the deliberation of each council.
+FEBRUARY = ("Session ordinaire de février", "الدورة العادية لشهر فبراير")
+MAY = ("Session ordinaire de mai", "الدورة العادية لشهر ماي")
+# Actions per commune (groups of adopted ideas) and the deliberation of each council.
 PLAN = {
-    "oujda": (3, "Session ordinaire de février", D(2023, 2, 7), "07/2023"),
-    "nador": (3, "Session ordinaire de février", D(2023, 2, 9), "11/2023"),
-    "berkane": (3, "Session ordinaire de février", D(2023, 2, 14), "05/2023"),
-    "driouch": (3, "Session ordinaire de février", D(2023, 2, 16), "04/2023"),
-    "sidi-bibi": (4, "Session ordinaire de mai", D(2023, 5, 4), "19/2023"),
-    "ait-amira": (3, "Session ordinaire de mai", D(2023, 5, 9), "12/2023"),
-    "belfaa": (3, "Session ordinaire de mai", D(2023, 5, 11), "09/2023"),
+    "oujda": (2, FEBRUARY, D(2023, 2, 7), "07/2023"),
+    "nador": (2, FEBRUARY, D(2023, 2, 9), "11/2023"),
+    "berkane": (2, FEBRUARY, D(2023, 2, 14), "05/2023"),
+    "driouch": (2, FEBRUARY, D(2023, 2, 16), "04/2023"),
+    "sidi-bibi": (2, MAY, D(2023, 5, 4), "19/2023"),
+    "ait-amira": (2, MAY, D(2023, 5, 9), "12/2023"),
+    "belfaa": (2, MAY, D(2023, 5, 11), "09/2023"),
 }
+# Adopted first whatever their rank: the programme's published outputs.
+FLAGSHIPS = ("accueil", "sport & citoyenneté")
+MRE_GROUPS = {"mre", "returning-mre", "retired-mre", "diaspora-associations"}
+IMMIGRANT_GROUPS = {"third-country-nationals", "refugees", "women-migrants"}
 MERGE_KEYWORD = {"sidi-bibi": "ouvrières"}  # ideas merged into one action
 
 AXES = {
-    "reception": "Axe 1 - Accueil, droits et services aux MRE et aux migrants",
-    "equality": "Axe 2 - Égalité femmes-hommes et inclusion économique",
-    "social": "Axe 3 - Jeunesse, santé et cohésion sociale",
+    "reception": (
+        "Axe 1 - Accueil, droits et services aux MRE et aux migrants",
+        "المحور 1 - استقبال مغاربة العالم والمهاجرين وحقوقهم والخدمات المقدمة لهم",
+    ),
+    "equality": (
+        "Axe 2 - Égalité femmes-hommes et inclusion économique",
+        "المحور 2 - المساواة بين النساء والرجال والإدماج الاقتصادي",
+    ),
+    "social": (
+        "Axe 3 - Jeunesse, santé et cohésion sociale",
+        "المحور 3 - الشباب والصحة والتماسك الاجتماعي",
+    ),
+}
+SERVICES_AR = {
+    "Division des affaires sociales": "قسم الشؤون الاجتماعية",
+    "Service de l'état civil": "مصلحة الحالة المدنية",
+    "Service du développement économique": "مصلحة التنمية الاقتصادية",
+    "Bureau communal d'hygiène": "المكتب الجماعي لحفظ الصحة",
+    "Division des affaires culturelles et sportives": "قسم الشؤون الثقافية والرياضية",
+    "Service de l'urbanisme": "مصلحة التعمير",
+}
+PARTNERS_AR = {
+    "health": "المندوبية الإقليمية للصحة (اتفاقية شراكة)",
+    "education-culture": "المديرية الإقليمية للتربية الوطنية (اتفاقية)",
+    "employment": "الوكالة الوطنية لإنعاش التشغيل والكفاءات، الوكالة الجهوية (اتفاقية)",
+    "vocational-training": "مكتب التكوين المهني وإنعاش الشغل، مركز التكوين الفلاحي (اتفاقية)",
+    "diaspora-investment": "المركز الجهوي للاستثمار (اتفاقية)",
+    "social-assistance": "التعاون الوطني (اتفاقية)",
+    "safety-violence": "خلية التكفل بالنساء ضحايا العنف (اتفاقية)",
+    "housing": "الوكالة الحضرية (اتفاقية)",
+    "youth-sport-leisure": "المديرية الإقليمية للشباب والرياضة (اتفاقية)",
+}
+# What each kind of action is measured by: (name FR, name AR, unit FR, unit AR).
+MEASURES = {
+    "reception-orientation": ("Personnes accueillies et orientées", "الأشخاص المستقبَلون والموجَّهون"),
+    "civil-status-legal": ("Dossiers d'état civil traités", "ملفات الحالة المدنية المعالجة"),
+    "health": ("Femmes suivies (consultations)", "النساء المتتبَّعات (فحوص)"),
+    "education-culture": ("Enfants inscrits et suivis", "الأطفال المسجلون والمتتبَّعون"),
+    "youth-sport-leisure": ("Jeunes inscrits aux activités", "الشباب المسجلون في الأنشطة"),
+    "employment": ("Personnes accompagnées vers l'emploi", "الأشخاص المواكَبون نحو الشغل"),
+    "vocational-training": ("Jeunes formés et certifiés", "الشباب المكوَّنون والحاصلون على شهادة"),
+    "social-assistance": ("Familles accompagnées", "الأسر المواكَبة"),
+    "safety-violence": ("Ouvrières transportées en sécurité", "العاملات المنقولات في أمان"),
+    "diaspora-investment": ("Projets de MRE accompagnés", "مشاريع مغاربة العالم المواكَبة"),
+    "housing": ("Ménages relogés", "الأسر المعاد إسكانها"),
+}
+RESULTS = {
+    "reception": (
+        "Les MRE, les MRE de retour et les migrants, femmes et hommes, trouvent à la commune un "
+        "interlocuteur qui les oriente et suit leurs démarches.",
+        "يجد مغاربة العالم والعائدون والمهاجرون، نساءً ورجالًا، بالجماعة محاورًا يوجههم "
+        "ويتتبع إجراءاتهم.",
+    ),
+    "equality": (
+        "Les femmes visées accèdent au service dans des conditions sûres; l'écart avec les hommes "
+        "se réduit.",
+        "تستفيد النساء المستهدفات من الخدمة في ظروف آمنة؛ وتتقلص الفجوة مع الرجال.",
+    ),
+    "social": (
+        "Un service connu et utilisé par les femmes et les hommes visés, filles et garçons "
+        "compris.",
+        "خدمة معروفة ومستعملة من طرف النساء والرجال المستهدفين، بمن فيهم الفتيات والفتيان.",
+    ),
 }
 # sector -> (axis, competence, SNIA programmes, lead service, base cost a year in MAD)
 SECTORS = {
@@ -108,7 +183,7 @@ SECTORS = {
     ),
     "youth-sport-leisure": (
         "social",
-        "own",
+        "shared",
         ["youth-leisure"],
         "Division des affaires culturelles et sportives",
         250_000,
@@ -138,7 +213,10 @@ PARTNERS = {
     "social-assistance": "Entraide nationale (convention)",
     "safety-violence": "Cellule de prise en charge des femmes victimes de violence (convention)",
     "housing": "Agence urbaine (convention)",
+    "youth-sport-leisure": "Direction provinciale de la jeunesse et des sports (convention)",
 }
+# Actions that build or buy (a facility, a vehicle) are paid from the equipment part.
+EQUIPMENT_WORDS = ("navette", "transport", "terrain", "espace", "aménagement")
 
 
 def _scores(idea, migrant: bool, women_first: bool, severity: int) -> dict[str, tuple[int, str]]:
@@ -175,7 +253,7 @@ def _money(amount) -> Decimal:
 
 
 def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
-    """Costs, financing, indicators, milestones and markers of one demo action."""
+    """Costs, financing, indicators, milestones and markers of one demo action (FR and AR)."""
     first = ideas[0]
     sector = first.sector.code
     axis_key, competence, snia, lead, base = SECTORS.get(
@@ -185,6 +263,7 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
     cell = "accueil" in first.title.lower()
     groups = {g.code for i in ideas for g in i.target_groups.all()}
     migrant = any(g.is_migrant for i in ideas for g in i.target_groups.all())
+    for_mre, for_immigrants = bool(groups & MRE_GROUPS), bool(groups & IMMIGRANT_GROUPS)
     women = sum(i.beneficiaries_women or 0 for i in ideas)
     men = sum(i.beneficiaries_men or 0 for i in ideas)
     yearly = base * len(ideas)
@@ -199,53 +278,72 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
         costs[start + 4] = _money(yearly * 0.5)
     total = sum(costs.values())
     prim = cell or position % 2 == 0  # the cells and every other action got PRIM support
-    last = Decimal("0.2") if position >= 2 else Decimal("0.3")  # later actions keep a gap
-    if "mre" in groups or "diaspora-associations" in groups or sector == "diaspora-investment":
-        third = (Source.MRE, "Association des MRE de la commune")
+    last = Decimal("0.2") if position >= 1 else Decimal("0.3")  # later actions keep a gap
+    if for_mre or sector == "diaspora-investment":
+        third = (Source.MRE, "Association des MRE de la commune", "جمعية مغاربة العالم بالجماعة")
     elif competence == "shared":
-        third = (Source.STATE, PARTNERS.get(sector, "Ministère"))
+        third = (
+            Source.STATE,
+            PARTNERS.get(sector, "Ministère"),
+            PARTNERS_AR.get(sector, "القطاع الوزاري"),
+        )
     else:
-        third = (Source.INDH, "INDH, programme 3")
+        third = (Source.INDH, "INDH, programme 3", "المبادرة الوطنية للتنمية البشرية، البرنامج 3")
+    text = " ".join(i.title.lower() for i in ideas)
+    budget = (
+        ("Budget d'équipement", "ميزانية التجهيز")
+        if any(word in text for word in EQUIPMENT_WORDS)
+        or sector in ("youth-sport-leisure", "housing")
+        else ("Budget de fonctionnement", "ميزانية التسيير")
+    )
     if prim:
         lines = [
             (
                 Source.PRIM,
                 "PRIM (AFD / Expertise France)",
+                "برنامج PRIM (الوكالة الفرنسية للتنمية / Expertise France)",
                 Decimal("0.4"),
                 FStatus.RECEIVED if in_progress else FStatus.COMMITTED,
             ),
-            (Source.COMMUNE, "Budget de fonctionnement", Decimal("0.3"), FStatus.COMMITTED),
+            (Source.COMMUNE, *budget, Decimal("0.3"), FStatus.COMMITTED),
             (*third, last, FStatus.PLANNED),
         ]
     else:
         lines = [
-            (Source.COMMUNE, "Budget de fonctionnement", Decimal("0.4"), FStatus.COMMITTED),
+            (Source.COMMUNE, *budget, Decimal("0.4"), FStatus.COMMITTED),
             (*third, Decimal("0.3"), FStatus.PLANNED),
-            (Source.REGION, "Conseil régional", last, FStatus.PLANNED),
+            (Source.REGION, "Conseil régional de la région", "مجلس الجهة", last, FStatus.PLANNED),
         ]
     # Shares summed then floored to the thousand, so rounding never makes the plan exceed the cost.
     financing, share_so_far, amount_so_far = [], Decimal(0), Decimal(0)
-    for source, detail, share, status in lines:
+    for source, detail, detail_ar, share, status in lines:
         share_so_far += share
         reached = (total * share_so_far / 1000).to_integral_value(rounding="ROUND_FLOOR") * 1000
         financing.append(
             {
                 "source": source,
                 "detail": detail,
+                "detail_ar": detail_ar,
                 "amount": reached - amount_so_far,
                 "status": status,
             }
         )
         amount_so_far = reached
+    measure = MEASURES.get(sector, ("Bénéficiaires directs", "المستفيدون المباشرون"))
+    if "ouvrières" in text or "garderie" in text:
+        measure = ("Ouvrières bénéficiaires", "العاملات المستفيدات")
     indicators = [
         {
-            "name": "Personnes accompagnées" if cell else "Bénéficiaires directs",
+            "name": measure[0],
+            "name_ar": measure[1],
             "unit": "personnes",
+            "unit_ar": "أشخاص",
             "baseline": Decimal(0),
             "target": Decimal(max(women + men, 100)),
             "by_sex": True,
             "by_migrant_status": migrant,
             "source": "Registre de l'action",
+            "source_ar": "سجل المشروع",
             "frequency": Indicator.Frequency.QUARTERLY,
         },
     ]
@@ -253,12 +351,15 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
         indicators.append(
             {
                 "name": "Part des femmes parmi les bénéficiaires",
+                "name_ar": "حصة النساء من بين المستفيدين",
                 "unit": "%",
+                "unit_ar": "%",
                 "baseline": None,
                 "target": Decimal(60),
                 "by_sex": False,
                 "by_migrant_status": False,
                 "source": "Registre de l'action",
+                "source_ar": "سجل المشروع",
                 "frequency": Indicator.Frequency.YEARLY,
             }
         )
@@ -274,15 +375,23 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
             ]
         )
     ]
+    urban = commune.kind == "urban"
     return {
-        "axis": AXES[axis_key],
+        "axis": AXES[axis_key][0],
+        "axis_ar": AXES[axis_key][1],
         "competence": competence,
         "partner_convention": "" if competence == "own" else PARTNERS.get(sector, "Convention"),
+        "partner_convention_ar": "" if competence == "own" else PARTNERS_AR.get(sector, "اتفاقية"),
         "objectives": (first.description or first.title)[:1000],
-        "expected_results": "Un service connu et utilisé par les femmes et les hommes visés.",
-        "location": "Centre-ville" if commune.kind == "urban" else "Chef-lieu et douars voisins",
+        "objectives_ar": (ar(first.description) or first.title_ar)[:1000],
+        "expected_results": RESULTS[axis_key][0],
+        "expected_results_ar": RESULTS[axis_key][1],
+        "location": "Centre-ville" if urban else "Chef-lieu et douars voisins",
+        "location_ar": "وسط المدينة" if urban else "مركز الجماعة والدواوير المجاورة",
         "partners": "Associations locales, " + PARTNERS.get(sector, "services déconcentrés"),
+        "partners_ar": "الجمعيات المحلية، " + PARTNERS_AR.get(sector, "المصالح اللاممركزة"),
         "lead_service": lead,
+        "lead_service_ar": SERVICES_AR.get(lead, ""),
         "start_date": D(start, 1, 15),
         # Through the last year with a cost: a cost falls within the action's own dates.
         "end_date": D(max(costs), 12, 31),
@@ -293,10 +402,11 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
         "financing": financing,
         "indicators": indicators,
         "milestones": milestones,
-        "snia": list(SniaProgramme.objects.filter(code__in=snia)),
+        # SNIA: immigrants and refugees in Morocco; SNMRE: Moroccans abroad only.
+        "snia": list(SniaProgramme.objects.filter(code__in=snia if for_immigrants else [])),
         "snmre": list(
             SnmreObjective.objects.filter(
-                code__in=(["rights", "development"] if migrant else [])
+                code__in=(["rights"] if for_mre or cell else [])
                 + (["development"] if sector == "diaspora-investment" else [])
             )
         ),
@@ -343,22 +453,34 @@ def _load_commune(commune: Commune, count: int, session: str, date, number: str)
         else IeecagOpinion.Verdict.RESERVED,
         text="L'instance salue la place donnée aux femmes et aux migrants; elle demande que les "
         "indicateurs soient suivis par sexe et que les associations soient associées au suivi.",
+        text_ar="تنوه الهيئة بالمكانة الممنوحة للنساء والمهاجرين؛ وتطلب تتبع المؤشرات حسب الجنس "
+        "وإشراك الجمعيات في التتبع.",
     )
     CouncilDeliberation.objects.create(
         cycle=cycle,
         session=CouncilDeliberation.Session.ORDINARY,
-        session_name=session,
+        session_name=session[0],
+        session_name_ar=session[1],
         date=date,
         number=number,
-        decision="Le conseil adopte les projets retenus et décide de les intégrer au PAC.",
+        decision="Le conseil adopte les projets retenus et décide de les intégrer au PAC; les "
+        "autres sont reportés ou rejetés pour les motifs indiqués.",
+        decision_ar="يصادق المجلس على المشاريع المختارة ويقرر إدراجها في برنامج عمل الجماعة؛ "
+        "وتؤجَّل المشاريع الأخرى أو تُرفض للأسباب المبينة.",
     )
 
     ranking = rank_ideas(cycle)
+    keyword = MERGE_KEYWORD.get(commune.code)
     ordered = sorted(
         ideas,
-        key=lambda i: ("accueil" not in i.title.lower(), ranking.get(i.pk).rank or 99, i.number),
+        key=lambda i: (
+            not any(word in i.title.lower() for word in FLAGSHIPS),
+            # The ideas the council merged into one action come next.
+            not (keyword and keyword in i.title.lower()),
+            ranking.get(i.pk).rank or 99,
+            i.number,
+        ),
     )
-    keyword = MERGE_KEYWORD.get(commune.code)
     merged = [i for i in ordered if keyword and keyword in i.title.lower()][:2]
     if len(merged) < 2:
         merged = []
@@ -372,22 +494,30 @@ def _load_commune(commune: Commune, count: int, session: str, date, number: str)
             continue
         groups_of_ideas.append([idea])
     adopted = {i.pk for g in groups_of_ideas for i in g}
-    rows = []
+    rows, reasons_ar = [], {}
     for position, idea in enumerate(i for i in ordered if i.pk not in adopted):
         postponed = (position + len(commune.code)) % 2 == 0
         outcome = IdeaDecision.Outcome.POSTPONED if postponed else IdeaDecision.Outcome.REJECTED
         reason = (
-            "Reporté à la mise à jour du PAC (troisième année): financement à trouver."
+            "Reporté à la mise à jour du PAC (troisième année)\u00a0: financement à trouver."
             if postponed
             else "Hors des compétences de la commune; transmis au partenaire concerné."
         )
         rows.append({"idea": idea, "outcome": outcome, "reason": reason, "loaded_version": None})
+        reasons_ar[idea.pk] = (
+            "أُجِّل إلى تحيين برنامج عمل الجماعة (السنة الثالثة): التمويل غير متوفر بعد."
+            if postponed
+            else "خارج اختصاصات الجماعة؛ أُحيل على الشريك المعني."
+        )
     rows += [
         {"idea": i, "outcome": IdeaDecision.Outcome.ADOPTED, "reason": "", "loaded_version": None}
         for g in groups_of_ideas
         for i in g
     ]
     services.decisions_save(cycle=cycle, rows=rows, by=editor)
+    for decision in IdeaDecision.objects.filter(idea_id__in=list(reasons_ar)):
+        decision.reason_ar = reasons_ar[decision.idea_id]
+        decision.save(update_fields=["reason_ar"])
 
     # Step 5: one action per group of adopted ideas; the first two are under way.
     for position, group in enumerate(groups_of_ideas):

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.concurrency import VersionedFormMixin
 from communes.fields import AmountField
-from communes.formfields import TITLE_WIDGETS, ModelMultipleChoiceField, formfield
+from communes.formfields import (
+    TITLE_WIDGETS,
+    BilingualFormMixin,
+    ModelMultipleChoiceField,
+    formfield,
+)
 from communes.reference import offer_references
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
@@ -103,14 +108,20 @@ class ScoreForm(forms.Form):
         return value
 
 
-class OpinionForm(VersionedFormMixin, forms.ModelForm):
+class OpinionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = IeecagOpinion
-        fields = ["date", "verdict", "text"]
-        widgets = {"date": DATE, "text": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+        fields = ["date", "verdict", "text", "text_ar"]
+        widgets = {
+            "date": DATE,
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "text_ar": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
-class DeliberationForm(VersionedFormMixin, forms.ModelForm):
+class DeliberationForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
+    bilingual_required = ("decision",)
+
     def __init__(self, *args, opinion_date=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The opinion saved in the same submission, compared with instead of the stored one.
@@ -118,11 +129,19 @@ class DeliberationForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = CouncilDeliberation
-        fields = ["session", "session_name", "date", "number", "decision"]
+        fields = [
+            "session",
+            "session_name",
+            "session_name_ar",
+            "date",
+            "number",
+            "decision",
+            "decision_ar",
+        ]
         widgets = {
             "date": DATE,
-            "decision": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
-            "session_name": forms.TextInput(attrs={"dir": "auto"}),
+            "decision": forms.Textarea(attrs={"rows": 3}),
+            "decision_ar": forms.Textarea(attrs={"rows": 3}),
             "number": forms.TextInput(attrs={"dir": "auto"}),
         }
 
@@ -165,7 +184,9 @@ class IdeaChoiceField(ModelMultipleChoiceField):
         return f"{obj.code} {obj.display_title}"
 
 
-class ActionForm(VersionedFormMixin, forms.ModelForm):
+class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
+    bilingual_required = ("axis", "objectives")
+
     ideas = IdeaChoiceField(
         label=_("Adopted ideas it comes from"),
         queryset=ProjectIdea.objects.none(),
@@ -180,19 +201,26 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             "title",
             "title_ar",
             "axis",
+            "axis_ar",
             "sector",
             "competence",
             "partner_convention",
+            "partner_convention_ar",
             "snia_programmes",
             "snmre_objectives",
             "objectives",
+            "objectives_ar",
             "expected_results",
+            "expected_results_ar",
             "target_groups",
             "beneficiaries_women",
             "beneficiaries_men",
             "location",
+            "location_ar",
             "partners",
+            "partners_ar",
             "lead_service",
+            "lead_service_ar",
             "start_date",
             "end_date",
             "gender_marker",
@@ -202,9 +230,12 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             **TITLE_WIDGETS,
-            "axis": forms.TextInput(attrs={"dir": "auto", "list": "axis-list"}),
-            "objectives": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
-            "expected_results": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "axis": forms.TextInput(attrs={"list": "axis-list"}),
+            "axis_ar": forms.TextInput(attrs={"list": "axis-list-ar"}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "objectives_ar": forms.Textarea(attrs={"rows": 3}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "expected_results_ar": forms.Textarea(attrs={"rows": 3}),
             "snia_programmes": forms.CheckboxSelectMultiple,
             "snmre_objectives": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,
@@ -249,6 +280,7 @@ class ActionForm(VersionedFormMixin, forms.ModelForm):
             competence
             and competence != PacAction.Competence.OWN
             and not data.get("partner_convention", "").strip()
+            and not data.get("partner_convention_ar", "").strip()
         ):
             self.add_error(
                 "partner_convention",
@@ -335,8 +367,11 @@ class FinancingForm(RowForm):
 
     class Meta:
         model = Financing
-        fields = ["source", "detail", "amount", "status"]
-        widgets = {"detail": forms.TextInput(attrs={"dir": "auto"})}
+        fields = ["source", "detail", "detail_ar", "amount", "status"]
+        widgets = {
+            "detail": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
+            "detail_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+        }
 
 
 class IndicatorForm(RowForm):
@@ -344,20 +379,38 @@ class IndicatorForm(RowForm):
         model = Indicator
         fields = [
             "name",
+            "name_ar",
             "unit",
+            "unit_ar",
             "baseline",
             "target",
             "by_sex",
             "by_migrant_status",
             "source",
+            "source_ar",
             "frequency",
         ]
         widgets = {
-            "name": forms.TextInput(attrs={"dir": "auto"}),
-            "unit": forms.TextInput(attrs={"dir": "auto"}),
-            "source": forms.TextInput(attrs={"dir": "auto"}),
+            "name": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
+            "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "unit": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
+            "unit_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "source": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
+            "source_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
         }
+
         field_classes = {"baseline": AmountField, "target": AmountField}
+
+    def clean(self):
+        data = super().clean()
+        for name in ("name", "unit"):
+            if name in self.errors:
+                continue
+            if not (data.get(name) or "").strip() and not (data.get(name + "_ar") or "").strip():
+                self.add_error(
+                    name, _("Write it in French or in Arabic (one of the two is required).")
+                )
+        return data
 
 
 class MilestoneForm(RowForm):

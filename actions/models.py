@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.bilingual import BilingualTitleMixin
+from communes.bilingual import BilingualTitleMixin, bi_text
 from communes.concurrency import VersionedModel
 from communes.models import PlanningCycle, TimeStampedModel
 from communes.numbering import NumberedRecord
@@ -240,7 +240,10 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
         help_text=_("When no opinion was given: the day the time allowed ran out."),
     )
     verdict = models.CharField(_("opinion"), max_length=12, choices=Verdict.choices)
-    text = models.TextField(_("text of the opinion"), blank=True)
+    text = models.TextField(_("text of the opinion (French)"), blank=True)
+    text_ar = models.TextField(_("text of the opinion (Arabic)"), blank=True)
+
+    BILINGUAL_FIELDS = ("text",)
 
     history = HistoricalRecords()
 
@@ -253,7 +256,11 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
 
     def clean(self):
         super().clean()
-        if self.verdict and self.verdict != self.Verdict.NOT_GIVEN and not self.text.strip():
+        if (
+            self.verdict
+            and self.verdict != self.Verdict.NOT_GIVEN
+            and not (self.text.strip() or self.text_ar.strip())
+        ):
             raise ValidationError({"text": _("Copy the text of the opinion.")})
 
 
@@ -272,14 +279,20 @@ class CouncilDeliberation(VersionedModel, TimeStampedModel):
     )
     session = models.CharField(_("session"), max_length=14, choices=Session.choices)
     session_name = models.CharField(
-        _("name of the session"),
+        _("name of the session (French)"),
         max_length=100,
         blank=True,
         help_text=_("For example: February session."),
     )
+    session_name_ar = models.CharField(
+        _("name of the session (Arabic)"), max_length=100, blank=True
+    )
     date = models.DateField(_("date of the deliberation"))
     number = models.CharField(_("deliberation number"), max_length=40)
-    decision = models.TextField(_("decision"))
+    decision = models.TextField(_("decision (French)"), blank=True)
+    decision_ar = models.TextField(_("decision (Arabic)"), blank=True)
+
+    BILINGUAL_FIELDS = ("session_name", "decision")
 
     history = HistoricalRecords()
 
@@ -342,7 +355,10 @@ class IdeaDecision(VersionedModel, TimeStampedModel):
         verbose_name=_("project idea"),
     )
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason (French)"), blank=True)
+    reason_ar = models.TextField(_("reason (Arabic)"), blank=True)
+
+    BILINGUAL_FIELDS = ("reason",)
 
     history = HistoricalRecords()
 
@@ -351,7 +367,7 @@ class IdeaDecision(VersionedModel, TimeStampedModel):
         verbose_name_plural = _("decisions on ideas")
         constraints = [
             models.CheckConstraint(
-                condition=Q(outcome="adopted") | ~Q(reason=""),
+                condition=Q(outcome="adopted") | ~Q(reason="") | ~Q(reason_ar=""),
                 name="actions_ideadecision_reason_unless_adopted",
                 violation_error_message=_("Give the reason for rejecting or postponing an idea."),
             ),
@@ -465,8 +481,12 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         ProjectIdea, through="ActionIdea", related_name="pac_actions", verbose_name=_("ideas")
     )
     axis = models.CharField(
-        _("PAC axis"), max_length=150, help_text=_("The axis of the PAC this action belongs to.")
+        _("PAC axis (French)"),
+        max_length=150,
+        blank=True,
+        help_text=_("The axis of the PAC this action belongs to."),
     )
+    axis_ar = models.CharField(_("PAC axis (Arabic)"), max_length=150, blank=True)
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="pac_actions", verbose_name=_("sector")
     )
@@ -474,10 +494,13 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         _("competence"), max_length=12, choices=Competence.choices, default=Competence.OWN
     )
     partner_convention = models.CharField(
-        _("partner and convention"),
+        _("partner and convention (French)"),
         max_length=250,
         blank=True,
         help_text=_("Required when the action is not an own competence of the commune."),
+    )
+    partner_convention_ar = models.CharField(
+        _("partner and convention (Arabic)"), max_length=250, blank=True
     )
     snia_programmes = models.ManyToManyField(
         SniaProgramme, related_name="pac_actions", verbose_name=_("SNIA programmes"), blank=True
@@ -485,8 +508,10 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
     snmre_objectives = models.ManyToManyField(
         SnmreObjective, related_name="pac_actions", verbose_name=_("SNMRE objectives"), blank=True
     )
-    objectives = models.TextField(_("objectives"))
-    expected_results = models.TextField(_("expected results"), blank=True)
+    objectives = models.TextField(_("objectives (French)"), blank=True)
+    objectives_ar = models.TextField(_("objectives (Arabic)"), blank=True)
+    expected_results = models.TextField(_("expected results (French)"), blank=True)
+    expected_results_ar = models.TextField(_("expected results (Arabic)"), blank=True)
     target_groups = models.ManyToManyField(
         TargetGroup, related_name="pac_actions", verbose_name=_("target groups"), blank=True
     )
@@ -495,10 +520,13 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
     )
     beneficiaries_men = models.PositiveIntegerField(_("beneficiaries: men"), null=True, blank=True)
     location = models.CharField(
-        _("location"), max_length=200, blank=True, help_text=_("Douar or neighbourhood.")
+        _("location (French)"), max_length=200, blank=True, help_text=_("Douar or neighbourhood.")
     )
-    partners = models.CharField(_("partners"), max_length=250, blank=True)
-    lead_service = models.CharField(_("lead service"), max_length=150, blank=True)
+    location_ar = models.CharField(_("location (Arabic)"), max_length=200, blank=True)
+    partners = models.CharField(_("partners (French)"), max_length=250, blank=True)
+    partners_ar = models.CharField(_("partners (Arabic)"), max_length=250, blank=True)
+    lead_service = models.CharField(_("lead service (French)"), max_length=150, blank=True)
+    lead_service_ar = models.CharField(_("lead service (Arabic)"), max_length=150, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
     gender_marker = models.PositiveSmallIntegerField(
@@ -512,6 +540,17 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
     )
     status_reason = models.CharField(_("reason for abandoning"), max_length=250, blank=True)
 
+    BILINGUAL_FIELDS = (
+        "title",
+        "axis",
+        "objectives",
+        "expected_results",
+        "partner_convention",
+        "partners",
+        "lead_service",
+        "location",
+    )
+
     objects = PacActionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[snia_programmes, snmre_objectives, target_groups])
 
@@ -523,7 +562,9 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
                 fields=["cycle", "number"], name="actions_pacaction_number_per_cycle"
             ),
             models.CheckConstraint(
-                condition=Q(competence="own") | ~Q(partner_convention=""),
+                condition=Q(competence="own")
+                | ~Q(partner_convention="")
+                | ~Q(partner_convention_ar=""),
                 name="actions_pacaction_partner_unless_own",
                 violation_error_message=_(
                     "Name the partner and the convention of an action outside the commune's "
@@ -665,11 +706,14 @@ class Financing(TimeStampedModel):
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     detail = models.CharField(
-        _("precision"),
+        _("precision (French)"),
         max_length=150,
         blank=True,
         help_text=_("Which ministry, donor, association..."),
     )
+    detail_ar = models.CharField(_("precision (Arabic)"), max_length=150, blank=True)
+
+    BILINGUAL_FIELDS = ("detail",)
     amount = models.DecimalField(_("amount (MAD)"), max_digits=14, decimal_places=2)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
@@ -702,15 +746,18 @@ class Indicator(TimeStampedModel):
     action = models.ForeignKey(
         PacAction, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("PAC action")
     )
-    name = models.CharField(_("indicator"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=60)
+    name = models.CharField(_("indicator (French)"), max_length=200, blank=True)
+    name_ar = models.CharField(_("indicator (Arabic)"), max_length=200, blank=True)
+    unit = models.CharField(_("unit (French)"), max_length=60, blank=True)
+    unit_ar = models.CharField(_("unit (Arabic)"), max_length=60, blank=True)
     baseline = models.DecimalField(
         _("baseline"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
     by_sex = models.BooleanField(_("by sex"), default=False)
     by_migrant_status = models.BooleanField(_("by migrant status"), default=False)
-    source = models.CharField(_("source of the data"), max_length=150, blank=True)
+    source = models.CharField(_("source of the data (French)"), max_length=150, blank=True)
+    source_ar = models.CharField(_("source of the data (Arabic)"), max_length=150, blank=True)
     frequency = models.CharField(
         _("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.YEARLY
     )
@@ -733,8 +780,10 @@ class Indicator(TimeStampedModel):
             ),
         ]
 
+    BILINGUAL_FIELDS = ("name", "unit", "source")
+
     def __str__(self) -> str:
-        return self.name
+        return str(bi_text(self, "name"))
 
     # Units that mean "percent", as people type them in French, Arabic and English.
     PERCENT_UNITS = frozenset(
@@ -743,8 +792,11 @@ class Indicator(TimeStampedModel):
 
     @property
     def is_percent(self) -> bool:
-        unit = " ".join((self.unit or "").lower().split())
-        return unit in self.PERCENT_UNITS or unit.startswith(("% ", "٪ "))
+        for text in (self.unit, self.unit_ar):
+            unit = " ".join((text or "").lower().split())
+            if unit in self.PERCENT_UNITS or unit.startswith(("% ", "٪ ")):
+                return True
+        return False
 
     def clean(self):
         super().clean()

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from communes.bilingual import bi_text
 from communes.models import PlanningCycle
 from communes.numbers import money
 from communes.selectors import per_cycle, share_of, share_text
@@ -182,7 +183,7 @@ def prioritisation_annex(cycle, summary: StepSummary) -> AnnexSection:
                 "outcome_label": choice_label(IdeaDecision.Outcome, decision.outcome)
                 if decision
                 else "",
-                "reason": decision.reason if decision else "",
+                "reason": bi_text(decision, "reason") if decision else "",
             }
         )
     ideas.sort(key=lambda i: (i["rank"] is None, i["rank"] or 0, i["number"]))
@@ -210,10 +211,10 @@ def prioritisation_annex(cycle, summary: StepSummary) -> AnnexSection:
             "deliberation": (
                 {
                     "session": choice_label(CouncilDeliberation.Session, deliberation.session),
-                    "session_name": deliberation.session_name,
+                    "session_name": bi_text(deliberation, "session_name"),
                     "date": deliberation.date,
                     "number": deliberation.number,
-                    "decision": deliberation.decision,
+                    "decision": bi_text(deliberation, "decision"),
                 }
                 if deliberation
                 else None
@@ -222,7 +223,7 @@ def prioritisation_annex(cycle, summary: StepSummary) -> AnnexSection:
                 {
                     "date": opinion.date,
                     "verdict": choice_label(IeecagOpinion.Verdict, opinion.verdict),
-                    "text": opinion.text,
+                    "text": bi_text(opinion, "text"),
                 }
                 if opinion
                 else None
@@ -528,22 +529,22 @@ def _annex_action(a, years) -> dict:
     return {
         "code": a.code,
         "title": bi_title(a),
-        "axis": a.axis,
+        "axis": bi_text(a, "axis"),
         "sector": bi_name(a.sector),
         "competence": a.competence,
         "competence_label": choice_label(PacAction.Competence, a.competence),
-        "partner_convention": a.partner_convention,
+        "partner_convention": bi_text(a, "partner_convention"),
         "snia": [bi_name(p) for p in a.snia_programmes.all()],
         "snmre": [bi_name(o) for o in a.snmre_objectives.all()],
-        "objectives": a.objectives,
-        "expected_results": a.expected_results,
+        "objectives": bi_text(a, "objectives"),
+        "expected_results": bi_text(a, "expected_results"),
         "target_groups": [bi_name(g) for g in a.target_groups.all()],
         "beneficiaries_women": a.beneficiaries_women,
         "beneficiaries_men": a.beneficiaries_men,
         "beneficiaries_total": a.beneficiaries_total,
-        "location": a.location,
-        "partners": a.partners,
-        "lead_service": a.lead_service,
+        "location": bi_text(a, "location"),
+        "partners": bi_text(a, "partners"),
+        "lead_service": bi_text(a, "lead_service"),
         "start_date": a.start_date,
         "end_date": a.end_date,
         "gender_marker": a.gender_marker,
@@ -563,7 +564,7 @@ def _annex_action(a, years) -> dict:
         "financing": [
             {
                 "source": choice_label(Financing.Source, f.source),
-                "detail": f.detail,
+                "detail": bi_text(f, "detail"),
                 "amount": f.amount,
                 "status": choice_label(Financing.Status, f.status),
             }
@@ -571,13 +572,13 @@ def _annex_action(a, years) -> dict:
         ],
         "indicators": [
             {
-                "name": i.name,
-                "unit": i.unit,
+                "name": bi_text(i, "name"),
+                "unit": bi_text(i, "unit"),
                 "baseline": i.baseline,
                 "target": i.target,
                 "by_sex": i.by_sex,
                 "by_migrant_status": i.by_migrant_status,
-                "source": i.source,
+                "source": bi_text(i, "source"),
                 "frequency": choice_label(Indicator.Frequency, i.frequency),
             }
             for i in a.indicators.all()
@@ -626,17 +627,29 @@ def prioritisation_export(cycle) -> dict:
             {"idea": code, "weighted_score": str(r.weighted), "rank": r.rank} for code, r in ranked
         ],
         "ieecag_opinion": opinion
-        and {"date": _iso(opinion.date), "verdict": opinion.verdict, "text": opinion.text},
+        and {
+            "date": _iso(opinion.date),
+            "verdict": opinion.verdict,
+            "text": opinion.text,
+            "text_ar": opinion.text_ar,
+        },
         "council_deliberation": deliberation
         and {
             "session": deliberation.session,
             "session_name": deliberation.session_name,
+            "session_name_ar": deliberation.session_name_ar,
             "date": _iso(deliberation.date),
             "number": deliberation.number,
             "decision": deliberation.decision,
+            "decision_ar": deliberation.decision_ar,
         },
         "decisions": [
-            {"idea": d.idea.code, "outcome": d.outcome, "reason": d.reason}
+            {
+                "idea": d.idea.code,
+                "outcome": d.outcome,
+                "reason": d.reason,
+                "reason_ar": d.reason_ar,
+            }
             for d in sorted(decisions, key=lambda d: d.idea.number)
         ],
     }
@@ -651,19 +664,26 @@ def integration_export(cycle) -> list[dict]:
             "title": a.title,
             "title_ar": a.title_ar,
             "axis": a.axis,
+            "axis_ar": a.axis_ar,
             "sector": a.sector.code,
             "competence": a.competence,
             "partner_convention": a.partner_convention,
+            "partner_convention_ar": a.partner_convention_ar,
             "snia_programmes": sorted(p.code for p in a.snia_programmes.all()),
             "snmre_objectives": sorted(o.code for o in a.snmre_objectives.all()),
             "objectives": a.objectives,
+            "objectives_ar": a.objectives_ar,
             "expected_results": a.expected_results,
+            "expected_results_ar": a.expected_results_ar,
             "target_groups": sorted(g.code for g in a.target_groups.all()),
             "beneficiaries_women": a.beneficiaries_women,
             "beneficiaries_men": a.beneficiaries_men,
             "location": a.location,
+            "location_ar": a.location_ar,
             "partners": a.partners,
+            "partners_ar": a.partners_ar,
             "lead_service": a.lead_service,
+            "lead_service_ar": a.lead_service_ar,
             "start_date": _iso(a.start_date),
             "end_date": _iso(a.end_date),
             "gender_marker": a.gender_marker,
@@ -681,6 +701,7 @@ def integration_export(cycle) -> list[dict]:
                 {
                     "source": f.source,
                     "detail": f.detail,
+                    "detail_ar": f.detail_ar,
                     "amount": _money(f.amount),
                     "status": f.status,
                 }
@@ -689,12 +710,15 @@ def integration_export(cycle) -> list[dict]:
             "indicators": [
                 {
                     "name": i.name,
+                    "name_ar": i.name_ar,
                     "unit": i.unit,
+                    "unit_ar": i.unit_ar,
                     "baseline": _money(i.baseline),
                     "target": _money(i.target),
                     "by_sex": i.by_sex,
                     "by_migrant_status": i.by_migrant_status,
                     "source": i.source,
+                    "source_ar": i.source_ar,
                     "frequency": i.frequency,
                 }
                 for i in sorted(a.indicators.all(), key=lambda i: i.pk)

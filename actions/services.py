@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes import concurrency
+from communes.bilingual import bi_text, looks_arabic
 from communes.errors import STALE_MESSAGE, ServiceError, StaleRecord
 from communes.models import PlanningCycle, User
 from communes.numbers import listing
@@ -213,12 +214,18 @@ def decisions_save(*, cycle: PlanningCycle, rows: Sequence[dict], by: User | Non
             if decision is not None:
                 decision.delete()
             continue
+        # The reason is typed in one language: it goes to the field of its script, the
+        # other language's version stays (communes.bilingual).
+        field = "reason_ar" if looks_arabic(reason) else "reason"
         if decision is None:
-            decision = IdeaDecision(idea=idea, outcome=outcome, reason=reason)
-        elif (decision.outcome, decision.reason) == (outcome, reason):
+            decision = IdeaDecision(idea=idea, outcome=outcome, **{field: reason})
+        elif (decision.outcome, str(bi_text(decision, "reason"))) == (outcome, reason):
             continue
         else:
-            decision.outcome, decision.reason = outcome, reason
+            decision.outcome = outcome
+            setattr(decision, field, reason)
+            if not reason:
+                decision.reason = decision.reason_ar = ""
         decision.full_clean()
         decision.save()
     if errors:

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communes import keep, numbers, permissions
 from communes.access import get_step_for_user
+from communes.bilingual import bi_text
 from communes.errors import STALE_MESSAGE, StaleRecord, StepLocked
 from communes.generic import RecordDeleteView, form_page_views
 from communes.models import StepStatus
@@ -264,7 +265,7 @@ def _decision_rows(cycle, ranking, data=None):
             {
                 "idea": idea.uuid,
                 "outcome": decision.outcome if decision else "",
-                "reason": decision.reason if decision else "",
+                "reason": str(bi_text(decision, "reason")) if decision else "",
                 "loaded_version": decision.version if decision else None,
             }
         )
@@ -464,7 +465,7 @@ def pac(request, code, year):
         for key, label in Financing.Source.choices
         if key in by_source
     ]
-    actions = PacAction.objects.filter(cycle=cycle).for_list().order_by("axis", "number")
+    actions = PacAction.objects.filter(cycle=cycle).for_list().order_by("axis", "axis_ar", "number")
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     axes = []
     for action in page.object_list:
@@ -473,8 +474,9 @@ def pac(request, code, year):
         action.progress = services.action_progress(action, action.milestones.all())
         action.thread = selectors.action_thread(action)
         action.gap = action.cost_total - action.financing_total
-        if not axes or axes[-1]["axis"] != action.axis:
-            axes.append({"axis": action.axis, "actions": []})
+        axis = bi_text(action, "axis")
+        if not axes or axes[-1]["axis"] != axis:
+            axes.append({"axis": axis, "actions": []})
         axes[-1]["actions"].append(action)
     waiting = list(
         ProjectIdea.objects.filter(
@@ -623,9 +625,7 @@ def _action_form_page(request, step, action):
                 return redirect(step.url("actions_action", action.uuid))
         else:
             status = 400
-    axes = sorted(
-        set(PacAction.objects.filter(cycle=cycle).exclude(axis="").values_list("axis", flat=True))
-    )
+    axes = sorted(set(PacAction.objects.filter(cycle=cycle).values_list("axis", "axis_ar")))
     return render(
         request,
         "actions/action_form.html",

@@ -234,7 +234,7 @@ class TerritoryResource(resources.ModelResource):
 @admin.register(Commune)
 class CommuneAdmin(AdministeredAdmin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [TerritoryResource, CommuneResource]
-    list_display = ("code", "name_fr", "name_ar", "kind", "province", "population")
+    list_display = ("code", "name_fr", "name_ar", "name_zgh", "kind", "province", "population")
     list_filter = ("kind", "province__region")
     search_fields = ("code", "name_fr", "name_ar")
     list_select_related = ("province",)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
+from django.utils.translation import gettext_lazy as _
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -77,3 +80,68 @@ def tick_boxes(label, choices) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+
+
+class BilingualFormMixin:
+    """A model form whose content fields come in French and Arabic, side by side.
+
+    For each field ``x`` of the model's ``BILINGUAL_FIELDS`` in the form, its twin ``x_ar``
+    is right-to-left (``dir="rtl" lang="ar"``), the French one left-to-right (``lang="fr"``).
+    ``bilingual_required`` names the pairs of which one text is required: either language
+    will do, the other stays optional. ``{% crispy form %}`` lays each pair out in two columns
+    (``helper``); a hand-written template uses ``{% bilingual_field form "x" %}``.
+    """
+
+    bilingual_required: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bilingual_pairs = [
+            name
+            for name in getattr(self._meta.model, "BILINGUAL_FIELDS", ())
+            if name in self.fields and name + "_ar" in self.fields
+        ]
+        for name in self.bilingual_pairs:
+            french, arabic = self.fields[name], self.fields[name + "_ar"]
+            french.widget.attrs.update({"dir": "ltr", "lang": "fr"})
+            arabic.widget.attrs.update({"dir": "rtl", "lang": "ar"})
+            if name in self.bilingual_required:
+                french.required = arabic.required = False
+                for field in (french, arabic):
+                    field.widget.attrs["data-one-of"] = name
+        self.helper = self._bilingual_helper()
+
+    def _bilingual_helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        items, done = [], set()
+        for name in self.fields:
+            if name in done:
+                continue
+            if name in self.bilingual_pairs:
+                items.append(
+                    Row(
+                        Column(name, css_class="col-md-6"),
+                        Column(name + "_ar", css_class="col-md-6"),
+                        css_class="bilingual-pair",
+                    )
+                )
+                done.update({name, name + "_ar"})
+            else:
+                items.append(name)
+                done.add(name)
+        helper.layout = Layout(*items)
+        return helper
+
+    def clean(self):
+        data = super().clean()
+        for name in self.bilingual_required:
+            if name not in self.bilingual_pairs or name in self.errors:
+                continue
+            if not (data.get(name) or "").strip() and not (data.get(name + "_ar") or "").strip():
+                self.add_error(
+                    name,
+                    _("Write it in French or in Arabic (one of the two is required)."),
+                )
+        return data

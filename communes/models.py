@@ -99,6 +99,8 @@ class Commune(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's
     kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("census year"), null=True, blank=True)
+    # Tamazight is an official language; the name in Tifinagh where it is known (editable).
+    name_zgh = models.CharField(_("name in Tamazight (Tifinagh)"), max_length=150, blank=True)
 
     objects = CommuneQuerySet.as_manager()
     history = HistoricalRecords()

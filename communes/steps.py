@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from communes.bilingual import BiText
+
 if TYPE_CHECKING:
     from .models import PlanningCycle
 
@@ -82,8 +84,10 @@ def bi_name(obj) -> Bi:
     return Bi(obj.name_fr, obj.name_ar)
 
 
-def bi_title(obj) -> Bi:
-    return Bi(obj.title, obj.title_ar or obj.title)
+def bi_title(obj) -> BiText:
+    """A record's title in both languages; printed with the "not translated" mark when the
+    annex's language has none (``communes.bilingual``)."""
+    return BiText(obj.title, obj.title_ar)
 
 
 def choice_label(choices, value):

@@ -1,7 +1,11 @@
 """Demo diagnosis of the seven pilot communes (idempotent: a commune with sessions is left as is).
 
-Oriental: 4 ideas each (16 in all, as first reported), among them the communal
-reception, orientation and support cell for MRE and migrants; Souss-Massa: 5, 4, 4.
+The programme's published figure (DOMAIN.md section 1): **22 projects identified**, 12 in the
+Oriental (3 a commune, among them the communal reception, orientation and support cell for MRE
+and migrants) and 10 in Souss-Massa (Sidi Bibi 4, Aït Amira 3, Belfaa 3). The ideas in
+``NOT_RETAINED`` were heard in the consultations but not kept as projects: they are not seeded.
+Every text has its Arabic version (``demo_ar``); the migration profile's figures are invented
+and say so ("données fictives" / "بيانات افتراضية"), never credited to a real source.
 Step 3 ends validated by the regional coordinator, as it was before the PAC work of 2023.
 """
 
@@ -15,6 +19,7 @@ from communes import services as step_services
 from communes.models import Commune, StepStatus, User
 from communes.services import step_mark_in_progress
 
+from .demo_ar import FICTITIOUS, ar
 from .models import (
     STEP,
     ConsultationSession,
@@ -1325,6 +1330,17 @@ DEMO = {
 
 COORDINATOR_OF = {"02": "coord.oriental", "09": "coord.souss"}
 
+# Heard in the consultations, not kept among the 22 projects identified (see the docstring).
+NOT_RETAINED = {
+    "oujda": "Guichet d'information sur l'investissement des MRE",
+    "nador": "Accompagnement à l'emploi des MRE de retour",
+    "berkane": "Journées de l'investissement de la diaspora",
+    "driouch": "Accompagnement des projets de retour des MRE",
+    "sidi-bibi": "Caravane de sensibilisation contre le harcèlement au travail",
+    "ait-amira": "Fête interculturelle annuelle du quartier",
+    "belfaa": "Information des familles de MRE sur l'investissement local",
+}
+
 
 def _user(username):
     return User.objects.filter(username=username).first()
@@ -1335,15 +1351,18 @@ def _load_commune(commune, data, sectors, groups):
     if cycle is None or ConsultationSession.objects.filter(cycle=cycle).exists():
         return
     editor = _user(f"editor.{commune.code}")
-    for indicator, label, total, women, men, source, year in data["profile"]:
+    for indicator, label, total, women, men, _source, year in data["profile"]:
+        # Invented figures: they say so, and no real source is credited with them.
         MigrationFigure.objects.create(
             cycle=cycle,
             indicator=indicator,
             label=label,
+            label_ar=ar(label),
             total=total,
             women=women,
             men=men,
-            source=source,
+            source=FICTITIOUS[0],
+            source_ar=FICTITIOUS[1],
             year=year,
         )
     sessions = {}
@@ -1384,14 +1403,17 @@ def _load_commune(commune, data, sectors, groups):
             title=title,
             title_ar=title_ar,
             women_view=women_view,
+            women_view_ar=ar(women_view),
             men_view=men_view,
+            men_view_ar=ar(men_view),
             severity=severity,
         )
         finding.groups.set([groups[c] for c in codes])
         finding.sessions.set([sessions[k] for k in heard])
         findings[key] = finding
+    ideas = [i for i in data["ideas"] if i[0] != NOT_RETAINED.get(commune.code)]
     for number, (title, title_ar, text, sector, codes, (bw, bm), answers, by) in enumerate(
-        data["ideas"], start=1
+        ideas, start=1
     ):
         idea = ProjectIdea.objects.create(
             cycle=cycle,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.concurrency import VersionedFormMixin
 from communes.formfields import (
     TITLE_WIDGETS,
+    BilingualFormMixin,
     ModelMultipleChoiceField,
     count_field,
     formfield,
@@ -30,7 +31,7 @@ from .models import (
 )
 
 
-class CycleBoundForm(VersionedFormMixin, forms.ModelForm):
+class CycleBoundForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, cycle, **kwargs):
         self.cycle = cycle
         super().__init__(*args, **kwargs)
@@ -210,15 +211,24 @@ class ParticipationGrid:
 
 
 class FigureForm(CycleBoundForm):
+    bilingual_required = ("source",)
+
     class Meta:
         model = MigrationFigure
-        fields = ["indicator", "label", "women", "men", "total", "source", "year"]
-        widgets = {
-            "label": forms.TextInput(attrs={"dir": "auto"}),
-            "source": forms.TextInput(attrs={"dir": "auto"}),
-        }
+        fields = [
+            "indicator",
+            "label",
+            "label_ar",
+            "women",
+            "men",
+            "total",
+            "source",
+            "source_ar",
+            "year",
+        ]
         help_texts = {
             "total": _("Computed from women and men when both are known."),
+            "label": _('Invented figures say so: write "fictitious data" here.'),
             "source": _("For example: RGPH 2014 (HCP), commune register, consular data."),
         }
 
@@ -281,21 +291,27 @@ class FindingForm(SectorRecordForm):
         model = Finding
         fields = [
             *SectorRecordForm.Meta.fields,
+            "description_ar",
             "groups",
             "severity",
             "women_view",
+            "women_view_ar",
             "men_view",
+            "men_view_ar",
             "sessions",
         ]
         labels = {"title": _("Need or problem")}
         widgets = {
             **TITLE_WIDGETS,
-            "description": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_ar": forms.Textarea(attrs={"rows": 3}),
             "groups": forms.CheckboxSelectMultiple,
             "sessions": forms.CheckboxSelectMultiple,
             "severity": forms.RadioSelect,
-            "women_view": forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
-            "men_view": forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+            "women_view": forms.Textarea(attrs={"rows": 2}),
+            "women_view_ar": forms.Textarea(attrs={"rows": 2}),
+            "men_view": forms.Textarea(attrs={"rows": 2}),
+            "men_view_ar": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
             "women_view": _(

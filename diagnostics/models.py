@@ -99,6 +99,8 @@ class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel)
     by_age_band = models.BooleanField(_("participants counted by age band"), default=False)
     notes = models.TextField(_("what was said"), blank=True)
 
+    BILINGUAL_FIELDS = ("title",)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -184,13 +186,20 @@ class MigrationFigure(VersionedModel, TimeStampedModel):
     )
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
     label = models.CharField(
-        _("precision"), max_length=150, blank=True, help_text=_("What exactly is counted.")
+        _("precision (French)"),
+        max_length=150,
+        blank=True,
+        help_text=_("What exactly is counted."),
     )
+    label_ar = models.CharField(_("precision (Arabic)"), max_length=150, blank=True)
     total = models.PositiveIntegerField(_("total"))
     women = models.PositiveIntegerField(_("women"), null=True, blank=True)
     men = models.PositiveIntegerField(_("men"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=200)
+    source = models.CharField(_("source (French)"), max_length=200, blank=True)
+    source_ar = models.CharField(_("source (Arabic)"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
+
+    BILINGUAL_FIELDS = ("label", "source")
 
     history = HistoricalRecords()
 
@@ -238,15 +247,20 @@ class Finding(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedMo
         related_name="findings",
         verbose_name=_("PAC cycle"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("summary (French)"), blank=True)
+    description_ar = models.TextField(_("summary (Arabic)"), blank=True)
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="findings", verbose_name=_("sector")
     )
     groups = models.ManyToManyField(
         TargetGroup, related_name="findings", verbose_name=_("groups concerned"), blank=True
     )
-    women_view = models.TextField(_("what women said"), blank=True)
-    men_view = models.TextField(_("what men said"), blank=True)
+    women_view = models.TextField(_("what women said (French)"), blank=True)
+    women_view_ar = models.TextField(_("what women said (Arabic)"), blank=True)
+    men_view = models.TextField(_("what men said (French)"), blank=True)
+    men_view_ar = models.TextField(_("what men said (Arabic)"), blank=True)
+
+    BILINGUAL_FIELDS = ("title", "description", "women_view", "men_view")
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
     sessions = models.ManyToManyField(
         ConsultationSession,
@@ -272,7 +286,10 @@ class Finding(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedMo
 
     @property
     def has_gender_gap(self) -> bool:
-        return bool(self.women_view.strip() or self.men_view.strip())
+        return any(
+            text.strip()
+            for text in (self.women_view, self.women_view_ar, self.men_view, self.men_view_ar)
+        )
 
 
 class ProjectIdea(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedModel):
@@ -316,6 +333,8 @@ class ProjectIdea(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamp
         blank=True,
         help_text=_("A session, a group, an association, a service..."),
     )
+
+    BILINGUAL_FIELDS = ("title",)
 
     history = HistoricalRecords(m2m_fields=[target_groups])
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from communes.bilingual import bi_text
 from communes.models import PlanningCycle
 from communes.numbers import rounded
 from communes.selectors import PeopleTotals, per_cycle, share_of, share_text
@@ -247,12 +248,12 @@ def diagnosis_annex(cycle, summary: StepSummary) -> AnnexSection:
             {
                 "code": f.code,
                 "title": bi_title(f),
-                "description": f.description,
+                "description": bi_text(f, "description"),
                 "severity": f.severity,
                 "severity_label": choice_label(Finding.Severity, f.severity),
                 "groups": [bi_name(g) for g in f.groups.all()],
-                "women_view": f.women_view,
-                "men_view": f.men_view,
+                "women_view": bi_text(f, "women_view"),
+                "men_view": bi_text(f, "men_view"),
             }
         )
     return AnnexSection(
@@ -277,7 +278,12 @@ def diagnosis_annex(cycle, summary: StepSummary) -> AnnexSection:
                 "women_share": s.women_share,
             },
             "migration_profile": [
-                {"indicator": choice_label(MigrationFigure.Indicator, f.indicator), **_figure(f)}
+                {
+                    "indicator": choice_label(MigrationFigure.Indicator, f.indicator),
+                    **_figure(f),
+                    "label": bi_text(f, "label"),
+                    "source": bi_text(f, "source"),
+                }
                 for f in migration_profile(cycle)
             ],
             "findings_by_sector": list(sectors.values()),
@@ -290,10 +296,12 @@ def _figure(f: MigrationFigure) -> dict:
     """What a migration profile figure says, in the annex data and in the export alike."""
     return {
         "label": f.label,
+        "label_ar": f.label_ar,
         "total": f.total,
         "women": f.women,
         "men": f.men,
         "source": f.source,
+        "source_ar": f.source_ar,
         "year": f.year,
     }
 
@@ -359,10 +367,13 @@ def export(cycle) -> dict:
                 "title": f.title,
                 "title_ar": f.title_ar,
                 "description": f.description,
+                "description_ar": f.description_ar,
                 "sector": f.sector.code,
                 "groups": sorted(g.code for g in f.groups.all()),
                 "women_view": f.women_view,
+                "women_view_ar": f.women_view_ar,
                 "men_view": f.men_view,
+                "men_view_ar": f.men_view_ar,
                 "severity": f.severity,
                 "sessions": sorted(str(s.uuid) for s in f.sessions.all()),
             }

@@ -182,6 +182,18 @@ AXES_VERBOSE = False
 # Internationalisation: French by default, Arabic (right-to-left) and English complete.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("ar", _("Arabic")), ("en", _("English"))]
+# Tamazight (Tifinagh script), an official language: the interface is ready for its catalogue.
+# Once ``locale/zgh`` is translated and compiled, the national administration enables it with
+# PRIM_TAMAZIGHT=1 (a deploy setting: the catalogue ships with the code anyway). Django offers a
+# language only when its catalogue exists, so the flag alone shows nothing half-translated.
+if env_bool("PRIM_TAMAZIGHT", False):
+    from django.conf.locale import LANG_INFO
+
+    LANG_INFO.setdefault(
+        "zgh",
+        {"bidi": False, "code": "zgh", "name": "Tamazight", "name_local": "ⵜⴰⵎⴰⵣⵉⵖⵜ"},
+    )
+    LANGUAGES.append(("zgh", "ⵜⴰⵎⴰⵣⵉⵖⵜ"))
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "prim_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

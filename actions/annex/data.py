@@ -33,6 +33,7 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from communes.bilingual import BiText
 from communes.models import Commune, StepStatus
 from communes.steps import AnnexSection, Bi, all_steps, bi_name, choice_label
 from communes.tracker import step_summary
@@ -111,6 +112,7 @@ def gather_annex(cycle) -> AnnexData:
         commune={
             "code": commune.code,
             "name": bi_name(commune),
+            "name_zgh": commune.name_zgh,
             "kind": choice_label(Commune.Kind, commune.kind),
             "population": commune.population,
             "population_year": commune.population_year,
@@ -124,3 +126,58 @@ def gather_annex(cycle) -> AnnexData:
         legal=legal_data(None, cycle),
         **sections,
     )
+
+
+def _labels() -> dict:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "title": _("Title"),
+        "axis": _("PAC axis"),
+        "objectives": _("Objectives"),
+        "expected_results": _("Expected results"),
+        "partner_convention": _("Partner and convention"),
+        "partners": _("Partners"),
+        "lead_service": _("Lead service"),
+        "location": _("Location"),
+        "unit": _("Unit"),
+        "detail": _("Financing plan (MAD)"),
+        "name": _("Indicator"),
+        "source": _("Source"),
+        "label": _("Migration profile of the commune"),
+        "description": _("Summary"),
+        "women_view": _("What women said"),
+        "men_view": _("What men said"),
+        "reason": _("Reason"),
+        "text": _("Opinion of the IEECAG"),
+        "decision": _("Council deliberation"),
+        "session_name": _("Name of the session"),
+    }
+
+
+def missing_translations(data: AnnexData, language: str) -> list[str]:
+    """Where the ``language`` annex prints a text in the other language ("A-03 · PAC axis"),
+    in the order of the annex: the commune completes them before it downloads."""
+    labels = _labels()
+    found: list[str] = []
+
+    def walk(value, where: str, key: str) -> None:
+        if isinstance(value, BiText):
+            if value.missing_in(language):
+                label = str(labels.get(key, key))
+                found.append(f"{where} · {label}" if where else label)
+        elif isinstance(value, dict):
+            here = value.get("code") if isinstance(value.get("code"), str) else where
+            for name, item in value.items():
+                walk(item, here, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, where, key)
+
+    walk(data.migration_profile, "", "")
+    walk(data.findings_by_sector, "", "")
+    walk(data.ideas, "", "")
+    walk(data.opinion or {}, "", "")
+    walk(data.deliberation or {}, "", "")
+    walk(data.actions, "", "")
+    return found

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 
 from communes import numbers
 from communes.bilingual import is_arabic
+from communes.templatetags.bidi import untranslated
 from communes.templatetags.figures import or_dash
 
 register = template.Library()
@@ -27,6 +28,7 @@ register = template.Library()
 num = register.filter("num", or_dash(numbers.number))
 amount = register.filter("amount", or_dash(numbers.amount))
 mad = register.filter("mad", or_dash(numbers.money))  # "1 250 000 MAD", "1 250 000 درهم"
+register.filter("untranslated", untranslated)  # "(non traduit / غير مترجم)" after a fallback
 pct = register.filter("pct", or_dash(numbers.share))  # rounded to the unit: "37 %", "37%"
 
 

@@ -18,6 +18,7 @@ change in the end costs one read of the data, no rendering.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from functools import cache
@@ -129,6 +130,8 @@ class AnnexState:
     built: object | None = None  # render.Built: the up-to-date PDF
     previous: object | None = None  # render.Built: an older PDF, offered as not up to date
     job: Job | None = None
+    # The texts this language's annex prints in the other language, for want of a translation.
+    missing: list = dataclasses.field(default_factory=list)
 
 
 def annex_states(cycle, languages=LANGUAGES) -> list[AnnexState]:
@@ -138,7 +141,7 @@ def annex_states(cycle, languages=LANGUAGES) -> list[AnnexState]:
     requested here (a write that sent no signal, a new deploy, a first visit), except after the
     last attempt failed: a new change retries it. A worker that died is noticed here too.
     """
-    from .data import gather_annex
+    from .data import gather_annex, missing_translations
     from .render import built_versions, current_key
 
     data = gather_annex(cycle)
@@ -164,7 +167,9 @@ def annex_states(cycle, languages=LANGUAGES) -> list[AnnexState]:
             state = "failed"
         else:
             state = "preparing"
-        states.append(AnnexState(language, state, built, previous, job))
+        states.append(
+            AnnexState(language, state, built, previous, job, missing_translations(data, language))
+        )
     return states
 
 

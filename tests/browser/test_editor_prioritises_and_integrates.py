@@ -44,7 +44,7 @@ def test_editor_prioritises_and_integrates(page, live_server, login):
     expect(row.locator("td[data-criterion='need'] a")).to_have_text("3")
     expect(row.locator("[data-weighted]")).not_to_have_text(before)
     expect(page).to_have_url(plan)  # no page load: the row was swapped in place
-    expect(page.locator("[data-rank] .rank-number")).to_have_count(4)
+    expect(page.locator("[data-rank] .rank-number")).to_have_count(3)
 
     # 2. The decision page: the deliberation, then adopting the idea set aside.
     page.get_by_role("link", name="Décision", exact=True).click()
@@ -78,15 +78,15 @@ def test_editor_prioritises_and_integrates(page, live_server, login):
     page.locator("input[name='milestones-0-title']").fill("Première permanence")
     _shot(page, "action-form-fr")
     page.get_by_role("button", name="Enregistrer la fiche action").click()
-    expect(page.get_by_text("Action A-04 enregistrée.")).to_be_visible()
+    expect(page.get_by_text("Action A-03 enregistrée.")).to_be_visible()
     expect(page.get_by_text(re.compile("restent à trouver"))).to_be_visible()  # 30 000 MAD gap
     expect(page.locator("[data-total=cost]")).to_contain_text("250")
     _shot(page, "action-detail-fr")
 
-    # 4. The PAC: four actions now, and for each the thread back to the diagnosis.
+    # 4. The PAC: three actions now, and for each the thread back to the diagnosis.
     page.get_by_role("link", name="Actions du PAC").first.click()
-    expect(page.locator("tr[data-action]")).to_have_count(4)
-    action = page.locator("tr[data-action='A-04']")
+    expect(page.locator("tr[data-action]")).to_have_count(3)
+    action = page.locator("tr[data-action='A-03']")
     action.get_by_text("Pourquoi cette action est-elle dans le plan ?").click()
     expect(action.locator(".thread-list")).to_contain_text(waiting.code)
     expect(page.locator("[data-figure=gender-share]")).to_have_text(re.compile(r"\d+\s?%"))
@@ -110,7 +110,7 @@ def test_editor_prioritises_and_integrates(page, live_server, login):
 def test_viewer_reads_the_pac_without_edit_buttons(page, live_server, login):
     login(page, "viewer.oujda")
     page.goto(f"{live_server.url}/communes/oujda/pac/2022/plan/pac/")
-    expect(page.locator("tr[data-action]")).to_have_count(3)
+    expect(page.locator("tr[data-action]")).to_have_count(2)
     expect(page.get_by_role("link", name="Nouvelle fiche action")).to_have_count(0)
     page.goto(f"{live_server.url}/communes/oujda/pac/2022/plan/")
     expect(page.locator("td[data-criterion] a.score-link")).to_have_count(0)

@@ -97,7 +97,7 @@ def test_editor_records_a_focus_group_finding_and_idea(page, live_server, login,
     page.locator("input[name=beneficiaries_men]").fill("40")
     _shot(page, "idea-form-fr-desktop")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Idée I-05 enregistrée.")).to_be_visible()
+    expect(page.get_by_text("Idée I-04 enregistrée.")).to_be_visible()
     _shot(page, "idea-detail-fr-desktop")
 
     # The summary counts them.
@@ -114,7 +114,7 @@ def test_editor_records_a_focus_group_finding_and_idea(page, live_server, login,
     # In Arabic, right to left, with the Arabic title of the idea.
     page.locator("button[name=language][value=ar]").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    expect(page.get_by_role("heading", name="المعاينات حسب القطاع")).to_be_visible()
+    expect(page.get_by_role("heading", name="الإشكاليات المرصودة حسب القطاع")).to_be_visible()
     expect(page.get_by_text("مواكبة الشباب العائدين نحو الشغل").first).to_be_visible()
     assert int(_figure(page, "participants")) == participants_before + 13
     _shot(page, "summary-ar-desktop")

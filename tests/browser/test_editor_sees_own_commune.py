@@ -15,7 +15,7 @@ def test_editor_sees_own_commune_and_switches_to_arabic(page, live_server, login
     login(page, "editor.oujda")
     expect(page).to_have_url(f"{live_server.url}/communes/oujda/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Oujda")
-    expect(page.get_by_text("Plan d'action de la commune (PAC) 2022-2027")).to_be_visible()
+    expect(page.get_by_text("Programme d'action de la commune (PAC) 2022-2027")).to_be_visible()
     steps = page.locator("li[data-step]")
     expect(steps).to_have_count(5)
     expect(steps.nth(2)).to_contain_text("Diagnostic participatif")

@@ -27,7 +27,7 @@ def test_commune_page_shows_cycle_and_five_steps_not_started(client_for, editor,
     page = response.content.decode()
     assert response.status_code == 200
     # The period is isolated left to right: "2027-2022" in Arabic text otherwise.
-    assert 'Plan d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
+    assert 'Programme d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
     for number, title in enumerate(
         [
             "Sensibilisation des acteurs territoriaux",
@@ -47,9 +47,9 @@ def test_commune_page_shows_cycle_and_five_steps_not_started(client_for, editor,
 
 def test_viewer_sees_the_same_page_read_only(client_for, viewer, cycle):
     page = client_for(viewer).get("/communes/oujda/").content.decode()
-    assert 'Plan d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
+    assert 'Programme d\'action de la commune (PAC) <bdi dir="ltr">2022-2027</bdi>' in page
     assert "Lecture seule" in page
-    assert "Ouvrir un nouveau cycle" not in page
+    assert "Ouvrir une nouvelle période du PAC" not in page
 
 
 def test_commune_page_in_arabic_is_rtl(client, editor, cycle):
@@ -70,7 +70,7 @@ def test_region_page_lists_its_communes_with_trackers(client_for, coordinator, c
     assert 'data-commune="sidi-bibi"' not in page
     # Oujda has a cycle, so its row shows five steps; the others say they have none yet.
     assert page.count('data-status="not_started"') == 5
-    assert page.count("Pas encore de cycle de PAC") == 3
+    assert page.count("Pas encore de période du PAC") == 3
 
 
 def test_country_page_counts_by_region(client_for, national, cycle, other_cycle):

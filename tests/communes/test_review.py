@@ -167,7 +167,7 @@ def test_validating_twice_is_refused_and_keeps_the_first_validation(
     client_for(coordinator).post(url(2, "review"), {"decision": "validate", "comment": "Bien."})
     response = client_for(national).post(url(2, "review"), {"decision": "validate"})
     assert response.status_code == 409
-    assert "Cette étape est validée : seule une étape soumise peut être validée." in page_of(
+    assert "Cette étape est validée\u00a0: seule une étape soumise peut être validée." in page_of(
         response
     )
     step = complete.steps.get(step=2)
@@ -249,7 +249,7 @@ def test_reopening_step_3_names_the_later_steps_it_reopens(client_for, coordinat
     client = client_for(coordinator)
     card = page_of(client.get("/communes/oujda/")).split('id="step-3"')[1].split('id="step-4"')[0]
     assert (
-        "Étape 4, étape 5 sont validées et reposent sur les données de cette étape : "
+        "Étape 4, étape 5 sont validées et reposent sur les données de cette étape\u00a0: "
         "elles seront rouvertes aussi." in card
     )
     response = client.post(url(3, "reopen"), {"reason": "Un constat manque."})
@@ -412,4 +412,6 @@ def test_the_editor_also_reads_what_validation_waits_for(client_for, editor, cyc
 def test_a_validated_step_page_says_only_a_reopening_unlocks_it(client_for, editor, complete):
     set_state(complete, 2, VA)
     page = page_of(client_for(editor).get("/communes/oujda/pac/2022/training/"))
-    assert "Cette étape est validée : elle reste en lecture seule sauf si le coordinateur" in page
+    assert (
+        "Cette étape est validée\u00a0: elle reste en lecture seule sauf si le coordinateur" in page
+    )

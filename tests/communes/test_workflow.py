@@ -62,7 +62,7 @@ def test_a_refusal_is_a_validation_error_with_a_clear_message():
     with override("fr"), pytest.raises(ValidationError) as error:
         workflow.target(Action.VALIDATE, Actor.REVIEWER, VA)
     assert error.value.messages == [
-        "Cette étape est validée : seule une étape soumise peut être validée."
+        "Cette étape est validée\u00a0: seule une étape soumise peut être validée."
     ]
 
 

@@ -60,10 +60,10 @@ SHOWS = {
     "diagnosis_figure_create": "Donnée du profil migratoire",
     "diagnosis_figure_edit": 'value="HCP"',
     "diagnosis_figure_delete": "MRE de retour",
-    "diagnosis_finding_create": "Nouveau : Constat",
+    "diagnosis_finding_create": "Nouveau\u00a0: Constat",
     "diagnosis_finding_edit": 'value="Unanswered need"',
     "diagnosis_finding_delete": "Unanswered need",
-    "diagnosis_idea_create": "Nouveau : Idée de projet",
+    "diagnosis_idea_create": "Nouveau\u00a0: Idée de projet",
     "diagnosis_idea_edit": 'value="Idea 1"',
     "diagnosis_idea_delete": "Idea 1",
 }

@@ -39,7 +39,7 @@ def test_count_by_age_band_keeps_what_was_typed(client_for, editor, cycle, url):
     assert 'value="Atelier des saisonnières"' in html and 'value="Douar Lazaret"' in html
     assert response.context["grid"].by_age_band
     assert 'name="grid" value="age"' in html
-    assert "Saisis sans tranche d'âge : femmes 12, hommes 8." in html
+    assert "Saisis sans tranche d'âge\u00a0: femmes 12, hommes 8." in html
     assert "invalid-feedback" not in html  # nothing refused: the user has not saved yet
     # The button is a submit button of the form (works without JavaScript), not a link.
     assert 'name="switch_grid" value="total"' in html and "?grid=" not in html

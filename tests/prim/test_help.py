@@ -52,7 +52,7 @@ def test_a_step_page_links_its_own_help(client, editor, cycle):
     client.force_login(editor)
     page = client.get(f"/communes/oujda/pac/{cycle.start_year}/awareness/").content.decode()
     assert 'href="/help/steps/1/"' in page
-    assert "Aide : ce que demande l'étape 1" in page
+    assert "Aide\u00a0: ce que demande l'étape 1" in page
 
 
 @pytest.mark.parametrize("path", ["/help/", "/help/steps/1/", "/privacy/"])
