@@ -1,6 +1,6 @@
 /* Keyboard access to tables that scroll sideways (WCAG 2.1.1). A .table-responsive box wider than
-   the screen becomes a focusable region named after its table, so Tab reaches it and the arrow
-   keys scroll it; a box that fits stays out of the tab order. Without JavaScript the tables still
+   the screen becomes a focusable group named after its table, so Tab reaches it and the arrow
+   keys scroll it (a group, not a region: no extra landmark beside the page's sections); a box that fits stays out of the tab order. Without JavaScript the tables still
    scroll with a finger or a mouse; on phones the tables that matter are cards (.table-cards). */
 (function () {
   "use strict";
@@ -9,6 +9,9 @@
     var table = box.querySelector("table");
     var caption = table && table.caption && table.caption.textContent.trim();
     if (caption) return caption;
+    var fieldset = box.closest("fieldset");
+    var legend = fieldset && fieldset.querySelector("legend");
+    if (legend && legend.textContent.trim()) return legend.textContent.trim();
     var labelled = box.closest("[aria-labelledby]");
     var heading = labelled && document.getElementById(labelled.getAttribute("aria-labelledby"));
     return heading ? heading.textContent.trim() : document.title;
@@ -21,7 +24,7 @@
       if (scrolls && !marked) {
         box.setAttribute("data-scroll-region", "");
         box.setAttribute("tabindex", "0");
-        box.setAttribute("role", "region");
+        box.setAttribute("role", "group");
         box.setAttribute("aria-label", nameOf(box));
       } else if (!scrolls && marked) {
         ["data-scroll-region", "tabindex", "role", "aria-label"].forEach(function (name) {
