@@ -5,8 +5,9 @@ printed (run with -s to read them) and listed in the README with why they stay.
 How it stays short on a 2-core machine: the demo is loaded once; each role logs in once and
 keeps its browser context (cookies) for all its pages; its pages are found by following the
 links of the pages it reaches, one page per URL pattern (a second awareness session is the same
-template with other words), the public help and privacy pages once for everyone; axe runs in three tabs at once (each tab's renderer works while
-Python waits on another), and the first pass of the crawl is the French desktop check itself.
+template with other words), the public help and privacy pages once for everyone; axe runs in
+three tabs at once (each tab's renderer works while Python waits on another), and the first
+pass of the crawl is the French desktop check itself.
 """
 
 import re

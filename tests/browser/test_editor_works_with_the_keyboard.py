@@ -40,7 +40,7 @@ def test_a_step_form_is_filled_with_the_keyboard(page, live_server, login, langu
     page.goto(live_server.url + FORM)
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
 
-    # Landmarks: one banner (with the menu), one main, one content info; the skip link leads to main.
+    # Landmarks: one banner (with the menu), one main, one content info.
     assert page.get_by_role("banner").count() == 1
     assert page.get_by_role("banner").get_by_role("navigation").count() == 1
     assert page.get_by_role("main").count() == 1

@@ -19,7 +19,8 @@ LAYOUT = """() => {
   const outside = [];
   const unlabelled = [];
   const cells = document.querySelectorAll(
-    'table.table-cards td, table.table-cards th[scope=row], .tracker-mini .badge, [data-step] .badge');
+    'table.table-cards td, table.table-cards th[scope=row], .tracker-mini .badge, '
+    + '[data-step] .badge');
   for (const el of cells) {
     const box = el.getBoundingClientRect();
     if (box.width === 0) continue;
