@@ -27,3 +27,12 @@ def or_dash(write: Callable[[object], str]) -> Callable[[object], str]:
 amount = register.filter("amount", or_dash(numbers.amount))
 # "37 %" in French, "37%" in Arabic
 share = register.filter("share", or_dash(numbers.share))
+
+
+@register.filter
+def labelled(values, labels):
+    """``{% for label, value in row|labelled:columns %}``: each figure of a row with its
+    column's name, for the ``data-label`` of table cells that become cards on a phone.
+    ``labels`` may be plain names (years) or Django choices ``(value, label)``."""
+    names = [label[1] if isinstance(label, list | tuple) else label for label in labels]
+    return list(zip(names, values, strict=True))

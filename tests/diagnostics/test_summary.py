@@ -35,7 +35,10 @@ def test_summary_figures_on_the_known_fixture(client_for, editor, cycle, diagnos
     assert "Women said this." in page and "Men said that." in page
     assert "I-01" in page and "F-01" in page
     # The migration profile with its source and year.
-    assert '<td class="small" dir="auto">HCP</td><td class="text-end small">2014</td>' in page
+    assert (
+        '<td class="small" data-label="Source"><span dir="auto">HCP</span></td>'
+        '<td class="text-end small" data-label="Année">2014</td>'
+    ) in page
 
 
 def test_stats_of_the_known_fixture(cycle, diagnosis):

@@ -111,7 +111,7 @@ def test_country_page_query_count(
     assert page.count("data-region=") == 12
     # The Oriental's row: communes, with a PAC cycle, steps submitted, steps validated.
     row = re.search(r'<tr data-region="02">(.*?)</tr>', page, re.S).group(1)
-    cells = re.findall(r'<td class="text-end">([^<]*)</td>', row)
+    cells = re.findall(r'<td class="text-end" data-label="[^"]*">([^<]*)</td>', row)
     communes = str(4 + extra_communes)
     assert cells == [communes, communes, communes, "0"]
 
