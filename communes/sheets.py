@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -86,6 +87,8 @@ def norm(value) -> str:
 
 def escape(value):
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, uuid.UUID):
+        return str(value)  # a code: text in every format (a spreadsheet has no UUID type)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

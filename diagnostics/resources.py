@@ -102,6 +102,25 @@ class FindingResource(TitledResource):
         widget=TextWidget(),
         help=gettext_lazy("Optional."),
     )
+    # The Arabic twins (communes.bilingual): what the Arabic annex prints.
+    description_ar = Column(
+        attribute="description_ar",
+        column_name="description_ar",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
+    women_view_ar = Column(
+        attribute="women_view_ar",
+        column_name="women_view_ar",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
+    men_view_ar = Column(
+        attribute="men_view_ar",
+        column_name="men_view_ar",
+        widget=TextWidget(),
+        help=gettext_lazy("Optional."),
+    )
 
     class Meta(TitledResource.Meta):
         model = Finding
@@ -111,11 +130,14 @@ class FindingResource(TitledResource):
             "title",
             "title_ar",
             "description",
+            "description_ar",
             "sector",
             "groups",
             "severity",
             "women_view",
+            "women_view_ar",
             "men_view",
+            "men_view_ar",
         )
 
     def get_queryset(self):

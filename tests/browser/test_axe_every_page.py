@@ -38,7 +38,9 @@ BLOCKING = {"serious", "critical"}
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Not pages of this application's own templates, or not pages at all: Django's admin site, the
 # language switch and logout (POST), PDF files and photos, the health check, the icon.
-NOT_PAGES = re.compile(r"^/(admin|language|logout|health|favicon)|\.pdf$|/attachments/")
+NOT_PAGES = re.compile(
+    r"^/(admin|language|logout|health|favicon)|\.(pdf|csv|xlsx)$|/attachments/|/export|/template|[?&]download="
+)
 NOT_FOUND = "/communes/no-such-commune/"
 
 # axe is injected before any script of the page; the check waits for htmx to have swapped in

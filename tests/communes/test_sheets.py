@@ -79,3 +79,25 @@ def test_viewer_gets_no_names_nor_scores(client_for, viewer, editor, training):
     assert text.splitlines()[0].split(",")[:3] == ["Commune", "Formation", "Sexe"]
     book = client_for(editor).get(url.replace(".csv", ".xlsx")).content
     assert list(load_workbook(io.BytesIO(book)).worksheets[0].values)[1][2] == "Amina"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_awareness_download_reads_back_unchanged(client_for, cycle, editor, fmt):
+    """The file the list page offers (its codes are UUIDs: text in a spreadsheet) opens, and
+    importing it back as it is changes nothing."""
+    session = AwarenessSessionFactory(cycle=cycle, place="Maison de la culture")
+    response = client_for(editor).get(
+        reverse(f"sheet_export_{fmt}", args=["oujda", 2022, "awareness"])
+    )
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+        cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+        assert str(session.uuid) in cells and "Maison de la culture" in cells
+    else:
+        assert str(session.uuid) in body.decode("utf-8-sig")
+    out = sheets.dry_run(
+        io.BytesIO(body), kind="awareness", cycle=cycle, user=editor, name=f"export.{fmt}"
+    )
+    assert out.errors == [] and (out.new, out.update, out.skip) == (0, 0, 1)

@@ -44,7 +44,14 @@ def test_export_xlsx_in_french_with_neutralised_formula(client_for, editor, cycl
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.values)
-    assert rows[0][:5] == ("Code", "Commune", "Titre", "Titre en arabe", "Description")
+    assert rows[0][:6] == (
+        "Code",
+        "Commune",
+        "Titre",
+        "Titre en arabe",
+        "Résumé (français)",
+        "Résumé (arabe)",
+    )
     assert rows[1][0] == "F-01" and rows[1][2] == '\'=HYPERLINK("http://x")'
 
 
@@ -68,12 +75,15 @@ def test_template_has_columns_and_a_bilingual_second_sheet(client_for, editor, c
             "Commune",
             "Titre",
             "Titre en arabe",
-            "Description",
+            "Résumé (français)",
+            "Résumé (arabe)",
             "Secteur",
             "Groupes concernés",
             "Gravité",
-            "Ce que les femmes ont dit",
-            "Ce que les hommes ont dit",
+            "Ce que les femmes ont dit (français)",
+            "Ce que les femmes ont dit (arabe)",
+            "Ce que les hommes ont dit (français)",
+            "Ce que les hommes ont dit (arabe)",
         )
     ]
     notes_rows = list(notes.values)
