@@ -23,6 +23,9 @@ class Measure:
     call: Callable  # receives the function, calls it on the seeded country, returns a note
     aim: str = ""
     traced: bool = True  # False for calls that write: run once, no memory figure
+    # Untimed preparation (records the call needs, a file built in memory): receives the
+    # function, returns a state handed to ``call`` as its second argument.
+    setup: Callable | None = None
 
 
 def _load(target: str):
@@ -79,46 +82,71 @@ def _export(fmt: str):
     return call
 
 
-# One line per measurement. The export is wired to helper "data"'s function as it stands on its
-# branch; the imports name functions that do not exist yet: once the import engine is merged,
-# point each at a small function that builds the file and runs the import (the harness stays).
-MEASURES = [
-    Measure(
-        "national export of all PAC actions, csv",
-        "actions.exports:write_national_actions",
-        _export("csv"),
-        "< 30 s, memory flat",
-    ),
-    Measure(
-        "national export of all PAC actions, xlsx",
-        "actions.exports:write_national_actions",
-        _export("xlsx"),
-        "< 30 s, memory flat",
-    ),
-    Measure(
-        "import 5,000 PAC actions, dry run",
-        "actions.imports:bench_import_actions",
-        lambda f: f(n=5000, dry_run=True),
-        "< 10 s",
-    ),
-    Measure(
-        "import 5,000 PAC actions, confirmed",
-        "actions.imports:bench_import_actions",
-        lambda f: f(n=5000, dry_run=False),
-        traced=False,
-    ),
-    Measure(
-        "import 20,000 trainees, dry run",
-        "communes.imports:bench_import_trainees",
-        lambda f: f(n=20000, dry_run=True),
-    ),
-    Measure(
-        "import 20,000 trainees, confirmed",
-        "communes.imports:bench_import_trainees",
-        lambda f: f(n=20000, dry_run=False),
-        traced=False,
-    ),
-]
+def _prepared(name: str, n: int):
+    """A ``setup`` calling ``name(n)`` of the measured function's module (untimed)."""
+
+    def setup(func):
+        return getattr(importlib.import_module(func.__module__), name)(n)
+
+    return setup
+
+
+def _imports(actions: int, trainees: int) -> list[Measure]:
+    """The import engine (``communes.sheets``) on a file of new rows, as the national
+    administrator: each measure prepares its own file and records first, untimed."""
+    where = "prim.bench.imports"
+    return [
+        Measure(
+            f"import {actions:,} PAC actions, dry run",
+            f"{where}:bench_import_actions",
+            lambda f, ready: f(n=actions, dry_run=True, prepared=ready),
+            "< 10 s",
+            setup=_prepared("prepare_actions", actions),
+        ),
+        Measure(
+            f"import {actions:,} PAC actions, confirmed",
+            f"{where}:bench_import_actions",
+            lambda f, ready: f(n=actions, dry_run=False, prepared=ready),
+            traced=False,
+            setup=_prepared("prepare_actions", actions),
+        ),
+        Measure(
+            f"import {trainees:,} trainees, dry run",
+            f"{where}:bench_import_trainees",
+            lambda f, ready: f(n=trainees, dry_run=True, prepared=ready),
+            setup=_prepared("prepare_trainees", trainees),
+        ),
+        Measure(
+            f"import {trainees:,} trainees, confirmed",
+            f"{where}:bench_import_trainees",
+            lambda f, ready: f(n=trainees, dry_run=False, prepared=ready),
+            traced=False,
+            setup=_prepared("prepare_trainees", trainees),
+        ),
+    ]
+
+
+def measures(actions: int = 5000, trainees: int = 20000) -> list[Measure]:
+    """Every measurement; the import sizes can be made small (the harness's test)."""
+    return [
+        Measure(
+            "national export of all PAC actions, csv",
+            "actions.exports:write_national_actions",
+            _export("csv"),
+            "< 30 s, memory flat",
+        ),
+        Measure(
+            "national export of all PAC actions, xlsx",
+            "actions.exports:write_national_actions",
+            _export("xlsx"),
+            "< 30 s, memory flat",
+        ),
+        *_imports(actions, trainees),
+    ]
+
+
+# One line per measurement; a function not on this branch prints "not available".
+MEASURES = measures()
 
 
 def run(out=print, measures=MEASURES) -> list[dict]:
@@ -131,7 +159,8 @@ def run(out=print, measures=MEASURES) -> list[dict]:
             out(f"{item.label:<44} not available on this branch ({item.target})")
             continue
         try:
-            note, elapsed, peak = measure(item.call, func, traced=item.traced)
+            args = (func,) if item.setup is None else (func, item.setup(func))
+            note, elapsed, peak = measure(item.call, *args, traced=item.traced)
         except Exception as error:  # noqa: BLE001 (a changed signature must not stop the bench)
             out(f"{item.label:<44} failed: {type(error).__name__}: {error}")
             continue

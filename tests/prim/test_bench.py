@@ -90,8 +90,31 @@ def test_the_harness_prints_a_row_per_page_and_the_missing_features(db):
     assert "country (12 regions)" in text
     assert "province" in text  # measured, or "not on this branch" until it exists
     lines.clear()
-    later.run(out=lines.append)
-    assert len(lines) == 1 + len(later.MEASURES)
+    small = later.measures(actions=20, trainees=20)  # the country's sizes are for `make bench`
+    later.run(out=lines.append, measures=small)
+    assert len(lines) == 1 + len(small)
+    assert "import 20 trainees, confirmed" in "\n".join(lines)
+
+
+def test_the_imports_bench_checks_then_writes_a_file_of_new_rows(db):
+    from communes.models import StepStatus
+    from prim.bench import imports
+
+    seed.seed(3, with_records_for_existing=True)
+    cycle = imports._cycle()
+    StepStatus.objects.filter(cycle=cycle).update(status="submitted")  # the bench opens it
+    trainees, actions = Trainee.objects.count(), PacAction.objects.count()
+
+    for dry_run in (True, False):
+        assert imports.bench_import_trainees(20, dry_run) == "20 rows: 20 new, 0 errors"
+        assert imports.bench_import_actions(20, dry_run) == "20 rows: 20 new, 0 errors"
+
+    # The dry runs wrote nothing; each confirmed file added its 20 rows to the first cycle.
+    assert Trainee.objects.count() == trainees + 20
+    assert PacAction.objects.count() == actions + 20
+    assert PacAction.objects.filter(cycle=cycle, title__startswith="Action importée").count() == 20
+    imported = PacAction.objects.filter(title="Action importée 00001").get()
+    assert imported.ideas.get().decision.outcome == IdeaDecision.Outcome.ADOPTED
 
 
 def test_a_feature_wired_later_is_timed_with_its_peak_memory(db):
