@@ -200,6 +200,22 @@ def pytest_runtest_teardown(item, nextitem):
 
             with item.config.stash[blocking_manager_key].unblock():
                 connection.creation.deserialize_db_from_string(contents)
+                _sequences_past_the_rows(connection)
+
+
+def _sequences_past_the_rows(connection):
+    """The reloaded rows keep their ids; on PostgreSQL a flush that reset the sequences (the
+    restore drill's) would then give a new row an id already taken. Move every sequence past
+    its table's rows, as ``loaddata`` does."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    tables = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+    statements = connection.ops.sequence_reset_sql(no_style(), tables)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 def _can_run(item) -> bool:

@@ -55,8 +55,10 @@ def test_coordinator_reports_on_the_region(page, live_server, login, language):
                 str(getattr(figures, column))
             )
     total = page.locator("tr[data-total]")
-    assert sum(f.actions for f in expected.values()) == 12  # the demo's 12 Oriental actions
-    expect(total.locator('td[data-col="actions"]')).to_have_text("12")
+    # The demo's 12 Oriental projects, 8 of them PAC actions (DOMAIN.md: a majority adopted).
+    assert sum(f.ideas for f in expected.values()) == 12
+    assert sum(f.actions for f in expected.values()) == 8
+    expect(total.locator('td[data-col="actions"]')).to_have_text("8")
     # The charts are drawn on the server, with their title, for screen readers too.
     expect(page.locator("svg.report-chart[role=img]")).to_have_count(3)
     # Oujda's own page: the same numbers beside its tracker.

@@ -48,8 +48,9 @@ def test_editor_downloads_the_annex_in_french_and_arabic(
     french = download(page, live_server, "fr")
     assert french.suggested_filename == "annexe-pac-oujda-2022-2027-fr.pdf"
     doc = PdfReader(io.BytesIO(open(french.path(), "rb").read()))
-    text = doc.pages[0].extract_text()
-    assert "Annexe genre et migration du PAC" in text
+    text = doc.pages[0].extract_text()  # the cover: what the document is, for which commune
+    assert "Programme d'action de la commune (PAC) 2022-2027" in text
+    assert "Commune d'Oujda" in text
     assert "وجدة" in text
     assert doc.metadata.title.startswith("Annexe genre et migration du PAC - Oujda")
     assert f"page 1 / {len(doc.pages)}" in text

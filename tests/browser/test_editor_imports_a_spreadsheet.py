@@ -38,7 +38,10 @@ def open_diagnosis(demo):
 def _fill(template, target, sector):
     book = load_workbook(template)
     sheet = book.worksheets[0]
-    sheet.append([None, "oujda", "Manque de crèches", None, None, sector, None, "2"])
+    # Filled by column name, as a person would: the template's columns may grow.
+    headers = [cell.value for cell in sheet[1]]
+    values = {"Commune": "oujda", "Titre": "Manque de crèches", "Secteur": sector, "Gravité": "2"}
+    sheet.append([values.get(header) for header in headers])
     book.save(target)
 
 
