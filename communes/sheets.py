@@ -412,6 +412,13 @@ class Column(ie_fields.Field):
         self.allowed = allowed
 
 
+def optional_text(name: str) -> Column:
+    """A free-text column named as its field, which may be left empty."""
+    return Column(
+        attribute=name, column_name=name, widget=TextWidget(), help=gettext_lazy("Optional.")
+    )
+
+
 class CycleResource(resources.ModelResource):
     """The records of one list of one PAC cycle, matched by their stable code.
 

@@ -21,6 +21,7 @@ from communes.sheets import (
     ReferenceListWidget,
     ReferenceWidget,
     TextWidget,
+    optional_text,
     register,
 )
 
@@ -52,18 +53,8 @@ class TitledResource(CycleResource):
         help=TITLE_HELP,
         required=True,
     )
-    title_ar = Column(
-        attribute="title_ar",
-        column_name="title_ar",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
-    description = Column(
-        attribute="description",
-        column_name="description",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
+    title_ar = optional_text("title_ar")
+    description = optional_text("description")
     sector = Column(
         attribute="sector",
         column_name="sector",
@@ -90,37 +81,12 @@ class FindingResource(TitledResource):
         help=gettext_lazy("1, 2 or 3."),
         required=True,
     )
-    women_view = Column(
-        attribute="women_view",
-        column_name="women_view",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
-    men_view = Column(
-        attribute="men_view",
-        column_name="men_view",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
+    women_view = optional_text("women_view")
+    men_view = optional_text("men_view")
     # The Arabic twins (communes.bilingual): what the Arabic annex prints.
-    description_ar = Column(
-        attribute="description_ar",
-        column_name="description_ar",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
-    women_view_ar = Column(
-        attribute="women_view_ar",
-        column_name="women_view_ar",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
-    men_view_ar = Column(
-        attribute="men_view_ar",
-        column_name="men_view_ar",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
+    description_ar = optional_text("description_ar")
+    women_view_ar = optional_text("women_view_ar")
+    men_view_ar = optional_text("men_view_ar")
 
     class Meta(TitledResource.Meta):
         model = Finding
@@ -210,12 +176,7 @@ class IdeaResource(TitledResource):
         widget=IntegerWidget(),
         help=gettext_lazy("A whole number. Optional."),
     )
-    proposed_by = Column(
-        attribute="proposed_by",
-        column_name="proposed_by",
-        widget=TextWidget(),
-        help=gettext_lazy("Optional."),
-    )
+    proposed_by = optional_text("proposed_by")
 
     class Meta(TitledResource.Meta):
         model = ProjectIdea
