@@ -446,9 +446,7 @@ class PacActionQuerySet(models.QuerySet):
         + SNIA programmes, SNMRE objectives, target groups, financing lines (by source),
         indicators. Queries: 6 + 5 = 11, whatever the number of actions."""
         return self.for_list().prefetch_related(
-            "snia_programmes",
-            "snmre_objectives",
-            "target_groups",
+            *PacAction.REFERENCE_LISTS,
             Prefetch("financing", queryset=Financing.objects.order_by("source", "pk")),
             Prefetch("indicators", queryset=Indicator.objects.order_by("pk")),
         )
@@ -551,8 +549,13 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         "location",
     )
 
+    # The reference lists an action is filed under, each a many-to-many field above: the form
+    # offers them as checkboxes, ``services.action_save`` saves them, ``for_sheet`` prefetches
+    # them, the admin edits their items and the history keeps their changes, all from this tuple.
+    REFERENCE_LISTS = ("snia_programmes", "snmre_objectives", "target_groups")
+
     objects = PacActionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[snia_programmes, snmre_objectives, target_groups])
+    history = HistoricalRecords(m2m_fields=REFERENCE_LISTS)
 
     class Meta:
         verbose_name = _("PAC action")

@@ -369,27 +369,29 @@ def action_save(
     action: PacAction,
     loaded_version: int | None,
     ideas: Iterable[ProjectIdea],
-    snia_programmes: Iterable = (),
-    snmre_objectives: Iterable = (),
-    target_groups: Iterable = (),
     rows: dict[str, tuple[Sequence, Sequence]] | None = None,
     by: User | None,
+    **lists: Iterable,
 ) -> tuple[PacAction, Decimal]:
     """Save an action sheet with its yearly costs, financing, indicators and milestones.
 
+    ``lists`` holds the chosen items of each reference list, by field name
+    (``PacAction.REFERENCE_LISTS``); a list not given is saved empty.
     ``rows`` maps each kind of row ("costs", "financing", "indicators", "milestones") to
     ``(rows to save, rows to delete)``, unsaved or changed model instances. Returns the
     action and its financing gap (cost minus financing, 0 when covered). A financing above
     the cost, or a cost outside the PAC years, rolls everything back.
     """
+    unknown = set(lists) - set(PacAction.REFERENCE_LISTS)
+    if unknown:
+        raise TypeError(f"action_save() got unknown reference lists: {sorted(unknown)}")
     step_write(cycle=action.cycle, step=INTEGRATION_STEP, by=by)
     concurrency.check_version(action, loaded_version)
     _check_dates(action)
     action.full_clean(exclude=["cycle", "number"])
     action.save()
-    action.snia_programmes.set(list(snia_programmes))
-    action.snmre_objectives.set(list(snmre_objectives))
-    action.target_groups.set(list(target_groups))
+    for name in PacAction.REFERENCE_LISTS:
+        getattr(action, name).set(list(lists.get(name, ())))
     _link_ideas(action, ideas)
     for changed, deleted in (rows or {}).values():
         for row in deleted:

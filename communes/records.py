@@ -267,6 +267,17 @@ class Training(TimeStampedModel, VersionedModel):
         return [line.strip() for line in self.modules.splitlines() if line.strip()]
 
 
+def _test_score(label) -> models.PositiveSmallIntegerField:
+    """A trainee's score at a test before or after the training, out of 100, if taken."""
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Out of 100."),
+    )
+
+
 class Trainee(TimeStampedModel):
     """A person trained, as recorded at the training (sex and function at that time)."""
 
@@ -279,20 +290,8 @@ class Trainee(TimeStampedModel):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     service = models.CharField(_("service or function"), max_length=150, blank=True)
     days_attended = models.PositiveSmallIntegerField(_("days attended"))
-    pre_score = models.PositiveSmallIntegerField(
-        _("pre-test score"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text=_("Out of 100."),
-    )
-    post_score = models.PositiveSmallIntegerField(
-        _("post-test score"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text=_("Out of 100."),
-    )
+    pre_score = _test_score(_("pre-test score"))
+    post_score = _test_score(_("post-test score"))
 
     history = HistoricalRecords()
 
