@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin, bi_text
 from communes.concurrency import VersionedModel
-from communes.models import PlanningCycle, TimeStampedModel
+from communes.models import PlanningCycle, TimeStampedModel, cycle_field
 from communes.numbering import NumberedRecord
 from communes.reference import ReferenceItem
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea, Sector, TargetGroup
@@ -150,12 +150,7 @@ CRITERION_HELP = {
 class Criterion(VersionedModel, TimeStampedModel):
     """A scoring criterion of one cycle, with its weight in percent."""
 
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="criteria",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("criteria", on_delete=models.CASCADE)
     kind = models.CharField(_("criterion"), max_length=20, choices=CriterionKind.choices)
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -469,12 +464,7 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
     PREFIX = "A"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="pac_actions",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("pac_actions")
     ideas = models.ManyToManyField(
         ProjectIdea, through="ActionIdea", related_name="pac_actions", verbose_name=_("ideas")
     )
@@ -870,12 +860,7 @@ class PacDeliberation(VersionedModel, TimeStampedModel):
     SESSION_MONTHS = {Session.FEBRUARY: 2, Session.MAY: 5, Session.OCTOBER: 10}
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="pac_deliberations",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("pac_deliberations")
     kind = models.CharField(_("deliberation"), max_length=10, choices=Kind.choices)
     session = models.CharField(_("session"), max_length=14, choices=Session.choices)
     date = models.DateField(_("date of the deliberation"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .concurrency import VersionedModel
-from .models import PlanningCycle, TimeStampedModel, WomenAndMen
+from .models import TimeStampedModel, WomenAndMen, cycle_field
 
 __all__ = [
     "AudienceCategory",
@@ -68,12 +68,7 @@ class AwarenessSession(TimeStampedModel, VersionedModel):
         OTHER = "other", _("other")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="awareness_sessions",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("awareness_sessions", on_delete=models.CASCADE)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
     format = models.CharField(_("format"), max_length=12, choices=Format.choices)
@@ -212,12 +207,7 @@ class Training(TimeStampedModel, VersionedModel):
     """A training of commune staff (step 2), usually two days on gender and migration."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="trainings",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("trainings", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=200)
     modules = models.TextField(_("modules"), blank=True, help_text=_("One module a line."))
     start_date = models.DateField(_("start date"))
