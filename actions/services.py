@@ -295,7 +295,7 @@ def overrun_message(source, ceiling, planned) -> str:
 
 
 def excess_message(money: Decimal, cost: Decimal) -> str:
-    """A financing above the cost, in words (the sheet's form and the spreadsheet import)."""
+    """A financing above the cost, in words, with what to do about it."""
     return _(
         "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
         "lower a financing line or raise the cost."
