@@ -292,6 +292,10 @@ class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
             self.add_error("end_date", _("The end cannot come before the start."))
         return data
 
+    def strategy_fields(self) -> list:
+        """The national strategies' lists as bound fields, in the order of the sheet."""
+        return [self[name] for name in PacAction.STRATEGY_LISTS]
+
 
 class RowForm(forms.ModelForm):
     """A row of an inline table: small Bootstrap widgets (the table renders them by hand)."""

@@ -542,7 +542,10 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
     # The reference lists an action is filed under, each a many-to-many field above: the form
     # offers them as checkboxes, ``services.action_save`` saves them, ``for_sheet`` prefetches
     # them, the admin edits their items and the history keeps their changes, all from this tuple.
-    REFERENCE_LISTS = ("snia_programmes", "snmre_objectives", "target_groups")
+    # The national strategies' lists are drawn together (the form's "Strategies and markers",
+    # the sheet's page), one after the other, from ``STRATEGY_LISTS``.
+    STRATEGY_LISTS = ("snia_programmes", "snmre_objectives")
+    REFERENCE_LISTS = (*STRATEGY_LISTS, "target_groups")
 
     objects = PacActionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=REFERENCE_LISTS)
@@ -590,6 +593,13 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         indexes = [
             # The PAC page lists a cycle's actions by axis.
             models.Index(fields=["cycle", "axis", "number"], name="actions_pacaction_cycle_axis"),
+        ]
+
+    def strategy_lists(self) -> list[tuple[str, list]]:
+        """Each national strategy's list: its label and the items chosen for this action."""
+        return [
+            (self._meta.get_field(name).verbose_name, list(getattr(self, name).all()))
+            for name in self.STRATEGY_LISTS
         ]
 
     @property
