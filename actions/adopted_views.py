@@ -160,12 +160,18 @@ def _year(cycle, year: int) -> int:
     return year
 
 
+def _annual_report(request, code, year, fyear):
+    """The cycle (read access), the year checked against it and the execution report of
+    that year; 404 for a year outside the PAC."""
+    cycle = get_cycle_for_user(request, code, year)
+    fyear = _year(cycle, fyear)
+    return cycle, fyear, followup.annual_report(cycle, fyear)
+
+
 @require_GET
 def followup_year(request, code, year, fyear):
     """The adopted actions and what each became in ``fyear``; with the report's totals."""
-    cycle = get_cycle_for_user(request, code, year)
-    fyear = _year(cycle, fyear)
-    report = followup.annual_report(cycle, fyear)
+    cycle, fyear, report = _annual_report(request, code, year, fyear)
     pdfs = report_pdf.report_states(cycle, fyear, report)
     return render(
         request,
@@ -288,9 +294,7 @@ def report_pdf_file(request, code, year, fyear, language):
     """The annual report's PDF when built for the current data, else (303) the report page."""
     if language not in LANGUAGES:
         raise Http404
-    cycle = get_cycle_for_user(request, code, year)
-    fyear = _year(cycle, fyear)
-    report = followup.annual_report(cycle, fyear)
+    cycle, fyear, report = _annual_report(request, code, year, fyear)
     state = next(
         s for s in report_pdf.report_states(cycle, fyear, report) if s.language == language
     )
@@ -314,9 +318,7 @@ def report_xlsx(request, code, year, fyear):
     """The annual execution report as a spreadsheet: one row per action, then the totals."""
     from openpyxl import Workbook
 
-    cycle = get_cycle_for_user(request, code, year)
-    fyear = _year(cycle, fyear)
-    report = followup.annual_report(cycle, fyear)
+    cycle, fyear, report = _annual_report(request, code, year, fyear)
     book = Workbook()
     sheet = book.active
     sheet.title = str(fyear)

@@ -15,7 +15,7 @@ from communes.formfields import (
     formfield,
 )
 from communes.reference import offer_references
-from diagnostics.models import ProjectIdea, Sector, TargetGroup
+from diagnostics.models import ProjectIdea
 
 from .models import (
     MAX_SCORE,
@@ -27,8 +27,6 @@ from .models import (
     Indicator,
     Milestone,
     PacAction,
-    SniaProgramme,
-    SnmreObjective,
     programme_overruns,
 )
 from .services import overrun_message
@@ -206,13 +204,10 @@ class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
             "competence",
             "partner_convention",
             "partner_convention_ar",
-            "snia_programmes",
-            "snmre_objectives",
             "objectives",
             "objectives_ar",
             "expected_results",
             "expected_results_ar",
-            "target_groups",
             "beneficiaries_women",
             "beneficiaries_men",
             "location",
@@ -227,6 +222,7 @@ class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
             "migration_marker",
             "status",
             "status_reason",
+            *PacAction.REFERENCE_LISTS,
         ]
         widgets = {
             **TITLE_WIDGETS,
@@ -236,9 +232,7 @@ class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
             "objectives_ar": forms.Textarea(attrs={"rows": 3}),
             "expected_results": forms.Textarea(attrs={"rows": 3}),
             "expected_results_ar": forms.Textarea(attrs={"rows": 3}),
-            "snia_programmes": forms.CheckboxSelectMultiple,
-            "snmre_objectives": forms.CheckboxSelectMultiple,
-            "target_groups": forms.CheckboxSelectMultiple,
+            **dict.fromkeys(PacAction.REFERENCE_LISTS, forms.CheckboxSelectMultiple),
             "start_date": DATE,
             "end_date": DATE,
         }
@@ -246,15 +240,7 @@ class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, cycle, **kwargs):
         self.cycle = cycle
         super().__init__(*args, **kwargs)
-        offer_references(
-            self,
-            {
-                "sector": Sector,
-                "snia_programmes": SniaProgramme,
-                "snmre_objectives": SnmreObjective,
-                "target_groups": TargetGroup,
-            },
-        )
+        offer_references(self, ("sector", *PacAction.REFERENCE_LISTS))
         # Adopted ideas of the cycle not yet in another action, plus this action's own.
         own = Q(action_link__action=self.instance) if self.instance.pk else Q(pk__in=[])
         self.fields["ideas"].queryset = (
@@ -305,6 +291,10 @@ class ActionForm(BilingualFormMixin, VersionedFormMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_date", _("The end cannot come before the start."))
         return data
+
+    def strategy_fields(self) -> list:
+        """The national strategies' lists as bound fields, in the order of the sheet."""
+        return [self[name] for name in PacAction.STRATEGY_LISTS]
 
 
 class RowForm(forms.ModelForm):

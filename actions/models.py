@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin, bi_text
 from communes.concurrency import VersionedModel
-from communes.models import PlanningCycle, TimeStampedModel
+from communes.models import PlanningCycle, TimeStampedModel, cycle_field
 from communes.numbering import NumberedRecord
 from communes.reference import ReferenceItem
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea, Sector, TargetGroup
@@ -150,12 +150,7 @@ CRITERION_HELP = {
 class Criterion(VersionedModel, TimeStampedModel):
     """A scoring criterion of one cycle, with its weight in percent."""
 
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="criteria",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("criteria", on_delete=models.CASCADE)
     kind = models.CharField(_("criterion"), max_length=20, choices=CriterionKind.choices)
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -446,9 +441,7 @@ class PacActionQuerySet(models.QuerySet):
         + SNIA programmes, SNMRE objectives, target groups, financing lines (by source),
         indicators. Queries: 6 + 5 = 11, whatever the number of actions."""
         return self.for_list().prefetch_related(
-            "snia_programmes",
-            "snmre_objectives",
-            "target_groups",
+            *PacAction.REFERENCE_LISTS,
             Prefetch("financing", queryset=Financing.objects.order_by("source", "pk")),
             Prefetch("indicators", queryset=Indicator.objects.order_by("pk")),
         )
@@ -471,12 +464,7 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
     PREFIX = "A"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="pac_actions",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("pac_actions")
     ideas = models.ManyToManyField(
         ProjectIdea, through="ActionIdea", related_name="pac_actions", verbose_name=_("ideas")
     )
@@ -551,8 +539,16 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         "location",
     )
 
+    # The reference lists an action is filed under, each a many-to-many field above: the form
+    # offers them as checkboxes, ``services.action_save`` saves them, ``for_sheet`` prefetches
+    # them, the admin edits their items and the history keeps their changes, all from this tuple.
+    # The national strategies' lists are drawn together (the form's "Strategies and markers",
+    # the sheet's page), one after the other, from ``STRATEGY_LISTS``.
+    STRATEGY_LISTS = ("snia_programmes", "snmre_objectives")
+    REFERENCE_LISTS = (*STRATEGY_LISTS, "target_groups")
+
     objects = PacActionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[snia_programmes, snmre_objectives, target_groups])
+    history = HistoricalRecords(m2m_fields=REFERENCE_LISTS)
 
     class Meta:
         verbose_name = _("PAC action")
@@ -597,6 +593,13 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         indexes = [
             # The PAC page lists a cycle's actions by axis.
             models.Index(fields=["cycle", "axis", "number"], name="actions_pacaction_cycle_axis"),
+        ]
+
+    def strategy_lists(self) -> list[tuple[str, list]]:
+        """Each national strategy's list: its label and the items chosen for this action."""
+        return [
+            (self._meta.get_field(name).verbose_name, list(getattr(self, name).all()))
+            for name in self.STRATEGY_LISTS
         ]
 
     @property
@@ -867,12 +870,7 @@ class PacDeliberation(VersionedModel, TimeStampedModel):
     SESSION_MONTHS = {Session.FEBRUARY: 2, Session.MAY: 5, Session.OCTOBER: 10}
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="pac_deliberations",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("pac_deliberations")
     kind = models.CharField(_("deliberation"), max_length=10, choices=Kind.choices)
     session = models.CharField(_("session"), max_length=14, choices=Session.choices)
     date = models.DateField(_("date of the deliberation"))

@@ -6,6 +6,8 @@ Items marked "to confirm" in the domain brief are seeded too: they are data, not
 
 from __future__ import annotations
 
+from communes.reference import seed_reference_list
+
 # (code, French, Arabic)
 SNIA_PROGRAMMES = [
     ("education-culture", "Éducation et culture", "التربية والثقافة"),
@@ -50,11 +52,8 @@ SNMRE_OBJECTIVES = [
 
 def load_reference_lists(SniaProgramme, SnmreObjective) -> None:  # noqa: N803 (model classes)
     """Create the missing rows; takes model classes so migrations can pass theirs."""
-    for model, rows in ((SniaProgramme, SNIA_PROGRAMMES), (SnmreObjective, SNMRE_OBJECTIVES)):
-        for order, (code, fr, ar) in enumerate(rows, start=1):
-            model.objects.get_or_create(
-                code=code, defaults={"name_fr": fr, "name_ar": ar, "order": order * 10}
-            )
+    seed_reference_list(SniaProgramme, SNIA_PROGRAMMES)
+    seed_reference_list(SnmreObjective, SNMRE_OBJECTIVES)
 
 
 # (code of Financing.Source, French, Arabic, first year, last year of the programme)
@@ -72,14 +71,4 @@ FINANCING_SOURCES = [
 
 def load_financing_sources(FinancingSource) -> None:  # noqa: N803 (model class)
     """Create the missing sources; an administrator's later change of years is kept."""
-    for order, (code, fr, ar, first, last) in enumerate(FINANCING_SOURCES, start=1):
-        FinancingSource.objects.get_or_create(
-            code=code,
-            defaults={
-                "name_fr": fr,
-                "name_ar": ar,
-                "order": order * 10,
-                "first_year": first,
-                "last_year": last,
-            },
-        )
+    seed_reference_list(FinancingSource, FINANCING_SOURCES, ("first_year", "last_year"))

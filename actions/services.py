@@ -294,6 +294,18 @@ def overrun_message(source, ceiling, planned) -> str:
     }
 
 
+def excess_message(money: Decimal, cost: Decimal) -> str:
+    """A financing above the cost, in words, with what to do about it."""
+    return _(
+        "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
+        "lower a financing line or raise the cost."
+    ) % {
+        "money": money_text(money),
+        "cost": money_text(cost),
+        "excess": money_text(money - cost),
+    }
+
+
 def financing_totals(action: PacAction) -> tuple[Decimal, Decimal]:
     """Cost and financing totals of an action, summed by the database (2 queries)."""
     cost = ActionCost.objects.filter(action=action).aggregate(t=Sum("amount"))["t"] or Decimal(0)
@@ -330,19 +342,7 @@ def _check_money(action: PacAction) -> Decimal:
         )
     cost, money = financing_totals(action)
     if money > cost:
-        raise ServiceError(
-            {
-                "financing": _(
-                    "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
-                    "lower a financing line or raise the cost."
-                )
-                % {
-                    "money": money_text(money),
-                    "cost": money_text(cost),
-                    "excess": money_text(money - cost),
-                }
-            }
-        )
+        raise ServiceError({"financing": excess_message(money, cost)})
     by_source = defaultdict(Decimal)
     for source, amount in Financing.objects.filter(action=action).values_list("source", "amount"):
         by_source[source] += amount
@@ -369,27 +369,29 @@ def action_save(
     action: PacAction,
     loaded_version: int | None,
     ideas: Iterable[ProjectIdea],
-    snia_programmes: Iterable = (),
-    snmre_objectives: Iterable = (),
-    target_groups: Iterable = (),
     rows: dict[str, tuple[Sequence, Sequence]] | None = None,
     by: User | None,
+    **lists: Iterable,
 ) -> tuple[PacAction, Decimal]:
     """Save an action sheet with its yearly costs, financing, indicators and milestones.
 
+    ``lists`` holds the chosen items of each reference list, by field name
+    (``PacAction.REFERENCE_LISTS``); a list not given is saved empty.
     ``rows`` maps each kind of row ("costs", "financing", "indicators", "milestones") to
     ``(rows to save, rows to delete)``, unsaved or changed model instances. Returns the
     action and its financing gap (cost minus financing, 0 when covered). A financing above
     the cost, or a cost outside the PAC years, rolls everything back.
     """
+    unknown = set(lists) - set(PacAction.REFERENCE_LISTS)
+    if unknown:
+        raise TypeError(f"action_save() got unknown reference lists: {sorted(unknown)}")
     step_write(cycle=action.cycle, step=INTEGRATION_STEP, by=by)
     concurrency.check_version(action, loaded_version)
     _check_dates(action)
     action.full_clean(exclude=["cycle", "number"])
     action.save()
-    action.snia_programmes.set(list(snia_programmes))
-    action.snmre_objectives.set(list(snmre_objectives))
-    action.target_groups.set(list(target_groups))
+    for name in PacAction.REFERENCE_LISTS:
+        getattr(action, name).set(list(lists.get(name, ())))
     _link_ideas(action, ideas)
     for changed, deleted in (rows or {}).values():
         for row in deleted:

@@ -124,7 +124,10 @@ class DossierRefused(Exception):
     """A dossier this instance will not import, with the reason in plain words."""
 
 
-def _path_to_cycle(model, seen=()) -> tuple[str, ...] | None:
+@cache
+def path_to_cycle(model, seen=()) -> tuple[str, ...] | None:
+    """The foreign keys leading from ``model`` to its PAC cycle, e.g. ``("action", "cycle")``;
+    None for a model outside any cycle. Also how the annex notices which cycle a change is in."""
     if model is PlanningCycle:
         return ()
     fks = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
@@ -134,7 +137,7 @@ def _path_to_cycle(model, seen=()) -> tuple[str, ...] | None:
     for fk in fks:
         related = fk.related_model
         if related is not model and related not in seen:
-            path = _path_to_cycle(related, (*seen, model))
+            path = path_to_cycle(related, (*seen, model))
             if path:
                 return (fk.name, *path)
     return None
@@ -148,7 +151,7 @@ def dossier_models() -> tuple:
         meta = model._meta
         if meta.model_name.startswith("historical") or meta.auto_created or meta.proxy:
             continue
-        path = _path_to_cycle(model)
+        path = path_to_cycle(model)
         if path is not None:
             found[model] = path
     ordered, pending = [], list(found)

@@ -313,6 +313,17 @@ class PlanningCycle(TimeStampedModel):
         return _("This date is outside the PAC period %(period)s.") % {"period": self.period}
 
 
+def cycle_field(related_name: str, on_delete=models.PROTECT) -> models.ForeignKey:
+    """The PAC cycle a record belongs to. Step records are protected by default (a cycle with
+    records is not deleted by accident); pass ``models.CASCADE`` for rows that are part of it."""
+    return models.ForeignKey(
+        PlanningCycle,
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=_("PAC cycle"),
+    )
+
+
 class StepStatus(TimeStampedModel):
     """Where one of the five steps of a cycle stands, and who moved it last."""
 
@@ -323,9 +334,7 @@ class StepStatus(TimeStampedModel):
         VALIDATED = "validated", _("validated")
         RETURNED = "returned", _("returned")
 
-    cycle = models.ForeignKey(
-        PlanningCycle, on_delete=models.CASCADE, related_name="steps", verbose_name=_("PAC cycle")
-    )
+    cycle = cycle_field("steps", on_delete=models.CASCADE)
     step = models.PositiveSmallIntegerField(_("step"))
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
@@ -386,12 +395,7 @@ class StepEvent(models.Model):
         RETURN = "return", _("returned to the commune")
         REOPEN = "reopen", _("reopened")
 
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="step_events",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("step_events", on_delete=models.CASCADE)
     step = models.PositiveSmallIntegerField(_("step"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     # Blank on the events written from the state found when the thread was introduced.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .concurrency import VersionedModel
-from .models import PlanningCycle, TimeStampedModel, WomenAndMen
+from .models import TimeStampedModel, WomenAndMen, cycle_field
 
 __all__ = [
     "AudienceCategory",
@@ -68,12 +68,7 @@ class AwarenessSession(TimeStampedModel, VersionedModel):
         OTHER = "other", _("other")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="awareness_sessions",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("awareness_sessions", on_delete=models.CASCADE)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
     format = models.CharField(_("format"), max_length=12, choices=Format.choices)
@@ -212,12 +207,7 @@ class Training(TimeStampedModel, VersionedModel):
     """A training of commune staff (step 2), usually two days on gender and migration."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="trainings",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("trainings", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=200)
     modules = models.TextField(_("modules"), blank=True, help_text=_("One module a line."))
     start_date = models.DateField(_("start date"))
@@ -267,6 +257,17 @@ class Training(TimeStampedModel, VersionedModel):
         return [line.strip() for line in self.modules.splitlines() if line.strip()]
 
 
+def _test_score(label) -> models.PositiveSmallIntegerField:
+    """A trainee's score at a test before or after the training, out of 100, if taken."""
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Out of 100."),
+    )
+
+
 class Trainee(TimeStampedModel):
     """A person trained, as recorded at the training (sex and function at that time)."""
 
@@ -279,20 +280,8 @@ class Trainee(TimeStampedModel):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     service = models.CharField(_("service or function"), max_length=150, blank=True)
     days_attended = models.PositiveSmallIntegerField(_("days attended"))
-    pre_score = models.PositiveSmallIntegerField(
-        _("pre-test score"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text=_("Out of 100."),
-    )
-    post_score = models.PositiveSmallIntegerField(
-        _("post-test score"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text=_("Out of 100."),
-    )
+    pre_score = _test_score(_("pre-test score"))
+    post_score = _test_score(_("post-test score"))
 
     history = HistoricalRecords()
 

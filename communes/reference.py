@@ -1,13 +1,14 @@
 """Reference lists (sectors, target groups, strategies' programmes...): one abstract base.
 
 A new list is a model ``class Thing(ReferenceItem)`` with ``history = HistoricalRecords()``,
-its admin ``class ThingAdmin(NationalAdminOnly, ...)`` (``communes.admin_base``) and, in the
-forms that offer it, ``offer_references(form, {"thing": Thing})``.
+its seed rows (``seed_reference_list``, called from a data migration) and, in the forms that
+offer it, ``offer_references(form, ["thing"])``. The admin registers every ``ReferenceItem`` of
+an app in one loop (``communes.admin_base.register_reference_lists``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import models
 from django.db.models import Q
@@ -27,18 +28,31 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(Q(active=True) | Q(pk__in=list(used_ids)))
 
 
-def offer_references(form, fields: dict[str, type[models.Model]]) -> None:
-    """Point each reference-list field of a model form at ``for_choice``: the active items plus
-    those the form's record already uses (one query a many-to-many field of a saved record)."""
+def offer_references(form, names: Iterable[str]) -> None:
+    """Point each reference-list field of a model form (named in ``names``) at ``for_choice``:
+    the active items plus those the form's record already uses (one query a many-to-many field
+    of a saved record)."""
     instance = form.instance
-    for name, model in fields.items():
+    for name in names:
         field = instance._meta.get_field(name)
+        model = field.related_model
         if field.many_to_many:
             used = list(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
         else:
             value = getattr(instance, field.attname)
             used = [value] if value else []
         form.fields[name].queryset = model.objects.for_choice(used)
+
+
+def seed_reference_list(model, rows: Iterable[tuple], extra: Sequence[str] = ()) -> None:
+    """Create the missing items of a list from rows ``(code, French, Arabic, *extra)``, where
+    ``extra`` names the list's own fields; ordered 10, 20... as listed. An item already there
+    keeps an administrator's edits. Takes the model class so data migrations can pass theirs."""
+    for order, (code, fr, ar, *values) in enumerate(rows, start=1):
+        own = dict(zip(extra, values, strict=True))
+        model.objects.get_or_create(
+            code=code, defaults={"name_fr": fr, "name_ar": ar, "order": order * 10, **own}
+        )
 
 
 class ReferenceItem(BilingualNameMixin, TimeStampedModel):

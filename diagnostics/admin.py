@@ -10,61 +10,41 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from communes.admin import StepRecordAdmin
-from communes.admin_base import NationalAdminOnly
+from communes.admin_base import REFERENCE_COLUMNS, NationalAdminOnly, ReferenceColumns
 
 from .models import ConsultationSession, Finding, MigrationFigure, ProjectIdea, Sector, TargetGroup
 
 
-class SectorResource(resources.ModelResource):
-    class Meta:
-        model = Sector
-        import_id_fields = ("code",)
-        fields = ("code", "name_fr", "name_ar", "order", "active")
-        skip_unchanged = True
-        use_transactions = True
+def reference_resource(model, flags: tuple[str, ...] = ()):
+    """The spreadsheet import/export of a reference list, rows matched by code."""
+    return resources.modelresource_factory(
+        model,
+        meta_options={
+            "import_id_fields": ("code",),
+            "fields": (*REFERENCE_COLUMNS, *flags),
+            "skip_unchanged": True,
+            "use_transactions": True,
+        },
+    )
 
 
-class TargetGroupResource(resources.ModelResource):
-    class Meta:
-        model = TargetGroup
-        import_id_fields = ("code",)
-        fields = (
-            "code",
-            "name_fr",
-            "name_ar",
-            "order",
-            "active",
-            "is_migrant",
-            "in_consultation_grid",
-        )
-        skip_unchanged = True
-        use_transactions = True
+TARGET_GROUP_FLAGS = ("is_migrant", "in_consultation_grid")
+SectorResource = reference_resource(Sector)
+TargetGroupResource = reference_resource(TargetGroup, TARGET_GROUP_FLAGS)
 
 
 @admin.register(Sector)
-class SectorAdmin(NationalAdminOnly, ImportExportMixin, SimpleHistoryAdmin):
+class SectorAdmin(NationalAdminOnly, ImportExportMixin, ReferenceColumns, SimpleHistoryAdmin):
     resource_classes = [SectorResource]
-    list_display = ("code", "name_fr", "name_ar", "order", "active")
-    list_editable = ("order", "active")
     list_filter = ("active",)
-    search_fields = ("code", "name_fr", "name_ar")
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(NationalAdminOnly, ImportExportMixin, SimpleHistoryAdmin):
+class TargetGroupAdmin(SectorAdmin):
     resource_classes = [TargetGroupResource]
-    list_display = (
-        "code",
-        "name_fr",
-        "name_ar",
-        "order",
-        "active",
-        "is_migrant",
-        "in_consultation_grid",
-    )
-    list_editable = ("order", "active", "is_migrant", "in_consultation_grid")
-    list_filter = ("active", "is_migrant", "in_consultation_grid")
-    search_fields = ("code", "name_fr", "name_ar")
+    list_display = (*REFERENCE_COLUMNS, *TARGET_GROUP_FLAGS)
+    list_editable = ("order", "active", *TARGET_GROUP_FLAGS)
+    list_filter = ("active", *TARGET_GROUP_FLAGS)
 
 
 class ReadOnlyRecordAdmin(StepRecordAdmin):
@@ -75,22 +55,15 @@ class ReadOnlyRecordAdmin(StepRecordAdmin):
     search_fields = ("title", "cycle__commune__name_fr")
 
 
-@admin.register(ConsultationSession)
-class ConsultationSessionAdmin(ReadOnlyRecordAdmin):
-    list_display = ("title", "kind", "date", "cycle")
-
-
-@admin.register(Finding)
-class FindingAdmin(ReadOnlyRecordAdmin):
-    list_display = ("code", "title", "sector", "severity", "cycle")
-
-
-@admin.register(ProjectIdea)
-class ProjectIdeaAdmin(ReadOnlyRecordAdmin):
-    list_display = ("code", "title", "sector", "cycle")
-
-
-@admin.register(MigrationFigure)
-class MigrationFigureAdmin(ReadOnlyRecordAdmin):
-    list_display = ("indicator", "total", "year", "source", "cycle")
-    search_fields = ()  # figures have no title
+# The columns of each step record's list; figures have no title to search.
+READ_ONLY_RECORDS = {
+    ConsultationSession: {"list_display": ("title", "kind", "date", "cycle")},
+    Finding: {"list_display": ("code", "title", "sector", "severity", "cycle")},
+    ProjectIdea: {"list_display": ("code", "title", "sector", "cycle")},
+    MigrationFigure: {
+        "list_display": ("indicator", "total", "year", "source", "cycle"),
+        "search_fields": (),
+    },
+}
+for model, options in READ_ONLY_RECORDS.items():
+    admin.site.register(model, ReadOnlyRecordAdmin, **options)

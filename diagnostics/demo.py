@@ -19,18 +19,8 @@ from communes import services as step_services
 from communes.models import Commune, StepStatus, User
 from communes.services import step_mark_in_progress
 
+from . import models as dm
 from .demo_ar import FICTITIOUS, ar
-from .models import (
-    STEP,
-    ConsultationSession,
-    Finding,
-    IdeaFinding,
-    MigrationFigure,
-    Participation,
-    ProjectIdea,
-    Sector,
-    TargetGroup,
-)
 from .reference import load_reference_lists
 
 D = datetime.date
@@ -1348,12 +1338,12 @@ def _user(username):
 
 def _load_commune(commune, data, sectors, groups):
     cycle = commune.cycles.order_by("-start_year").first()
-    if cycle is None or ConsultationSession.objects.filter(cycle=cycle).exists():
+    if cycle is None or dm.ConsultationSession.objects.filter(cycle=cycle).exists():
         return
     editor = _user(f"editor.{commune.code}")
     for indicator, label, total, women, men, _source, year in data["profile"]:
         # Invented figures: they say so, and no real source is credited with them.
-        MigrationFigure.objects.create(
+        dm.MigrationFigure.objects.create(
             cycle=cycle,
             indicator=indicator,
             label=label,
@@ -1367,7 +1357,7 @@ def _load_commune(commune, data, sectors, groups):
         )
     sessions = {}
     for key, kind, date, title, title_ar, place, who, languages, notes, people in data["sessions"]:
-        session = ConsultationSession.objects.create(
+        session = dm.ConsultationSession.objects.create(
             cycle=cycle,
             kind=kind,
             date=date,
@@ -1380,7 +1370,7 @@ def _load_commune(commune, data, sectors, groups):
         )
         for code, (women, men) in people.items():
             if women or men:
-                Participation.objects.create(
+                dm.Participation.objects.create(
                     session=session, group=groups[code], women=women, men=men
                 )
         sessions[key] = session
@@ -1396,7 +1386,7 @@ def _load_commune(commune, data, sectors, groups):
         severity,
         heard,
     ) in enumerate(data["findings"], start=1):
-        finding = Finding.objects.create(
+        finding = dm.Finding.objects.create(
             cycle=cycle,
             number=number,
             sector=sectors[sector],
@@ -1415,7 +1405,7 @@ def _load_commune(commune, data, sectors, groups):
     for number, (title, title_ar, text, sector, codes, (bw, bm), answers, by) in enumerate(
         ideas, start=1
     ):
-        idea = ProjectIdea.objects.create(
+        idea = dm.ProjectIdea.objects.create(
             cycle=cycle,
             number=number,
             title=title,
@@ -1428,15 +1418,15 @@ def _load_commune(commune, data, sectors, groups):
         )
         idea.target_groups.set([groups[c] for c in codes])
         for key in answers:
-            IdeaFinding.objects.create(idea=idea, finding=findings[key])
-    step_mark_in_progress(cycle=cycle, step=STEP, by=editor)
-    status = StepStatus.objects.get(cycle=cycle, step=STEP)
+            dm.IdeaFinding.objects.create(idea=idea, finding=findings[key])
+    step_mark_in_progress(cycle=cycle, step=dm.STEP, by=editor)
+    status = StepStatus.objects.get(cycle=cycle, step=dm.STEP)
     if status.status in {StepStatus.Status.NOT_STARTED, StepStatus.Status.IN_PROGRESS}:
-        step_services.step_submit(cycle=cycle, step=STEP, by=editor)
+        step_services.step_submit(cycle=cycle, step=dm.STEP, by=editor)
         coordinator = _user(COORDINATOR_OF.get(commune.province.region.code, ""))
         step_services.step_review(
             cycle=cycle,
-            step=STEP,
+            step=dm.STEP,
             by=coordinator,
             validate=True,
             comment="Diagnostic complet, constats bien différenciés femmes/hommes.",
@@ -1445,9 +1435,9 @@ def _load_commune(commune, data, sectors, groups):
 
 @transaction.atomic
 def load() -> list:
-    load_reference_lists(Sector, TargetGroup)
-    sectors = {s.code: s for s in Sector.objects.all()}
-    groups = {g.code: g for g in TargetGroup.objects.all()}
+    load_reference_lists(dm.Sector, dm.TargetGroup)
+    sectors = {s.code: s for s in dm.Sector.objects.all()}
+    groups = {g.code: g for g in dm.TargetGroup.objects.all()}
     for code, data in DEMO.items():
         commune = Commune.objects.with_territory().filter(code=code).first()
         if commune is not None:

@@ -26,8 +26,6 @@ from .models import (
     MigrationFigure,
     Participation,
     ProjectIdea,
-    Sector,
-    TargetGroup,
 )
 
 
@@ -281,7 +279,7 @@ class SectorRecordForm(CycleBoundForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        offer_references(self, {"sector": Sector, self.groups_field: TargetGroup})
+        offer_references(self, ("sector", self.groups_field))
 
 
 class FindingForm(SectorRecordForm):

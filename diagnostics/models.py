@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin
 from communes.concurrency import VersionedModel
-from communes.models import PlanningCycle, TimeStampedModel, WomenAndMen
+from communes.models import TimeStampedModel, WomenAndMen, cycle_field
 from communes.numbering import NumberedRecord
 from communes.numbers import listing
 from communes.reference import ReferenceItem
@@ -83,12 +83,7 @@ class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel)
         OTHER = "other", _("other language")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="consultation_sessions",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("consultation_sessions")
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     date = models.DateField(_("date"))
     place = models.CharField(
@@ -178,12 +173,7 @@ class MigrationFigure(VersionedModel, TimeStampedModel):
         OTHER = "other", _("other figure")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="migration_figures",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("migration_figures")
     indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices)
     label = models.CharField(
         _("precision (French)"),
@@ -241,12 +231,7 @@ class Finding(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStampedMo
     PREFIX = "F"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="findings",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("findings")
     description = models.TextField(_("summary (French)"), blank=True)
     description_ar = models.TextField(_("summary (Arabic)"), blank=True)
     sector = models.ForeignKey(
@@ -302,12 +287,7 @@ class ProjectIdea(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamp
     PREFIX = "I"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    cycle = models.ForeignKey(
-        PlanningCycle,
-        on_delete=models.PROTECT,
-        related_name="project_ideas",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("project_ideas")
     description = models.TextField(_("description"), blank=True)
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="project_ideas", verbose_name=_("sector")

@@ -6,6 +6,8 @@ missing codes, it never overwrites an edit.
 
 from __future__ import annotations
 
+from communes.reference import seed_reference_list
+
 # (code, French, Arabic)
 SECTORS = [
     ("education-culture", "Éducation et culture", "التربية والثقافة"),
@@ -80,18 +82,5 @@ TARGET_GROUPS = [
 
 def load_reference_lists(Sector, TargetGroup) -> None:  # noqa: N803 (model classes)
     """Create the missing rows; takes model classes so migrations can pass theirs."""
-    for order, (code, fr, ar) in enumerate(SECTORS, start=1):
-        Sector.objects.get_or_create(
-            code=code, defaults={"name_fr": fr, "name_ar": ar, "order": order * 10}
-        )
-    for order, (code, fr, ar, migrant, grid) in enumerate(TARGET_GROUPS, start=1):
-        TargetGroup.objects.get_or_create(
-            code=code,
-            defaults={
-                "name_fr": fr,
-                "name_ar": ar,
-                "order": order * 10,
-                "is_migrant": migrant,
-                "in_consultation_grid": grid,
-            },
-        )
+    seed_reference_list(Sector, SECTORS)
+    seed_reference_list(TargetGroup, TARGET_GROUPS, ("is_migrant", "in_consultation_grid"))

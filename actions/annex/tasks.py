@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from communes import jobs
+from communes.dossier import path_to_cycle
 from communes.models import Job
 
 from . import LANGUAGES
@@ -176,26 +177,6 @@ def annex_states(cycle, languages=LANGUAGES) -> list[AnnexState]:
 # --- Noticing changes ---------------------------------------------------------------------------
 
 
-@cache
-def _cycle_path(model) -> tuple[str, ...] | None:
-    """The foreign keys leading from ``model`` to its PAC cycle, e.g. ``("action", "cycle")``."""
-    from communes.models import PlanningCycle
-
-    if model is PlanningCycle:
-        return ()
-    fields = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
-    for field in fields:
-        if field.related_model is PlanningCycle:
-            return (field.name,)
-    for field in fields:
-        related = field.related_model
-        if related._meta.app_label in STEP_APPS and related is not model:
-            path = _cycle_path(related)
-            if path:
-                return (field.name, *path)
-    return None
-
-
 def _watched(model) -> str | None:
     """How a change to ``model`` reaches annexes: "cycle", "territory", "national" or None."""
     from communes.models import Commune, Province, Region
@@ -211,7 +192,7 @@ def _watched(model) -> str | None:
         return "national"
     if meta.auto_created:  # an implicit many-to-many table: m2m_changed covers it
         return None
-    return "cycle" if _cycle_path(model) is not None else None
+    return "cycle" if path_to_cycle(model) is not None else None
 
 
 _watch = cache(_watched)
@@ -231,7 +212,7 @@ def cycles_of(instance, memo: dict | None = None) -> set[int]:
     elif model is Commune:
         lookup = {"commune_id": instance.pk}
     else:
-        path = _cycle_path(model)
+        path = path_to_cycle(model)
         if path == ():
             return {instance.pk}
         first = model._meta.get_field(path[0])

@@ -91,38 +91,28 @@ def _prepared(name: str, n: int):
     return setup
 
 
+def _import(what: str, label: str, n: int, *, dry_run: bool, aim: str = "") -> Measure:
+    """An import of ``n`` new rows of ``label`` by ``prim.bench.imports:bench_import_<what>``,
+    its file and records prepared first by ``prepare_<what>`` (untimed); a confirmed import
+    writes, so it runs once (not traced)."""
+    return Measure(
+        f"import {n:,} {label}, {'dry run' if dry_run else 'confirmed'}",
+        f"prim.bench.imports:bench_import_{what}",
+        lambda f, ready: f(n=n, dry_run=dry_run, prepared=ready),
+        aim,
+        traced=dry_run,
+        setup=_prepared(f"prepare_{what}", n),
+    )
+
+
 def _imports(actions: int, trainees: int) -> list[Measure]:
     """The import engine (``communes.sheets``) on a file of new rows, as the national
     administrator: each measure prepares its own file and records first, untimed."""
-    where = "prim.bench.imports"
     return [
-        Measure(
-            f"import {actions:,} PAC actions, dry run",
-            f"{where}:bench_import_actions",
-            lambda f, ready: f(n=actions, dry_run=True, prepared=ready),
-            "< 10 s",
-            setup=_prepared("prepare_actions", actions),
-        ),
-        Measure(
-            f"import {actions:,} PAC actions, confirmed",
-            f"{where}:bench_import_actions",
-            lambda f, ready: f(n=actions, dry_run=False, prepared=ready),
-            traced=False,
-            setup=_prepared("prepare_actions", actions),
-        ),
-        Measure(
-            f"import {trainees:,} trainees, dry run",
-            f"{where}:bench_import_trainees",
-            lambda f, ready: f(n=trainees, dry_run=True, prepared=ready),
-            setup=_prepared("prepare_trainees", trainees),
-        ),
-        Measure(
-            f"import {trainees:,} trainees, confirmed",
-            f"{where}:bench_import_trainees",
-            lambda f, ready: f(n=trainees, dry_run=False, prepared=ready),
-            traced=False,
-            setup=_prepared("prepare_trainees", trainees),
-        ),
+        _import("actions", "PAC actions", actions, dry_run=True, aim="< 10 s"),
+        _import("actions", "PAC actions", actions, dry_run=False),
+        _import("trainees", "trainees", trainees, dry_run=True),
+        _import("trainees", "trainees", trainees, dry_run=False),
     ]
 
 

@@ -173,37 +173,15 @@ def seed(communes: int = COUNTRY, *, with_records_for_existing: bool = False) ->
 
 
 def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straight recipe)
-    from actions.models import (
-        DEFAULT_WEIGHTS,
-        ActionCost,
-        ActionIdea,
-        CouncilDeliberation,
-        Criterion,
-        Financing,
-        IdeaDecision,
-        IeecagOpinion,
-        Indicator,
-        Milestone,
-        PacAction,
-        Score,
-        SniaProgramme,
-    )
+    from actions import models as am
     from communes.models import PlanningCycle, StepStatus
     from communes.records import AwarenessSession, SessionAttendance, Trainee, Training
-    from diagnostics.models import (
-        ConsultationSession,
-        Finding,
-        IdeaFinding,
-        Participation,
-        ProjectIdea,
-        Sector,
-        TargetGroup,
-    )
+    from diagnostics import models as dm
 
     rng = random.Random(communes[0].pk)  # noqa: S311 (the same data for the same communes)
-    sectors = list(Sector.objects.order_by("code"))
-    grid = list(TargetGroup.objects.filter(in_consultation_grid=True).order_by("code"))
-    snia = list(SniaProgramme.objects.order_by("code"))
+    sectors = list(dm.Sector.objects.order_by("code"))
+    grid = list(dm.TargetGroup.objects.filter(in_consultation_grid=True).order_by("code"))
+    snia = list(am.SniaProgramme.objects.order_by("code"))
     count = done.rows
 
     def write(key, model, objs):
@@ -214,6 +192,17 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     def links(key, through, objs):
         through.objects.bulk_create(objs, batch_size=2000)
         count[key] += len(objs)
+
+    def spread(key, m2m, records, choices):
+        """Link the k-th of ``records`` to ``choices[k % len(choices)]`` through the
+        many-to-many ``m2m`` (e.g. ``dm.Finding.groups``)."""
+        through, field = m2m.through, m2m.field
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        rows = [
+            through(**{source: record, target: choices[k % len(choices)]})
+            for k, record in enumerate(records)
+        ]
+        links(key, through, rows)
 
     cycles = write(
         "cycles",
@@ -302,9 +291,9 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     # Step 3: consultations, participants, findings, ideas.
     consultations = write(
         "consultation_sessions",
-        ConsultationSession,
+        dm.ConsultationSession,
         [
-            ConsultationSession(
+            dm.ConsultationSession(
                 cycle=cycle,
                 kind=("workshop", "focus_group", "public_meeting", "interview")[k],
                 date=datetime.date(START, 11, 3 + 6 * k),
@@ -318,9 +307,9 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     )
     write(
         "participations",
-        Participation,
+        dm.Participation,
         [
-            Participation(
+            dm.Participation(
                 session=s,
                 group=grid[(i + g * 3) % len(grid)],
                 women=rng.randint(2, 25),
@@ -335,9 +324,9 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
         by_cycle.setdefault(s.cycle_id, []).append(s)
     findings = write(
         "findings",
-        Finding,
+        dm.Finding,
         [
-            Finding(
+            dm.Finding(
                 cycle=cycle,
                 number=k + 1,
                 title=f"Besoin relevé {k + 1}",
@@ -351,25 +340,18 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     )
     links(
         "finding_sessions",
-        Finding.sessions.through,
+        dm.Finding.sessions.through,
         [
-            Finding.sessions.through(finding=f, consultationsession=by_cycle[f.cycle_id][k % 4])
+            dm.Finding.sessions.through(finding=f, consultationsession=by_cycle[f.cycle_id][k % 4])
             for k, f in enumerate(findings)
         ],
     )
-    links(
-        "finding_groups",
-        Finding.groups.through,
-        [
-            Finding.groups.through(finding=f, targetgroup=grid[k % len(grid)])
-            for k, f in enumerate(findings)
-        ],
-    )
+    spread("finding_groups", dm.Finding.groups, findings, grid)
     ideas = write(
         "ideas",
-        ProjectIdea,
+        dm.ProjectIdea,
         [
-            ProjectIdea(
+            dm.ProjectIdea(
                 cycle=cycle,
                 number=k + 1,
                 title=f"Idée de projet {k + 1}",
@@ -389,25 +371,18 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
         own = findings_of[idea.cycle_id]
         # Ideas 1-3 answer two findings each, idea 4 one: 7 links, every finding used.
         picked = own[(idea.number - 1) * 2 : (idea.number - 1) * 2 + 2]
-        idea_findings += [IdeaFinding(idea=idea, finding=f) for f in picked]
-    links("idea_findings", IdeaFinding, idea_findings)
-    links(
-        "idea_groups",
-        ProjectIdea.target_groups.through,
-        [
-            ProjectIdea.target_groups.through(projectidea=i, targetgroup=grid[k % len(grid)])
-            for k, i in enumerate(ideas)
-        ],
-    )
+        idea_findings += [dm.IdeaFinding(idea=idea, finding=f) for f in picked]
+    links("idea_findings", dm.IdeaFinding, idea_findings)
+    spread("idea_groups", dm.ProjectIdea.target_groups, ideas, grid)
 
     # Step 4: criteria, scores, opinion, deliberation, decisions (ideas 1-3 adopted).
     criteria = write(
         "criteria",
-        Criterion,
+        am.Criterion,
         [
-            Criterion(cycle=cycle, kind=kind, weight=weight, order=order)
+            am.Criterion(cycle=cycle, kind=kind, weight=weight, order=order)
             for cycle in cycles
-            for order, (kind, weight) in enumerate(DEFAULT_WEIGHTS.items(), start=1)
+            for order, (kind, weight) in enumerate(am.DEFAULT_WEIGHTS.items(), start=1)
         ],
     )
     criteria_of = {}
@@ -415,18 +390,18 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
         criteria_of.setdefault(c.cycle_id, []).append(c)
     write(
         "scores",
-        Score,
+        am.Score,
         [
-            Score(idea=i, criterion=c, value=rng.randint(1, 3))
+            am.Score(idea=i, criterion=c, value=rng.randint(1, 3))
             for i in ideas
             for c in criteria_of[i.cycle_id]
         ],
     )
     write(
         "ieecag_opinions",
-        IeecagOpinion,
+        am.IeecagOpinion,
         [
-            IeecagOpinion(
+            am.IeecagOpinion(
                 cycle=cycle,
                 date=datetime.date(START + 1, 1, 20),
                 verdict="favourable" if n % 3 else "reserved",
@@ -437,9 +412,9 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     )
     write(
         "deliberations",
-        CouncilDeliberation,
+        am.CouncilDeliberation,
         [
-            CouncilDeliberation(
+            am.CouncilDeliberation(
                 cycle=cycle,
                 session="ordinary",
                 session_name="Session de février",
@@ -452,9 +427,9 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     )
     write(
         "decisions",
-        IdeaDecision,
+        am.IdeaDecision,
         [
-            IdeaDecision(
+            am.IdeaDecision(
                 idea=i,
                 outcome="adopted" if i.number <= 3 else "postponed",
                 reason="" if i.number <= 3 else "Reporté à la mise à jour du PAC.",
@@ -467,9 +442,9 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     adopted = [i for i in ideas if i.number <= 3]
     actions = write(
         "pac_actions",
-        PacAction,
+        am.PacAction,
         [
-            PacAction(
+            am.PacAction(
                 cycle_id=i.cycle_id,
                 number=i.number,
                 title=i.title,
@@ -490,38 +465,31 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
     )
     links(
         "action_ideas",
-        ActionIdea,
-        [ActionIdea(action=a, idea=i) for a, i in zip(actions, adopted, strict=True)],
+        am.ActionIdea,
+        [am.ActionIdea(action=a, idea=i) for a, i in zip(actions, adopted, strict=True)],
     )
-    links(
-        "action_snia",
-        PacAction.snia_programmes.through,
-        [
-            PacAction.snia_programmes.through(pacaction=a, sniaprogramme=snia[k % len(snia)])
-            for k, a in enumerate(actions)
-        ],
-    )
+    spread("action_snia", am.PacAction.snia_programmes, actions, snia)
     costs, financing, indicators, milestones = [], [], [], []
     for k, a in enumerate(actions):
         yearly = Decimal(rng.randrange(50, 400) * 1000)
         amounts = [yearly * Decimal("1.2"), yearly, yearly * Decimal("0.8")]
         costs += [
-            ActionCost(action=a, year=START + 1 + y, amount=amount)
+            am.ActionCost(action=a, year=START + 1 + y, amount=amount)
             for y, amount in enumerate(amounts)
         ]
         total = sum(amounts)
         first = "prim" if k % 2 == 0 else "region"
         financing += [
-            Financing(action=a, source=first, amount=total * Decimal("0.4"), status="committed"),
-            Financing(
+            am.Financing(action=a, source=first, amount=total * Decimal("0.4"), status="committed"),
+            am.Financing(
                 action=a, source="commune", amount=total * Decimal("0.3"), status="committed"
             ),
-            Financing(
+            am.Financing(
                 action=a, source=("indh", "state", "mre")[k % 3], amount=total * Decimal("0.2")
             ),
         ]
         indicators += [
-            Indicator(
+            am.Indicator(
                 action=a,
                 name="Bénéficiaires directs",
                 unit="personnes",
@@ -530,20 +498,20 @@ def _records(communes, done: Seeded) -> None:  # noqa: C901, PLR0915 (one straig
                 by_sex=True,
                 frequency="quarterly",
             ),
-            Indicator(action=a, name="Part des femmes", unit="%", target=Decimal(50)),
+            am.Indicator(action=a, name="Part des femmes", unit="%", target=Decimal(50)),
         ]
         milestones += [
-            Milestone(
+            am.Milestone(
                 action=a,
                 title="Convention signée",
                 due_date=datetime.date(START + 1, 3, 1),
                 done=True,
             ),
-            Milestone(
+            am.Milestone(
                 action=a, title="Premiers bénéficiaires", due_date=datetime.date(START + 1, 9, 1)
             ),
         ]
-    write("action_costs", ActionCost, costs)
-    write("financing_lines", Financing, financing)
-    write("indicators", Indicator, indicators)
-    write("milestones", Milestone, milestones)
+    write("action_costs", am.ActionCost, costs)
+    write("financing_lines", am.Financing, financing)
+    write("indicators", am.Indicator, indicators)
+    write("milestones", am.Milestone, milestones)

@@ -490,3 +490,23 @@ def test_amounts_with_cents_are_not_rounded_on_the_pages(client_for, viewer, pla
         page = client_for(viewer).get(reverse(name, args=["oujda", 2022, *args]))
         assert "150\xa0000,50" in page.content.decode(), name
         assert "150\xa0001" not in page.content.decode(), name
+
+
+@pytest.mark.django_db
+def test_sheet_and_form_show_each_strategy_list_with_its_choices(client_for, editor, planned):
+    from actions.models import SniaProgramme
+
+    health, housing = SniaProgramme.objects.filter(code__in=["health", "housing"]).order_by("order")
+    planned.snia_programmes.set([health, housing])
+    client = client_for(editor)
+    sheet = client.get(reverse("actions_action", args=["oujda", 2022, planned.uuid]))
+    text = html.unescape(sheet.content.decode())
+    assert "<dt>Programmes de la SNIA</dt><dd>Santé ; Logement</dd>" in text.replace("\xa0", " ")
+    assert "<dt>Objectifs de la SNMRE</dt><dd>-</dd>" in text  # none chosen
+    form = client.get(reverse("actions_action_edit", args=["oujda", 2022, planned.uuid]))
+    text = html.unescape(form.content.decode())
+    assert "Programmes de la SNIA" in text and "Objectifs de la SNMRE" in text
+    boxes = re.findall(r'<input[^>]*name="snia_programmes"[^>]*>', text)
+    ticked = [re.search(r'value="(\d+)"', box).group(1) for box in boxes if "checked" in box]
+    assert sorted(int(pk) for pk in ticked) == sorted([health.pk, housing.pk])
+    assert text.index("Programmes de la SNIA") < text.index("Objectifs de la SNMRE")
