@@ -9,6 +9,7 @@ above the cost), row by row.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from communes.errors import ServiceError
 from communes.numbers import listing
 from communes.numbers import money as money_text
 from communes.sheets import (
+    BooleanWidget,
     ChoiceWidget,
     Column,
     CycleResource,
@@ -29,7 +31,9 @@ from communes.sheets import (
     IntegerWidget,
     ReferenceListWidget,
     ReferenceWidget,
+    RowError,
     TextWidget,
+    norm,
     parse_date,
     register,
 )
@@ -41,7 +45,9 @@ from .models import (
     ActionCost,
     ActionIdea,
     Financing,
+    FinancingSource,
     IdeaDecision,
+    Indicator,
     Marker,
     PacAction,
     SniaProgramme,
@@ -387,10 +393,266 @@ def _cost_label(year):
     return lazy(lambda: _("Cost %(year)s (MAD)") % {"year": year}, str)()
 
 
+# --- Financing lines and indicators: a sheet each, one row a line ---------------------------------
+
+
+class ActionWidget(widgets.ForeignKeyWidget):
+    """The action a line belongs to, by its code in this PAC ("A-03")."""
+
+    def __init__(self, cycle=None):
+        super().__init__(PacAction, "number")
+        self.cycle = cycle
+        self._by_number = None
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError(_("This column is required."))
+        if self._by_number is None:
+            self._by_number = {a.number: a for a in PacAction.objects.filter(cycle=self.cycle)}
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        code = str(value).strip().upper()
+        match = re.fullmatch(r"(?:A\s*-?\s*)?0*(\d+)", code)
+        action = self._by_number.get(int(match.group(1))) if match else None
+        if action is None:
+            raise ValueError(_("No action has the code “%(code)s” in this PAC.") % {"code": code})
+        return action
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class SourceWidget(ChoiceWidget):
+    """A financing source by its code, its label, or its French or Arabic reference name."""
+
+    def _build_index(self) -> dict[str, object]:
+        found = super()._build_index()
+        for item in FinancingSource.objects.all():
+            if item.code in dict(self.choices):
+                for key in (item.code, item.name_fr, item.name_ar):
+                    found.setdefault(norm(key), item.code)
+        return found
+
+
+class ActionLineResource(CycleResource):
+    """The lines of the actions of one PAC (financing, indicators), one row a line.
+
+    A line has no number of its own: its code is its action's code and its id ("A-03/F17"),
+    stable whatever is added or removed around it. An empty code adds a line."""
+
+    LETTER = ""
+
+    action = Column(
+        attribute="action",
+        column_name="action",
+        widget=ActionWidget(),
+        label=gettext_lazy("Action"),
+        help=gettext_lazy("The code of an action of this PAC (A-03)."),
+        required=True,
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["action"].widget = ActionWidget(self.cycle)
+
+    def base_queryset(self):
+        return self._meta.model.objects.filter(action__cycle=self.cycle)
+
+    def get_queryset(self):
+        return self.base_queryset().select_related("action").order_by("action__number", "pk")
+
+    def record_key(self, record):
+        return record.pk
+
+    def dehydrate_code(self, line):
+        return f"{line.action.code}/{self.LETTER}{line.pk}" if line.pk else ""
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user
+
+    def check_rows(self, rows: list[dict], labels: dict[str, str]) -> list[RowError]:
+        errors = []
+        ids = set(self.base_queryset().values_list("pk", flat=True))
+        seen: dict[int, int] = {}
+        for index, row in enumerate(rows, start=2):
+            errors += self.check_commune(row, index, labels)
+            code = str(row.get("code") or "").strip().upper()
+            row["_key"] = None
+            if not code:
+                continue
+            match = re.fullmatch(rf"(?:A-?\d+\s*/\s*)?{self.LETTER}-?(\d+)", code)
+            if not match or int(match.group(1)) not in ids:
+                errors.append(RowError(index, labels["code"], self.unknown_code(code)))
+                continue
+            key = int(match.group(1))
+            if key in seen:
+                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[key])))
+                continue
+            seen[key] = index
+            row["_key"] = key
+        return errors
+
+
+class FinancingResource(ActionLineResource):
+    """Financing plans, a row a line. The action sheet's money rules hold once the whole file
+    is read: an action's financing not above its cost, a source with programme years not above
+    the costs of those years; a breach is reported on the action's last row in the file."""
+
+    STEP = INTEGRATION_STEP
+    LETTER = "F"
+
+    source = _column(
+        "source",
+        SourceWidget(Financing.Source.choices),
+        help=gettext_lazy("A source, by its code or its French or Arabic name."),
+        required=True,
+    )
+    detail = _column("detail", TextWidget(), help=OPTIONAL)
+    detail_ar = _column("detail_ar", TextWidget(), help=OPTIONAL)
+    amount = _column(
+        "amount", DecimalWidget(required=True), help=gettext_lazy("In MAD."), required=True
+    )
+    status = _column(
+        "status",
+        ChoiceWidget(Financing.Status.choices, required=False, default=Financing.Status.PLANNED),
+        help=gettext_lazy("planned, committed or received; empty: planned."),
+    )
+
+    class Meta(CycleResource.Meta):
+        model = Financing
+        fields = ("code", "commune", "action", "source", "detail", "detail_ar", "amount", "status")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # What the money rules read, once: each line (action, source, amount) and each cost.
+        self._lines = {pk: (f.action_id, f.source, f.amount) for pk, f in self._existing.items()}
+        self._costs = defaultdict(dict)
+        costs = ActionCost.objects.filter(action__cycle=self.cycle)
+        for action, year, amount in costs.values_list("action", "year", "amount"):
+            self._costs[action][year] = amount
+        self._touched: dict[int, int] = {}  # action id -> its last row in the file
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        key = instance.pk or ("row", kwargs.get("row_number"))
+        old = self._lines.get(key)
+        if old is not None:
+            self._touched.setdefault(old[0], 0)
+        self._lines[key] = (instance.action_id, instance.source, instance.amount)
+        self._touched[instance.action_id] = (kwargs.get("row_number") or 0) + 1
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def final_errors(self, labels, *, dry_run):
+        by_action = defaultdict(lambda: defaultdict(Decimal))
+        for action, source, amount in self._lines.values():
+            if action in self._touched:
+                by_action[action][source] += amount
+        sources = FinancingSource.objects.exclude(first_year__isnull=True, last_year__isnull=True)
+        limited = {s.code: s for s in sources}
+        last_row = max(self._touched.values(), default=0)
+        errors = []
+        for action, row in sorted(self._touched.items(), key=lambda item: item[1]):
+            costs = self._costs.get(action, {})
+            by_source = by_action.get(action, {})
+            cost, money = sum(costs.values(), Decimal(0)), sum(by_source.values(), Decimal(0))
+            messages = []
+            if money > cost:
+                messages.append(
+                    _(
+                        "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
+                        "lower a financing line or raise the cost."
+                    )
+                    % {
+                        "money": money_text(money),
+                        "cost": money_text(cost),
+                        "excess": money_text(money - cost),
+                    }
+                )
+            for code, planned in sorted(by_source.items()) if not messages else ():
+                source = limited.get(code)
+                if source is None:
+                    continue
+                ceiling = sum(
+                    (amount for year, amount in costs.items() if source.covers(year)), Decimal(0)
+                )
+                if planned > ceiling:
+                    messages.append(services.overrun_message(source, ceiling, planned))
+            for message in messages:
+                errors.append(RowError(row or last_row, labels["amount"], message))
+        if not errors and not dry_run:
+            # The same rules as read back from the database, for each action written.
+            for action in PacAction.objects.filter(pk__in=list(self._touched)):
+                try:
+                    services.check_money(action)
+                except ServiceError as error:
+                    row = self._touched[action.pk] or last_row
+                    errors += [RowError(row, labels["amount"], m) for m in error.messages]
+        return errors
+
+
+class IndicatorResource(ActionLineResource):
+    """Indicators of the actions, a row an indicator (its rules are the model's own)."""
+
+    STEP = INTEGRATION_STEP
+    LETTER = "IND"
+
+    name = _column("name", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
+    name_ar = _column("name_ar", TextWidget(), help=OPTIONAL)
+    unit = _column("unit", TextWidget(), help=gettext_lazy("“%” for a percentage. Optional."))
+    unit_ar = _column("unit_ar", TextWidget(), help=OPTIONAL)
+    baseline = _column("baseline", DecimalWidget(), help=gettext_lazy("A number. Optional."))
+    target = _column(
+        "target", DecimalWidget(required=True), help=gettext_lazy("A number."), required=True
+    )
+    by_sex = _column("by_sex", BooleanWidget(), help=gettext_lazy("oui / non; empty: non."))
+    by_migrant_status = _column(
+        "by_migrant_status", BooleanWidget(), help=gettext_lazy("oui / non; empty: non.")
+    )
+    source = _column("source", TextWidget(), help=OPTIONAL)
+    source_ar = _column("source_ar", TextWidget(), help=OPTIONAL)
+    frequency = _column(
+        "frequency",
+        ChoiceWidget(
+            Indicator.Frequency.choices, required=False, default=Indicator.Frequency.YEARLY
+        ),
+        help=gettext_lazy("quarterly, half_yearly, yearly or end; empty: yearly."),
+    )
+
+    class Meta(CycleResource.Meta):
+        model = Indicator
+        fields = (
+            "code",
+            "commune",
+            "action",
+            "name",
+            "name_ar",
+            "unit",
+            "unit_ar",
+            "baseline",
+            "target",
+            "by_sex",
+            "by_migrant_status",
+            "source",
+            "source_ar",
+            "frequency",
+        )
+
+
 def register_sheets() -> None:
     register(
         "actions",
         ActionResource,
         title=gettext_lazy("PAC actions"),
+        list_url="actions_pac",
+    )
+    register(
+        "financing",
+        FinancingResource,
+        title=gettext_lazy("Financing lines"),
+        list_url="actions_pac",
+    )
+    register(
+        "indicators",
+        IndicatorResource,
+        title=gettext_lazy("Indicators"),
         list_url="actions_pac",
     )

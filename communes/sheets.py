@@ -196,6 +196,31 @@ class DecimalWidget(IntegerWidget):
         return float(value) if value is not None else None
 
 
+YES = frozenset({"1", "x", "yes", "oui", "true", "vrai", "o", "y", "نعم"})
+NO = frozenset({"0", "no", "non", "false", "faux", "n", "لا"})
+
+
+class BooleanWidget(widgets.Widget):
+    """Yes or no, as people type it in French, Arabic or English; empty: no."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = norm(value)
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise ValueError(_("“%(value)s” is neither yes nor no (oui / non).") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return _("yes") if value else _("no")
+
+
 class DateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         result = parse_date(value)
@@ -550,6 +575,11 @@ class CycleResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         instance.cycle = self.cycle
         validate(instance, import_validation_errors)
+
+    def final_errors(self, labels: dict[str, str], *, dry_run: bool) -> list[RowError]:
+        """Rules over several rows, checked once every row is read (and, on a write, saved):
+        a resource's money rules. Any error rolls the whole import back."""
+        return []
 
     # The pre-pass: what the widgets cannot see (codes, commune, duplicates)
 
@@ -919,7 +949,10 @@ def run(resource: CycleResource, table: list[list], *, dry_run: bool) -> Outcome
         dataset.append([row.get(h) for h in dataset.headers])
     with transaction.atomic():
         result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
-        if dry_run or result.has_errors() or result.has_validation_errors():
+        failed = result.has_errors() or result.has_validation_errors()
+        if not failed:
+            outcome.errors = resource.final_errors(labels, dry_run=dry_run)
+        if dry_run or failed or outcome.errors:
             transaction.set_rollback(True)
     attribute_label = {
         c.attribute: labels[c.column_name] for c in resource.columns() if c.attribute
@@ -975,6 +1008,7 @@ __all__ = [
     "confirm",
     "dry_run",
     "CycleResource",
+    "BooleanWidget",
     "ChoiceWidget",
     "Column",
     "DateWidget",
