@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
+from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communes.errors import ServiceError
+from communes.numbering import reserve_numbers
 from communes.numbers import listing
 from communes.numbers import money as money_text
 from communes.sheets import (
@@ -96,6 +104,48 @@ class IdeaCodesWidget(widgets.ManyToManyWidget):
 
 def _column(name, widget, **kwargs):
     return Column(attribute=name, column_name=name, widget=widget, **kwargs)
+
+
+M2M = ("snia_programmes", "snmre_objectives", "target_groups")
+BATCH = 1000
+CENT = Decimal("0.01")
+COST_DIGITS = DecimalValidator(14, 2)  # ActionCost.amount's digits
+# What an imported row may change on an action (bulk_update's fields).
+ACTION_FIELDS = [
+    f.name
+    for f in PacAction._meta.concrete_fields
+    if f.name not in ("id", "uuid", "cycle", "number", "created_at")
+]
+
+
+@dataclass
+class _Planned:
+    """A checked row of a confirmed import, waiting for the bulk write."""
+
+    action: PacAction
+    ideas: list
+    m2m: dict[str, list]
+    costs: dict[int, Decimal] | None
+    stored_costs: list = field(default_factory=list)
+    stored_m2m: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.action.pk is not None:  # read from the prefetch of ``get_queryset``
+            self.stored_costs = list(self.action.costs.all())
+            self.stored_m2m = {
+                self.action.pk: {
+                    name: sorted(i.pk for i in getattr(self.action, name).all()) for name in M2M
+                }
+            }
+
+
+def _target_column(through) -> str:
+    """The through table's column pointing at the reference item (not at the action)."""
+    return next(
+        f.attname
+        for f in through._meta.concrete_fields
+        if f.is_relation and f.related_model is not PacAction
+    )
 
 
 OPTIONAL = gettext_lazy("Optional.")
@@ -295,9 +345,13 @@ class ActionResource(CycleResource):
         self._decided = dict(
             IdeaDecision.objects.filter(idea__in=ideas).values_list("idea_id", "outcome")
         )
-        self._taken = dict(
-            ActionIdea.objects.filter(idea__in=ideas).values_list("idea_id", "action_id")
-        )
+        self._links = defaultdict(list)  # action id -> its idea links
+        for link in ActionIdea.objects.filter(idea__in=ideas):
+            self._links[link.action_id].append(link)
+        self._taken = {
+            link.idea_id: action for action, links in self._links.items() for link in links
+        }
+        self._planned: list[_Planned] = []
         self._financing = defaultdict(lambda: defaultdict(Decimal))
         lines = Financing.objects.filter(action__cycle=self.cycle)
         for action, source, amount in lines.values_list("action", "source", "amount"):
@@ -320,6 +374,14 @@ class ActionResource(CycleResource):
         costs = self._wanted_costs(row)
         if costs is None:
             costs = self._costs(instance)
+        for amount in costs.values():
+            if amount < 0:
+                messages.append(_("An amount cannot be negative."))
+            else:
+                try:  # the column's 14 digits, 2 after the point (checked before the bulk write)
+                    COST_DIGITS(amount.quantize(CENT) if amount.adjusted() < 20 else amount)
+                except ValidationError as error:
+                    messages += error.messages
         cycle = self.cycle
         first = instance.start_date.year if instance.start_date else cycle.start_year
         last = instance.end_date.year if instance.end_date else cycle.end_year
@@ -350,31 +412,136 @@ class ActionResource(CycleResource):
         if messages:
             raise ValueError(" ".join(messages))
 
+    # A confirmed import runs the preview's checks on each row, in memory, then writes every
+    # row at once (``_write``): bulk inserts and updates, numbers taken from the counter in one
+    # block, history rows with the importing user in bulk. No row is saved on its own, so no
+    # savepoint a row either; the whole write stays in the import's one transaction.
+    ROW_SAVEPOINTS = False
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not kwargs.get("dry_run"):
+            self.before_save_instance(instance, row, **kwargs)
+
     def save_m2m(self, instance, row, **kwargs):
-        if self._dry(kwargs):
-            self._preview_checks(instance, row)
+        self._preview_checks(instance, row)
+        if kwargs.get("dry_run"):
             return
-        for name in ("snia_programmes", "snmre_objectives", "target_groups"):
-            if name in row:  # a column left out keeps what is stored
-                getattr(instance, name).set(self.fields[name].clean(row))
-        try:
-            services.link_ideas(instance, self.fields["ideas"].clean(row))
-            wanted = self._wanted_costs(row)
-            if wanted is not None:
-                stored = {c.year: c for c in instance.costs.all()}
-                for year, cost in stored.items():
-                    if year not in wanted:
-                        cost._history_user = self.user
-                        cost.delete()
-                for year, amount in wanted.items():
-                    cost = stored.get(year) or ActionCost(action=instance, year=year)
-                    if cost.amount != amount:
-                        cost.amount = amount
-                        cost._history_user = self.user
-                        cost.save()
-            services.check_money(instance)
-        except ServiceError as error:
-            raise ValueError(" ".join(error.messages)) from None
+        self._planned.append(
+            _Planned(
+                action=instance,
+                ideas=self.fields["ideas"].clean(row),
+                m2m={name: self.fields[name].clean(row) for name in M2M if name in row},
+                costs=self._wanted_costs(row),
+            )
+        )
+
+    def final_errors(self, labels, *, dry_run):
+        if not dry_run and self._planned:
+            self._write(self._planned)
+        return []
+
+    def _write(self, planned: list[_Planned]) -> None:
+        user, now = self.user, timezone.now()
+        new = [p.action for p in planned if p.action.pk is None]
+        old = [p.action for p in planned if p.action.pk is not None]
+        if new:
+            first = reserve_numbers(PacAction, self.cycle, len(new))
+            for k, action in enumerate(new):
+                action.number, action.cycle = first + k, self.cycle
+            PacAction.objects.bulk_create(new, batch_size=BATCH)
+        if old:
+            for action in old:
+                action.version += 1
+                action.updated_at = now
+            PacAction.objects.bulk_update(old, ACTION_FIELDS, batch_size=BATCH)
+        self._write_m2m(planned)
+        self._write_links(planned, user)
+        self._write_costs(planned, user, now)
+        # History: one row an action, with its many-to-many values as written.
+        history = PacAction.history.bulk_history_create(new, default_user=user, batch_size=BATCH)
+        history += PacAction.history.bulk_history_create(
+            old, update=True, default_user=user, batch_size=BATCH
+        )
+        by_action = {h.id: h for h in history}
+        ids = [a.pk for a in new + old]
+        for name in M2M:
+            through = getattr(PacAction, name).through
+            target = _target_column(through)
+            rows_model = apps.get_model("actions", f"HistoricalPacAction_{name}")
+            rows = through.objects.filter(pacaction_id__in=ids).values_list(
+                "id", "pacaction_id", target
+            )
+            rows_model.objects.bulk_create(
+                [
+                    rows_model(
+                        id=pk, history=by_action[action], pacaction_id=action, **{target: item}
+                    )
+                    for pk, action, item in rows.iterator()
+                ],
+                batch_size=BATCH,
+            )
+        # Writes in bulk send no signal: the PAC annex is asked for once, after the commit.
+        from .annex.tasks import request_annex
+
+        cycle = self.cycle.pk
+        transaction.on_commit(lambda: request_annex([cycle]))
+
+    @staticmethod
+    def _write_m2m(planned: list[_Planned]) -> None:
+        for name in M2M:
+            through = getattr(PacAction, name).through
+            target = _target_column(through)
+            stale, rows = [], []
+            for p in planned:
+                if name not in p.m2m:
+                    continue  # a column left out keeps what is stored
+                wanted = list(dict.fromkeys(i.pk for i in p.m2m[name]))
+                if p.action.pk in p.stored_m2m:
+                    if sorted(wanted) == p.stored_m2m[p.action.pk].get(name):
+                        continue
+                    stale.append(p.action.pk)
+                rows += [through(pacaction_id=p.action.pk, **{target: pk}) for pk in wanted]
+            if stale:
+                through.objects.filter(pacaction_id__in=stale).delete()
+            through.objects.bulk_create(rows, batch_size=BATCH)
+
+    def _write_links(self, planned: list[_Planned], user) -> None:
+        """``services.link_ideas`` for every action at once (its rules were checked per row)."""
+        add, gone = [], []
+        for p in planned:
+            wanted = {i.pk for i in p.ideas}
+            have = {link.idea_id: link for link in self._links.get(p.action.pk, ())}
+            gone += [link for idea, link in have.items() if idea not in wanted]
+            for idea in sorted(p.ideas, key=lambda i: i.number):
+                if idea.pk not in have:
+                    add.append(ActionIdea(action=p.action, idea=idea))
+        for link in gone:  # before the new links: an idea is in one action at most
+            link._history_user = user
+            link.delete()
+        bulk_create_with_history(add, ActionIdea, batch_size=BATCH, default_user=user)
+
+    @staticmethod
+    def _write_costs(planned: list[_Planned], user, now) -> None:
+        add, changed, gone = [], [], []
+        for p in planned:
+            if p.costs is None:
+                continue  # no cost column: the stored costs stay
+            stored = {c.year: c for c in p.stored_costs}
+            gone += [cost for year, cost in stored.items() if year not in p.costs]
+            for year, amount in p.costs.items():
+                cost = stored.get(year)
+                if cost is None:
+                    add.append(ActionCost(action=p.action, year=year, amount=amount))
+                elif cost.amount != amount:
+                    cost.amount, cost.updated_at = amount, now
+                    changed.append(cost)
+        for cost in gone:
+            cost._history_user = user
+            cost.delete()
+        bulk_create_with_history(add, ActionCost, batch_size=BATCH, default_user=user)
+        bulk_update_with_history(
+            changed, ActionCost, ["amount", "updated_at"], batch_size=BATCH, default_user=user
+        )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         super().validate_instance(instance, import_validation_errors, validate_unique)

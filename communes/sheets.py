@@ -528,6 +528,9 @@ class CycleResource(resources.ModelResource):
         self._existing = {self.record_key(r): r for r in self.get_queryset()}
 
     progress = None  # a callable(rows done), for the import job's progress bar
+    # Each row in its own savepoint, so that a row the database refuses is that row's error;
+    # a resource that writes nothing row by row (a bulk write at the end) can do without.
+    ROW_SAVEPOINTS = True
     # Whether a dry run saves each row (then rolled back): needed where the checks read what
     # was saved (an action's money rules); otherwise the preview validates without writing.
     DRY_RUN_SAVES = False
@@ -948,7 +951,8 @@ def run(resource: CycleResource, table: list[list], *, dry_run: bool) -> Outcome
     for row in rows:
         dataset.append([row.get(h) for h in dataset.headers])
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
+        savepoints = dry_run or resource.ROW_SAVEPOINTS
+        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=savepoints)
         failed = result.has_errors() or result.has_validation_errors()
         if not failed:
             outcome.errors = resource.final_errors(labels, dry_run=dry_run)
