@@ -28,7 +28,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from communes.errors import ServiceError
 from communes.numbering import reserve_numbers
 from communes.numbers import listing
-from communes.numbers import money as money_text
 from communes.sheets import (
     BooleanWidget,
     ChoiceWidget,
@@ -48,6 +47,7 @@ from communes.sheets import (
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 from . import services
+from .forms import FinancingForm, IndicatorForm
 from .models import (
     INTEGRATION_STEP,
     ActionCost,
@@ -395,17 +395,7 @@ class ActionResource(CycleResource):
         by_source = dict(self._financing.get(instance.pk, {})) if instance.pk else {}
         cost, money = sum(costs.values(), Decimal(0)), sum(by_source.values(), Decimal(0))
         if money > cost:
-            messages.append(
-                _(
-                    "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
-                    "lower a financing line or raise the cost."
-                )
-                % {
-                    "money": money_text(money),
-                    "cost": money_text(cost),
-                    "excess": money_text(money - cost),
-                }
-            )
+            messages.append(services.excess_message(money, cost))
         elif by_source:
             for overrun in programme_overruns(costs, by_source).values():
                 messages.append(services.overrun_message(*overrun))
@@ -637,27 +627,12 @@ class ActionLineResource(CycleResource):
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.user
 
-    def check_rows(self, rows: list[dict], labels: dict[str, str]) -> list[RowError]:
-        errors = []
-        ids = set(self.base_queryset().values_list("pk", flat=True))
-        seen: dict[int, int] = {}
-        for index, row in enumerate(rows, start=2):
-            errors += self.check_commune(row, index, labels)
-            code = str(row.get("code") or "").strip().upper()
-            row["_key"] = None
-            if not code:
-                continue
-            match = re.fullmatch(rf"(?:A-?\d+\s*/\s*)?{self.LETTER}-?(\d+)", code)
-            if not match or int(match.group(1)) not in ids:
-                errors.append(RowError(index, labels["code"], self.unknown_code(code)))
-                continue
-            key = int(match.group(1))
-            if key in seen:
-                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[key])))
-                continue
-            seen[key] = index
-            row["_key"] = key
-        return errors
+    def known_keys(self) -> set:
+        return set(self.base_queryset().values_list("pk", flat=True))
+
+    def key_for(self, code: str):
+        match = re.fullmatch(rf"(?:A-?\d+\s*/\s*)?{self.LETTER}-?(\d+)", code)
+        return int(match.group(1)) if match else None
 
 
 class FinancingResource(ActionLineResource):
@@ -687,7 +662,7 @@ class FinancingResource(ActionLineResource):
 
     class Meta(CycleResource.Meta):
         model = Financing
-        fields = ("code", "commune", "action", "source", "detail", "detail_ar", "amount", "status")
+        fields = ("code", "commune", "action", *FinancingForm.Meta.fields)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -723,17 +698,7 @@ class FinancingResource(ActionLineResource):
             cost, money = sum(costs.values(), Decimal(0)), sum(by_source.values(), Decimal(0))
             messages = []
             if money > cost:
-                messages.append(
-                    _(
-                        "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
-                        "lower a financing line or raise the cost."
-                    )
-                    % {
-                        "money": money_text(money),
-                        "cost": money_text(cost),
-                        "excess": money_text(money - cost),
-                    }
-                )
+                messages.append(services.excess_message(money, cost))
             for code, planned in sorted(by_source.items()) if not messages else ():
                 source = limited.get(code)
                 if source is None:
@@ -786,40 +751,13 @@ class IndicatorResource(ActionLineResource):
 
     class Meta(CycleResource.Meta):
         model = Indicator
-        fields = (
-            "code",
-            "commune",
-            "action",
-            "name",
-            "name_ar",
-            "unit",
-            "unit_ar",
-            "baseline",
-            "target",
-            "by_sex",
-            "by_migrant_status",
-            "source",
-            "source_ar",
-            "frequency",
-        )
+        fields = ("code", "commune", "action", *IndicatorForm.Meta.fields)
 
 
 def register_sheets() -> None:
-    register(
-        "actions",
-        ActionResource,
-        title=gettext_lazy("PAC actions"),
-        list_url="actions_pac",
-    )
-    register(
-        "financing",
-        FinancingResource,
-        title=gettext_lazy("Financing lines"),
-        list_url="actions_pac",
-    )
-    register(
-        "indicators",
-        IndicatorResource,
-        title=gettext_lazy("Indicators"),
-        list_url="actions_pac",
-    )
+    for kind, resource, title in (
+        ("actions", ActionResource, gettext_lazy("PAC actions")),
+        ("financing", FinancingResource, gettext_lazy("Financing lines")),
+        ("indicators", IndicatorResource, gettext_lazy("Indicators")),
+    ):
+        register(kind, resource, title=title, list_url="actions_pac")

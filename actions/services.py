@@ -294,6 +294,13 @@ def overrun_message(source, ceiling, planned) -> str:
     }
 
 
+def excess_message(money: Decimal, cost: Decimal) -> str:
+    return _(
+        "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
+        "lower a financing line or raise the cost."
+    ) % {"money": money_text(money), "cost": money_text(cost), "excess": money_text(money - cost)}
+
+
 def financing_totals(action: PacAction) -> tuple[Decimal, Decimal]:
     """Cost and financing totals of an action, summed by the database (2 queries)."""
     cost = ActionCost.objects.filter(action=action).aggregate(t=Sum("amount"))["t"] or Decimal(0)
@@ -330,19 +337,7 @@ def _check_money(action: PacAction) -> Decimal:
         )
     cost, money = financing_totals(action)
     if money > cost:
-        raise ServiceError(
-            {
-                "financing": _(
-                    "The financing (%(money)s) exceeds the cost (%(cost)s) by %(excess)s: "
-                    "lower a financing line or raise the cost."
-                )
-                % {
-                    "money": money_text(money),
-                    "cost": money_text(cost),
-                    "excess": money_text(money - cost),
-                }
-            }
-        )
+        raise ServiceError({"financing": excess_message(money, cost)})
     by_source = defaultdict(Decimal)
     for source, amount in Financing.objects.filter(action=action).values_list("source", "amount"):
         by_source[source] += amount

@@ -204,15 +204,20 @@ def sheet_import_confirm(request, code, year, kind):
         return _page(
             request, step, sheet, status=409 if refused else 400, refused=refused, outcome=outcome
         )
+    _done(request, token, outcome)
+    default_storage.delete(pending["name"])
+    return redirect(step.url(sheet.list_url))
+
+
+def _done(request, token, outcome) -> None:
+    """A written import: its token is used up, the list page says what it did."""
     _pending(request).pop(token, None)
     request.session.modified = True
-    default_storage.delete(pending["name"])
     messages.success(
         request,
         _("Import done: %(new)s added, %(update)s updated, %(skip)s unchanged.")
         % {"new": outcome.new, "update": outcome.update, "skip": outcome.skip},
     )
-    return redirect(step.url(sheet.list_url))
 
 
 def _write(request, step, sheet, data, original):
@@ -327,13 +332,7 @@ def sheet_import_status(request, code, year, kind):
         errors=[sheets.RowError(*e) for e in result["errors"]],
     )
     if phase == "write" and outcome.ok:
-        _pending(request).pop(token, None)
-        request.session.modified = True
-        messages.success(
-            request,
-            _("Import done: %(new)s added, %(update)s updated, %(skip)s unchanged.")
-            % {"new": outcome.new, "update": outcome.update, "skip": outcome.skip},
-        )
+        _done(request, token, outcome)
         response = redirect(step.url(sheet.list_url))
         if request.htmx:
             response = HttpResponse(status=204)

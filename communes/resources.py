@@ -77,24 +77,15 @@ class UuidCodeResource(CycleResource):
     def record_key(self, record):
         return str(record.uuid)
 
-    def check_rows(self, rows, labels):
-        errors = []
-        known = {str(u) for u in self.base_queryset().values_list("uuid", flat=True)}
-        seen = {}
-        for index, row in enumerate(rows, start=2):
-            errors += self.check_commune(row, index, labels)
-            code = str(row.get("code") or "").strip().lower()
-            row["_key"] = None
-            if not code:
-                continue
-            if code not in known:
-                errors.append(RowError(index, labels["code"], self.unknown_code(code)))
-            elif code in seen:
-                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[code])))
-            else:
-                seen[code] = index
-                row["_key"] = code
-        return errors
+    def known_keys(self) -> set:
+        return {str(u) for u in self.base_queryset().values_list("uuid", flat=True)}
+
+    def key_for(self, code: str):
+        return code
+
+    @staticmethod
+    def clean_code(value) -> str:
+        return str(value or "").strip().lower()
 
 
 def _attendance_label(category, sex):
@@ -349,15 +340,8 @@ class TraineeResource(CycleResource):
 
 
 def register_sheets() -> None:
-    register(
-        "awareness",
-        AwarenessResource,
-        title=gettext_lazy("Awareness sessions"),
-        list_url="awareness_list",
-    )
-    register(
-        "trainees",
-        TraineeResource,
-        title=gettext_lazy("Trainees"),
-        list_url="training_list",
-    )
+    for kind, resource, title, list_url in (
+        ("awareness", AwarenessResource, gettext_lazy("Awareness sessions"), "awareness_list"),
+        ("trainees", TraineeResource, gettext_lazy("Trainees"), "training_list"),
+    ):
+        register(kind, resource, title=title, list_url=list_url)

@@ -615,28 +615,39 @@ class CycleResource(resources.ModelResource):
             "row": row,
         }
 
+    def known_keys(self) -> set:
+        """The keys (``record_key``) of the stored records a code may name."""
+        return set(self.base_queryset().values_list("number", flat=True))
+
+    def key_for(self, code: str):
+        """The key a code names ("F-03" -> 3), ``None`` when it is no code of this list;
+        ``code`` is as ``clean_code`` wrote it."""
+        match = re.fullmatch(rf"{self._meta.model.PREFIX}-?0*(\d+)", code)
+        return int(match.group(1)) if match else None
+
+    @staticmethod
+    def clean_code(value) -> str:
+        return str(value or "").strip().upper()
+
     def check_rows(self, rows: list[dict], labels: dict[str, str]) -> list[RowError]:
         """Codes, commune and duplicates; sets each row's ``_key`` (``None``: a new record)."""
         errors = []
-        numbers = set(self.base_queryset().values_list("number", flat=True))
-        seen: dict[int, int] = {}
-        prefix = self._meta.model.PREFIX
+        known = self.known_keys()
+        seen: dict = {}
         for index, row in enumerate(rows, start=2):
             errors += self.check_commune(row, index, labels)
-            code = str(row.get("code") or "").strip().upper()
+            code = self.clean_code(row.get("code"))
             row["_key"] = None
             if not code:
                 continue
-            match = re.fullmatch(rf"{prefix}-?0*(\d+)", code)
-            if not match or int(match.group(1)) not in numbers:
+            key = self.key_for(code)
+            if key is None or key not in known:
                 errors.append(RowError(index, labels["code"], self.unknown_code(code)))
-                continue
-            number = int(match.group(1))
-            if number in seen:
-                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[number])))
-                continue
-            seen[number] = index
-            row["_key"] = number
+            elif key in seen:
+                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[key])))
+            else:
+                seen[key] = index
+                row["_key"] = key
         return errors
 
 

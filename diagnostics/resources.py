@@ -409,21 +409,14 @@ class ConsultationResource(UuidCodeResource):
 
 
 def register_sheets() -> None:
-    register(
-        "consultations",
-        ConsultationResource,
-        title=gettext_lazy("Consultation sessions"),
-        list_url="diagnosis_sessions",
-    )
-    register(
-        "findings",
-        FindingResource,
-        title=gettext_lazy("Findings"),
-        list_url="diagnosis_findings",
-    )
-    register(
-        "ideas",
-        IdeaResource,
-        title=gettext_lazy("Project ideas"),
-        list_url="diagnosis_ideas",
-    )
+    for kind, resource, title, list_url in (
+        (
+            "consultations",
+            ConsultationResource,
+            gettext_lazy("Consultation sessions"),
+            "diagnosis_sessions",
+        ),
+        ("findings", FindingResource, gettext_lazy("Findings"), "diagnosis_findings"),
+        ("ideas", IdeaResource, gettext_lazy("Project ideas"), "diagnosis_ideas"),
+    ):
+        register(kind, resource, title=title, list_url=list_url)
