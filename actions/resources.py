@@ -315,23 +315,8 @@ class ActionResource(CycleResource):
                 wanted[int(key[5:])] = amount
         return wanted
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except Exception as error:  # noqa: BLE001 (ValidationError with its fields)
-            if not hasattr(error, "error_dict"):
-                raise
-            errors = dict(error.error_dict)
-        for key in [k for k in row if k.startswith("cost_")]:
-            try:
-                self.fields[key].clean(row)
-            except ValueError as error:
-                errors[key] = [str(error)]
-        if errors:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError(errors)
+    def extra_columns(self, row) -> list[str]:
+        return [k for k in row if k.startswith("cost_") and k in self.fields]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         wanted = self._wanted_costs(row) if not import_validation_errors else None

@@ -114,6 +114,19 @@ def _page(request, step, sheet, *, status=200, **extra):
     )
 
 
+def _preview(request, step, sheet, outcome, token, original):
+    """The checked file: rows to add, update, skip, or its errors (400)."""
+    return _page(
+        request,
+        step,
+        sheet,
+        status=200 if outcome.ok else 400,
+        outcome=outcome,
+        token=token,
+        original=original,
+    )
+
+
 def _pending(request) -> dict:
     return request.session.setdefault(SESSION_KEY, {})
 
@@ -160,15 +173,7 @@ def sheet_import(request, code, year, kind):
         request.session.modified = True
         if large:  # more than a few seconds of work: a job, with its progress shown
             return _start_job(request, step, sheet, token, pending, "check")
-    return _page(
-        request,
-        step,
-        sheet,
-        status=200 if outcome.ok else 400,
-        outcome=outcome,
-        token=token,
-        original=upload.name,
-    )
+    return _preview(request, step, sheet, outcome, token, upload.name)
 
 
 @require_POST
@@ -342,12 +347,5 @@ def sheet_import_status(request, code, year, kind):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = request.get_full_path()
         return response
-    return _page(
-        request,
-        step,
-        sheet,
-        status=200 if outcome.ok else 400,
-        outcome=outcome,
-        token=token if outcome.ok and phase == "check" else "",
-        original=pending["original"],
-    )
+    token = token if outcome.ok and phase == "check" else ""
+    return _preview(request, step, sheet, outcome, token, pending["original"])

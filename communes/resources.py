@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -175,19 +174,8 @@ class AwarenessResource(UuidCodeResource):
         wanted = {k: self.fields[k].clean(row) for k in keys}
         return {k: v for k, v in wanted.items() if v}
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = dict(error.error_dict)
-        for key in [k for k in row if k.startswith(("women_", "men_")) and k in self.fields]:
-            try:
-                self.fields[key].clean(row)
-            except ValueError as error:
-                errors[key] = [str(error)]
-        if errors:
-            raise ValidationError(errors)
+    def extra_columns(self, row) -> list[str]:
+        return [k for k in row if k.startswith(("women_", "men_")) and k in self.fields]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         wanted = None if import_validation_errors else self._wanted(row)

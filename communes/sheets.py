@@ -572,8 +572,18 @@ class CycleResource(resources.ModelResource):
                     column.clean(row)
                 except ValueError as error:
                     errors[column.attribute] = [ValidationError(str(error))]
+        for key in self.extra_columns(row):
+            try:
+                self.fields[key].clean(row)
+            except ValueError as error:
+                errors[key] = [ValidationError(str(error))]
         if errors:
             raise ValidationError(errors)
+
+    def extra_columns(self, row) -> list[str]:
+        """The row's columns made from data (a year's cost, a group's count), not attributes:
+        their cells are read with the row so that a bad one is a message on its cell."""
+        return []
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         instance.cycle = self.cycle

@@ -355,17 +355,15 @@ class ConsultationResource(UuidCodeResource):
             return None
         return {k: v for k in keys if (v := self.fields[k].clean(row))}
 
+    def extra_columns(self, row) -> list[str]:
+        return [k for k in row if self._is_count(k)]
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = dict(error.error_dict)
-        for key in [k for k in row if self._is_count(k)]:
-            try:
-                self.fields[key].clean(row)
-            except ValueError as error:
-                errors[key] = [str(error)]
         if not errors and instance.by_age_band:
             wanted = self._wanted(row)
             if wanted is not None and wanted != self._counts(instance):
