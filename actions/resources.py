@@ -40,9 +40,12 @@ from communes.sheets import (
     ReferenceWidget,
     RowError,
     TextWidget,
+    column,
     norm,
+    optional_text,
     parse_date,
     register,
+    required_text,
 )
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
@@ -102,10 +105,6 @@ class IdeaCodesWidget(widgets.ManyToManyWidget):
         return "; ".join(i.code for i in sorted(value.all(), key=lambda i: i.number))
 
 
-def _column(name, widget, **kwargs):
-    return Column(attribute=name, column_name=name, widget=widget, **kwargs)
-
-
 M2M = ("snia_programmes", "snmre_objectives", "target_groups")
 BATCH = 1000
 CENT = Decimal("0.01")
@@ -139,7 +138,7 @@ class _Planned:
             }
 
 
-def _target_column(through) -> str:
+def _targetcolumn(through) -> str:
     """The through table's column pointing at the reference item (not at the action)."""
     return next(
         f.attname
@@ -157,69 +156,69 @@ class ActionResource(CycleResource):
     # The preview checks the action sheet's rules on the row itself (``_preview_checks``)
     # rather than saving and rolling back: 5,000 actions in seconds, not minutes.
 
-    title = _column("title", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
-    title_ar = _column("title_ar", TextWidget(), help=OPTIONAL)
-    ideas = _column(
+    title = column("title", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
+    title_ar = optional_text("title_ar")
+    ideas = column(
         "ideas",
         IdeaCodesWidget(),
         label=gettext_lazy("Ideas"),
         help=gettext_lazy("Codes of adopted ideas of this PAC separated by “;” (I-01; I-04)."),
         required=True,
     )
-    axis = _column("axis", TextWidget(), help=gettext_lazy("Required."), required=True)
-    sector = _column(
+    axis = required_text("axis")
+    sector = column(
         "sector",
         ReferenceWidget(Sector),
         label=gettext_lazy("Sector"),
         help=gettext_lazy("A sector, by its code or its French or Arabic name."),
         required=True,
     )
-    competence = _column(
+    competence = column(
         "competence",
         ChoiceWidget(
             PacAction.Competence.choices, required=False, default=PacAction.Competence.OWN
         ),
         help=gettext_lazy("own, shared or transferred."),
     )
-    partner_convention = _column("partner_convention", TextWidget(), help=OPTIONAL)
-    snia_programmes = _column("snia_programmes", ReferenceListWidget(SniaProgramme), help=LIST_HELP)
-    snmre_objectives = _column(
+    partner_convention = optional_text("partner_convention")
+    snia_programmes = column("snia_programmes", ReferenceListWidget(SniaProgramme), help=LIST_HELP)
+    snmre_objectives = column(
         "snmre_objectives", ReferenceListWidget(SnmreObjective), help=LIST_HELP
     )
-    objectives = _column("objectives", TextWidget(), help=gettext_lazy("Required."), required=True)
-    expected_results = _column("expected_results", TextWidget(), help=OPTIONAL)
-    target_groups = _column("target_groups", ReferenceListWidget(TargetGroup), help=LIST_HELP)
-    beneficiaries_women = _column(
+    objectives = required_text("objectives")
+    expected_results = optional_text("expected_results")
+    target_groups = column("target_groups", ReferenceListWidget(TargetGroup), help=LIST_HELP)
+    beneficiaries_women = column(
         "beneficiaries_women", IntegerWidget(), help=gettext_lazy("A whole number. Optional.")
     )
-    beneficiaries_men = _column(
+    beneficiaries_men = column(
         "beneficiaries_men", IntegerWidget(), help=gettext_lazy("A whole number. Optional.")
     )
-    location = _column("location", TextWidget(), help=OPTIONAL)
-    partners = _column("partners", TextWidget(), help=OPTIONAL)
-    lead_service = _column("lead_service", TextWidget(), help=OPTIONAL)
-    start_date = _column(
+    location = optional_text("location")
+    partners = optional_text("partners")
+    lead_service = optional_text("lead_service")
+    start_date = column(
         "start_date", OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional.")
     )
-    end_date = _column(
+    end_date = column(
         "end_date", OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional.")
     )
-    gender_marker = _column(
+    gender_marker = column(
         "gender_marker",
         ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
         help=gettext_lazy("0, 1 or 2; empty: 0."),
     )
-    migration_marker = _column(
+    migration_marker = column(
         "migration_marker",
         ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
         help=gettext_lazy("0, 1 or 2; empty: 0."),
     )
-    status = _column(
+    status = column(
         "status",
         ChoiceWidget(PacAction.Status.choices, required=False, default=PacAction.Status.PLANNED),
         help=gettext_lazy("planned, in_progress, completed or abandoned."),
     )
-    status_reason = _column("status_reason", TextWidget(), help=OPTIONAL)
+    status_reason = optional_text("status_reason")
     financing_total = Column(
         column_name="financing_total",
         readonly=True,
@@ -441,7 +440,7 @@ class ActionResource(CycleResource):
         ids = [a.pk for a in new + old]
         for name in M2M:
             through = getattr(PacAction, name).through
-            target = _target_column(through)
+            target = _targetcolumn(through)
             rows_model = apps.get_model("actions", f"HistoricalPacAction_{name}")
             rows = through.objects.filter(pacaction_id__in=ids).values_list(
                 "id", "pacaction_id", target
@@ -465,7 +464,7 @@ class ActionResource(CycleResource):
     def _write_m2m(planned: list[_Planned]) -> None:
         for name in M2M:
             through = getattr(PacAction, name).through
-            target = _target_column(through)
+            target = _targetcolumn(through)
             stale, rows = [], []
             for p in planned:
                 if name not in p.m2m:
@@ -584,10 +583,9 @@ class ActionLineResource(CycleResource):
 
     LETTER = ""
 
-    action = Column(
-        attribute="action",
-        column_name="action",
-        widget=ActionWidget(),
+    action = column(
+        "action",
+        ActionWidget(),
         label=gettext_lazy("Action"),
         help=gettext_lazy("The code of an action of this PAC (A-03)."),
         required=True,
@@ -628,18 +626,18 @@ class FinancingResource(ActionLineResource):
     STEP = INTEGRATION_STEP
     LETTER = "F"
 
-    source = _column(
+    source = column(
         "source",
         SourceWidget(Financing.Source.choices),
         help=gettext_lazy("A source, by its code or its French or Arabic name."),
         required=True,
     )
-    detail = _column("detail", TextWidget(), help=OPTIONAL)
-    detail_ar = _column("detail_ar", TextWidget(), help=OPTIONAL)
-    amount = _column(
+    detail = optional_text("detail")
+    detail_ar = optional_text("detail_ar")
+    amount = column(
         "amount", DecimalWidget(required=True), help=gettext_lazy("In MAD."), required=True
     )
-    status = _column(
+    status = column(
         "status",
         ChoiceWidget(Financing.Status.choices, required=False, default=Financing.Status.PLANNED),
         help=gettext_lazy("planned, committed or received; empty: planned."),
@@ -712,21 +710,21 @@ class IndicatorResource(ActionLineResource):
     STEP = INTEGRATION_STEP
     LETTER = "IND"
 
-    name = _column("name", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
-    name_ar = _column("name_ar", TextWidget(), help=OPTIONAL)
-    unit = _column("unit", TextWidget(), help=gettext_lazy("“%” for a percentage. Optional."))
-    unit_ar = _column("unit_ar", TextWidget(), help=OPTIONAL)
-    baseline = _column("baseline", DecimalWidget(), help=gettext_lazy("A number. Optional."))
-    target = _column(
+    name = column("name", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
+    name_ar = optional_text("name_ar")
+    unit = column("unit", TextWidget(), help=gettext_lazy("“%” for a percentage. Optional."))
+    unit_ar = optional_text("unit_ar")
+    baseline = column("baseline", DecimalWidget(), help=gettext_lazy("A number. Optional."))
+    target = column(
         "target", DecimalWidget(required=True), help=gettext_lazy("A number."), required=True
     )
-    by_sex = _column("by_sex", BooleanWidget(), help=gettext_lazy("oui / non; empty: non."))
-    by_migrant_status = _column(
+    by_sex = column("by_sex", BooleanWidget(), help=gettext_lazy("oui / non; empty: non."))
+    by_migrant_status = column(
         "by_migrant_status", BooleanWidget(), help=gettext_lazy("oui / non; empty: non.")
     )
-    source = _column("source", TextWidget(), help=OPTIONAL)
-    source_ar = _column("source_ar", TextWidget(), help=OPTIONAL)
-    frequency = _column(
+    source = optional_text("source")
+    source_ar = optional_text("source_ar")
+    frequency = column(
         "frequency",
         ChoiceWidget(
             Indicator.Frequency.choices, required=False, default=Indicator.Frequency.YEARLY

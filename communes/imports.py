@@ -127,6 +127,16 @@ def _preview(request, step, sheet, outcome, token, original):
     )
 
 
+def _expired(request, step, sheet):
+    return _page(
+        request,
+        step,
+        sheet,
+        status=400,
+        refused=_("This preview has expired: upload the file again."),
+    )
+
+
 def _pending(request) -> dict:
     return request.session.setdefault(SESSION_KEY, {})
 
@@ -184,26 +194,14 @@ def sheet_import_confirm(request, code, year, kind):
     token = request.POST.get("token", "")
     pending = _pending(request).get(token)
     if not pending or pending["kind"] != kind or pending["cycle"] != step.cycle.pk:
-        return _page(
-            request,
-            step,
-            sheet,
-            status=400,
-            refused=_("This preview has expired: upload the file again."),
-        )
+        return _expired(request, step, sheet)
     if pending.get("rows", 0) > sheets.ASYNC_ROWS:
         return _start_job(request, step, sheet, token, pending, "write")
     try:
         with default_storage.open(pending["name"], "rb") as stored:
             data = io.BytesIO(stored.read())
     except FileNotFoundError:
-        return _page(
-            request,
-            step,
-            sheet,
-            status=400,
-            refused=_("This preview has expired: upload the file again."),
-        )
+        return _expired(request, step, sheet)
     outcome, refused = _write(request, step, sheet, data, pending["original"])
     if refused or not outcome.ok:
         return _page(

@@ -24,16 +24,13 @@ from .sheets import (
     IntegerWidget,
     RowError,
     TextWidget,
+    column,
     norm,
+    optional_text,
     register,
+    required_text,
     validate,
 )
-
-OPTIONAL = gettext_lazy("Optional.")
-
-
-def _column(name, widget, **kwargs):
-    return Column(attribute=name, column_name=name, widget=widget, **kwargs)
 
 
 class TopicsWidget(ChoiceWidget):
@@ -100,24 +97,22 @@ def _attendance_label(category, sex):
 class AwarenessResource(UuidCodeResource):
     STEP = 1
 
-    date = _column("date", DateWidget(), help=gettext_lazy("A date (14/03/2025)."), required=True)
-    place = _column("place", TextWidget(), help=gettext_lazy("Required."), required=True)
-    format = _column(
+    date = column("date", DateWidget(), help=gettext_lazy("A date (14/03/2025)."), required=True)
+    place = required_text("place")
+    format = column(
         "format",
         ChoiceWidget(AwarenessSession.Format.choices),
         help=gettext_lazy("See the allowed values."),
         required=True,
     )
-    facilitator = _column(
-        "facilitator", TextWidget(), help=gettext_lazy("Required."), required=True
-    )
-    topics = _column(
+    facilitator = required_text("facilitator")
+    topics = column(
         "topics",
         TopicsWidget(AwarenessSession.Topic.choices),
         help=gettext_lazy("Topics separated by “;”. Optional."),
     )
-    other_topic = _column("other_topic", TextWidget(), help=OPTIONAL)
-    outcome = _column("outcome", TextWidget(), help=OPTIONAL)
+    other_topic = optional_text("other_topic")
+    outcome = optional_text("outcome")
 
     class Meta(CycleResource.Meta):
         model = AwarenessSession
@@ -239,23 +234,23 @@ class TraineeResource(CycleResource):
     PRIVATE = ("name", "pre_score", "post_score")
 
     code = None  # trainees are matched by training and name
-    training = _column(
+    training = column(
         "training",
         TrainingWidget(),
         label=gettext_lazy("Training"),
         help=gettext_lazy("The title of a training of this PAC, recorded first."),
         required=True,
     )
-    name = _column("name", TextWidget(), help=gettext_lazy("Required."), required=True)
-    sex = _column(
+    name = required_text("name")
+    sex = column(
         "sex", ChoiceWidget(Trainee.Sex.choices), help=gettext_lazy("f or m."), required=True
     )
-    service = _column("service", TextWidget(), help=OPTIONAL)
-    days_attended = _column(
+    service = optional_text("service")
+    days_attended = column(
         "days_attended", IntegerWidget(required=True), help=gettext_lazy("A whole number.")
     )
-    pre_score = _column("pre_score", IntegerWidget(), help=gettext_lazy("Out of 100. Optional."))
-    post_score = _column(
+    pre_score = column("pre_score", IntegerWidget(), help=gettext_lazy("Out of 100. Optional."))
+    post_score = column(
         "post_score", IntegerWidget(), help=gettext_lazy("Out of 100; needs the pre-test score.")
     )
 

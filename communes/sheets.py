@@ -437,11 +437,19 @@ class Column(ie_fields.Field):
         self.allowed = allowed
 
 
+def column(name: str, widget, **kwargs) -> Column:
+    """A column named as its model field: the sheet's key is the attribute's name."""
+    return Column(attribute=name, column_name=name, widget=widget, **kwargs)
+
+
 def optional_text(name: str) -> Column:
     """A free-text column named as its field, which may be left empty."""
-    return Column(
-        attribute=name, column_name=name, widget=TextWidget(), help=gettext_lazy("Optional.")
-    )
+    return column(name, TextWidget(), help=gettext_lazy("Optional."))
+
+
+def required_text(name: str, help=None) -> Column:
+    """A free-text column named as its field, which must be filled."""
+    return column(name, TextWidget(), help=help or gettext_lazy("Required."), required=True)
 
 
 class CycleResource(resources.ModelResource):
@@ -1036,6 +1044,9 @@ __all__ = [
     "BooleanWidget",
     "ChoiceWidget",
     "Column",
+    "column",
+    "optional_text",
+    "required_text",
     "DateWidget",
     "DecimalWidget",
     "IntegerWidget",

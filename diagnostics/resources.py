@@ -21,8 +21,10 @@ from communes.sheets import (
     ReferenceListWidget,
     ReferenceWidget,
     TextWidget,
+    column,
     optional_text,
     register,
+    required_text,
 )
 
 from .models import (
@@ -46,19 +48,17 @@ class TitledResource(CycleResource):
 
     STEP = STEP
 
-    title = Column(
-        attribute="title",
-        column_name="title",
-        widget=TextWidget(),
+    title = column(
+        "title",
+        TextWidget(),
         help=TITLE_HELP,
         required=True,
     )
     title_ar = optional_text("title_ar")
     description = optional_text("description")
-    sector = Column(
-        attribute="sector",
-        column_name="sector",
-        widget=ReferenceWidget(Sector),
+    sector = column(
+        "sector",
+        ReferenceWidget(Sector),
         label=gettext_lazy("Sector"),
         help=gettext_lazy("A sector, by its code or its French or Arabic name."),
         required=True,
@@ -66,17 +66,15 @@ class TitledResource(CycleResource):
 
 
 class FindingResource(TitledResource):
-    groups = Column(
-        attribute="groups",
-        column_name="groups",
-        widget=ReferenceListWidget(TargetGroup),
+    groups = column(
+        "groups",
+        ReferenceListWidget(TargetGroup),
         label=gettext_lazy("Groups concerned"),
         help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
     )
-    severity = Column(
-        attribute="severity",
-        column_name="severity",
-        widget=ChoiceWidget(Finding.Severity.choices),
+    severity = column(
+        "severity",
+        ChoiceWidget(Finding.Severity.choices),
         label=gettext_lazy("Severity"),
         help=gettext_lazy("1, 2 or 3."),
         required=True,
@@ -149,31 +147,27 @@ class FindingCodesWidget(widgets.ManyToManyWidget):
 
 
 class IdeaResource(TitledResource):
-    findings = Column(
-        attribute="findings",
-        column_name="findings",
-        widget=FindingCodesWidget(),
+    findings = column(
+        "findings",
+        FindingCodesWidget(),
         label=gettext_lazy("Findings it answers"),
         help=gettext_lazy("Codes of findings of this PAC separated by “;” (F-01; F-03)."),
         required=True,
     )
-    target_groups = Column(
-        attribute="target_groups",
-        column_name="target_groups",
-        widget=ReferenceListWidget(TargetGroup),
+    target_groups = column(
+        "target_groups",
+        ReferenceListWidget(TargetGroup),
         label=gettext_lazy("Target groups"),
         help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
     )
-    beneficiaries_women = Column(
-        attribute="beneficiaries_women",
-        column_name="beneficiaries_women",
-        widget=IntegerWidget(),
+    beneficiaries_women = column(
+        "beneficiaries_women",
+        IntegerWidget(),
         help=gettext_lazy("A whole number. Optional."),
     )
-    beneficiaries_men = Column(
-        attribute="beneficiaries_men",
-        column_name="beneficiaries_men",
-        widget=IntegerWidget(),
+    beneficiaries_men = column(
+        "beneficiaries_men",
+        IntegerWidget(),
         help=gettext_lazy("A whole number. Optional."),
     )
     proposed_by = optional_text("proposed_by")
@@ -258,43 +252,28 @@ class ConsultationResource(UuidCodeResource):
 
     STEP = STEP
 
-    title = Column(
-        attribute="title", column_name="title", widget=TextWidget(), help=TITLE_HELP, required=True
-    )
-    title_ar = Column(
-        attribute="title_ar", column_name="title_ar", widget=TextWidget(), help=OPTIONAL
-    )
-    kind = Column(
-        attribute="kind",
-        column_name="kind",
-        widget=ChoiceWidget(ConsultationSession.Kind.choices),
+    title = column("title", TextWidget(), help=TITLE_HELP, required=True)
+    title_ar = optional_text("title_ar")
+    kind = column(
+        "kind",
+        ChoiceWidget(ConsultationSession.Kind.choices),
         help=gettext_lazy("See the allowed values."),
         required=True,
     )
-    date = Column(
-        attribute="date",
-        column_name="date",
-        widget=DateWidget(),
+    date = column(
+        "date",
+        DateWidget(),
         help=gettext_lazy("A date (14/03/2025)."),
         required=True,
     )
-    place = Column(
-        attribute="place",
-        column_name="place",
-        widget=TextWidget(),
-        help=gettext_lazy("Required."),
-        required=True,
-    )
-    facilitator = Column(
-        attribute="facilitator", column_name="facilitator", widget=TextWidget(), help=OPTIONAL
-    )
-    languages = Column(
-        attribute="languages",
-        column_name="languages",
-        widget=LanguagesWidget(ConsultationSession.Language.choices),
+    place = required_text("place")
+    facilitator = optional_text("facilitator")
+    languages = column(
+        "languages",
+        LanguagesWidget(ConsultationSession.Language.choices),
         help=gettext_lazy("Languages separated by “;”. Optional."),
     )
-    notes = Column(attribute="notes", column_name="notes", widget=TextWidget(), help=OPTIONAL)
+    notes = optional_text("notes")
 
     class Meta(CycleResource.Meta):
         model = ConsultationSession
