@@ -31,6 +31,7 @@ from communes.numbers import listing
 from communes.sheets import (
     BooleanWidget,
     ChoiceWidget,
+    CodeListWidget,
     Column,
     CycleResource,
     DateWidget,
@@ -72,37 +73,14 @@ class OptionalDateWidget(DateWidget):
         return parse_date(value)
 
 
-class IdeaCodesWidget(widgets.ManyToManyWidget):
+class IdeaCodesWidget(CodeListWidget):
     """The adopted ideas an action comes from, by code ("I-01; I-04")."""
 
+    EMPTY = gettext_lazy("Write the code of at least one adopted idea this action comes from.")
+    UNKNOWN = gettext_lazy("No idea has the code “%(code)s” in this PAC.")
+
     def __init__(self, cycle=None):
-        super().__init__(ProjectIdea, field="number")
-        self.cycle = cycle
-        self._by_number = None
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            raise ValueError(
-                _("Write the code of at least one adopted idea this action comes from.")
-            )
-        if self._by_number is None:
-            self._by_number = {i.number: i for i in ProjectIdea.objects.filter(cycle=self.cycle)}
-        found = []
-        for part in str(value).replace("؛", ";").replace(",", ";").split(";"):
-            code = part.strip().upper()
-            if not code:
-                continue
-            number = code.removeprefix("I").lstrip("-").lstrip("0") or "0"
-            idea = self._by_number.get(int(number)) if number.isdigit() else None
-            if idea is None:
-                raise ValueError(_("No idea has the code “%(code)s” in this PAC.") % {"code": code})
-            found.append(idea)
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return "; ".join(i.code for i in sorted(value.all(), key=lambda i: i.number))
+        super().__init__(ProjectIdea, cycle)
 
 
 M2M = ("snia_programmes", "snmre_objectives", "target_groups")

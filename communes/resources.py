@@ -24,6 +24,7 @@ from .sheets import (
     IntegerWidget,
     RowError,
     TextWidget,
+    code_column,
     column,
     norm,
     optional_text,
@@ -61,14 +62,7 @@ class TopicsWidget(ChoiceWidget):
 class UuidCodeResource(CycleResource):
     """Records without a per-period number: their UUID is their code."""
 
-    code = Column(
-        attribute="uuid",
-        column_name="code",
-        readonly=True,
-        widget=TextWidget(),
-        label=gettext_lazy("Code"),
-        help=gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
-    )
+    code = code_column("uuid")
 
     def record_key(self, record):
         return str(record.uuid)

@@ -347,6 +347,41 @@ class ReferenceListWidget(widgets.ManyToManyWidget):
         return "; ".join(item.name for item in value.all())
 
 
+class CodeListWidget(widgets.ManyToManyWidget):
+    """Numbered records of the PAC in one cell, by code ("F-01; F-03"), separated by ";" or
+    ","; subclasses name the model and say what an empty cell and an unknown code mean."""
+
+    EMPTY = ""  # the message for an empty cell
+    UNKNOWN = ""  # the message for an unknown code, with %(code)s
+
+    def __init__(self, model, cycle=None):
+        super().__init__(model, field="number")
+        self.cycle = cycle
+        self._by_number = None
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError(str(self.EMPTY))
+        if self._by_number is None:
+            self._by_number = {r.number: r for r in self.model.objects.filter(cycle=self.cycle)}
+        found = []
+        for part in str(value).replace("؛", ";").replace(",", ";").split(";"):
+            code = part.strip().upper()
+            if not code:
+                continue
+            number = code.removeprefix(self.model.PREFIX).lstrip("-").lstrip("0") or "0"
+            record = self._by_number.get(int(number)) if number.isdigit() else None
+            if record is None:
+                raise ValueError(str(self.UNKNOWN) % {"code": code})
+            found.append(record)
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "; ".join(r.code for r in sorted(value.all(), key=lambda r: r.number))
+
+
 # --- Validation, fast enough for 20,000 rows ---
 
 _OPS = {
@@ -452,6 +487,18 @@ def required_text(name: str, help=None) -> Column:
     return column(name, TextWidget(), help=help or gettext_lazy("Required."), required=True)
 
 
+def code_column(attribute: str) -> Column:
+    """The "code" column: read only, filled by the export, empty on a new row."""
+    return Column(
+        attribute=attribute,
+        column_name="code",
+        readonly=True,
+        widget=TextWidget(),
+        label=gettext_lazy("Code"),
+        help=gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
+    )
+
+
 class CycleResource(resources.ModelResource):
     """The records of one list of one PAC cycle, matched by their stable code.
 
@@ -462,14 +509,7 @@ class CycleResource(resources.ModelResource):
     STEP = 0
     PRIVATE: tuple[str, ...] = ()
 
-    code = Column(
-        attribute="code",
-        column_name="code",
-        readonly=True,
-        widget=TextWidget(),
-        label=gettext_lazy("Code"),
-        help=gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
-    )
+    code = code_column("code")
     commune = Column(
         column_name="commune",
         readonly=True,
@@ -1043,7 +1083,9 @@ __all__ = [
     "CycleResource",
     "BooleanWidget",
     "ChoiceWidget",
+    "CodeListWidget",
     "Column",
+    "code_column",
     "column",
     "optional_text",
     "required_text",

@@ -9,11 +9,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import widgets
 
 from communes.resources import UuidCodeResource
 from communes.sheets import (
     ChoiceWidget,
+    CodeListWidget,
     Column,
     CycleResource,
     DateWidget,
@@ -113,37 +113,14 @@ class FindingResource(TitledResource):
         )
 
 
-class FindingCodesWidget(widgets.ManyToManyWidget):
+class FindingCodesWidget(CodeListWidget):
     """The findings an idea answers, by code ("F-01; F-03"), in the idea's PAC."""
 
-    def __init__(self):
-        super().__init__(Finding, field="number")
-        self.cycle = None
-        self._by_number = None
+    EMPTY = gettext_lazy("Write the code of at least one finding this idea answers.")
+    UNKNOWN = gettext_lazy("No finding has the code “%(code)s” in this PAC.")
 
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            raise ValueError(_("Write the code of at least one finding this idea answers."))
-        if self._by_number is None:
-            self._by_number = {f.number: f for f in Finding.objects.filter(cycle=self.cycle)}
-        found = []
-        for part in str(value).replace("؛", ";").replace(",", ";").split(";"):
-            code = part.strip().upper()
-            if not code:
-                continue
-            number = code.removeprefix("F").lstrip("-").lstrip("0") or "0"
-            finding = self._by_number.get(int(number)) if number.isdigit() else None
-            if finding is None:
-                raise ValueError(
-                    _("No finding has the code “%(code)s” in this PAC.") % {"code": code}
-                )
-            found.append(finding)
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return "; ".join(f.code for f in sorted(value.all(), key=lambda f: f.number))
+    def __init__(self, cycle=None):
+        super().__init__(Finding, cycle)
 
 
 class IdeaResource(TitledResource):
@@ -190,8 +167,7 @@ class IdeaResource(TitledResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.fields["findings"].widget = FindingCodesWidget()
-        self.fields["findings"].widget.cycle = self.cycle
+        self.fields["findings"].widget = FindingCodesWidget(self.cycle)
 
     def get_queryset(self):
         return (
