@@ -690,7 +690,13 @@ class IndicatorResource(ActionLineResource):
 
     name = column("name", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
     name_ar = optional_text("name_ar")
-    unit = column("unit", TextWidget(), help=gettext_lazy("“%” for a percentage. Optional."))
+    unit = column(
+        "unit",
+        TextWidget(),
+        help=gettext_lazy(
+            "The unit (persons, km, percent…); a percentage is at most 100. Optional."
+        ),
+    )
     unit_ar = optional_text("unit_ar")
     baseline = column("baseline", DecimalWidget(), help=gettext_lazy("A number. Optional."))
     target = column(
