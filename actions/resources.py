@@ -116,7 +116,7 @@ class _Planned:
             }
 
 
-def _targetcolumn(through) -> str:
+def _through_target(through) -> str:
     """The through table's column pointing at the reference item (not at the action)."""
     return next(
         f.attname
@@ -418,7 +418,7 @@ class ActionResource(CycleResource):
         ids = [a.pk for a in new + old]
         for name in M2M:
             through = getattr(PacAction, name).through
-            target = _targetcolumn(through)
+            target = _through_target(through)
             rows_model = apps.get_model("actions", f"HistoricalPacAction_{name}")
             rows = through.objects.filter(pacaction_id__in=ids).values_list(
                 "id", "pacaction_id", target
@@ -442,7 +442,7 @@ class ActionResource(CycleResource):
     def _write_m2m(planned: list[_Planned]) -> None:
         for name in M2M:
             through = getattr(PacAction, name).through
-            target = _targetcolumn(through)
+            target = _through_target(through)
             stale, rows = [], []
             for p in planned:
                 if name not in p.m2m:
