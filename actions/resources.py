@@ -295,11 +295,9 @@ class ActionResource(CycleResource):
     def extra_columns(self, row) -> list[str]:
         return [k for k in row if k.startswith("cost_") and k in self.fields]
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        wanted = self._wanted_costs(row) if not import_validation_errors else None
-        if wanted is not None and wanted != self._costs(original):
-            return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+    def extras_changed(self, original, row) -> bool:
+        wanted = self._wanted_costs(row)
+        return wanted is not None and wanted != self._costs(original)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

@@ -166,11 +166,9 @@ class AwarenessResource(UuidCodeResource):
     def extra_columns(self, row) -> list[str]:
         return [k for k in row if k.startswith(("women_", "men_")) and k in self.fields]
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        wanted = None if import_validation_errors else self._wanted(row)
-        if wanted is not None and wanted != self._attendance(original):
-            return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+    def extras_changed(self, original, row) -> bool:
+        wanted = self._wanted(row)
+        return wanted is not None and wanted != self._attendance(original)
 
     def save_m2m(self, instance, row, **kwargs):
         if self._dry(kwargs):

@@ -499,6 +499,20 @@ def code_column(attribute: str) -> Column:
     )
 
 
+class _NoDiff:
+    """django-import-export's diff renders every column of the stored record before each row
+    (the admin shows it; these pages do not): a query a relation a row, for nothing."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
+
+
 class CycleResource(resources.ModelResource):
     """The records of one list of one PAC cycle, matched by their stable code.
 
@@ -627,6 +641,23 @@ class CycleResource(resources.ModelResource):
                 errors[key] = [ValidationError(str(error))]
         if errors:
             raise ValidationError(errors)
+
+    def get_diff_class(self):
+        return _NoDiff
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if original is not None and hasattr(instance, "_prefetched_objects_cache"):
+            # ``original`` is a deep copy, which drops what ``get_queryset`` prefetched: a
+            # query a relation a row otherwise. Nothing is written before this comparison,
+            # so the instance's prefetched relations are the stored ones.
+            original._prefetched_objects_cache = dict(instance._prefetched_objects_cache)
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        return not self.extras_changed(original, row)
+
+    def extras_changed(self, original, row) -> bool:
+        """Whether the row changes what ``extra_columns`` hold (the stored record: ``original``)."""
+        return False
 
     def extra_columns(self, row) -> list[str]:
         """The row's columns made from data (a year's cost, a group's count), not attributes:

@@ -331,11 +331,9 @@ class ConsultationResource(UuidCodeResource):
         if errors:
             raise ValidationError(errors)
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        wanted = None if import_validation_errors else self._wanted(row)
-        if wanted is not None and wanted != self._counts(original):
-            return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+    def extras_changed(self, original, row) -> bool:
+        wanted = self._wanted(row)
+        return wanted is not None and wanted != self._counts(original)
 
     def save_m2m(self, instance, row, **kwargs):
         if self._dry(kwargs) or instance.by_age_band:

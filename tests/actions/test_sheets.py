@@ -218,3 +218,27 @@ def _xlsx(rows):
     book.save(out)
     out.seek(0)
     return out
+
+
+def test_reimport_queries_do_not_grow_with_stored_rows(cycle, editor, plan):
+    """An unchanged export of 2 actions or of 6: the same queries (the stored costs, ideas and
+    reference lists come from one prefetch, not a query a row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.actions.conftest import build_ideas, decide
+
+    counts = []
+    for _round in range(2):
+        rows = table(ActionResource(cycle=cycle, user=editor))
+        with CaptureQueriesContext(connection) as captured:
+            out = sheets.confirm(
+                _xlsx(rows), kind="actions", cycle=cycle, user=editor, name="actions.xlsx"
+            )
+        assert out.errors == [] and (out.new, out.update) == (0, 0)
+        counts.append(len(captured))
+        more = build_ideas(cycle, 4, prefix="More ")
+        decide(more)
+        for idea in more:
+            make_action(cycle, [idea])
+    assert counts[0] == counts[1]
