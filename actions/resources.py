@@ -45,6 +45,7 @@ from communes.sheets import (
     norm,
     optional_text,
     parse_date,
+    read_only,
     register,
     required_text,
 )
@@ -197,14 +198,11 @@ class ActionResource(CycleResource):
         help=gettext_lazy("planned, in_progress, completed or abandoned."),
     )
     status_reason = optional_text("status_reason")
-    financing_total = Column(
-        column_name="financing_total",
-        readonly=True,
+    financing_total = read_only(
+        "financing_total",
+        gettext_lazy("Financing (MAD)"),
+        gettext_lazy("Read only: the total of the financing plan, edited on the action sheet."),
         widget=DecimalWidget(),
-        label=gettext_lazy("Financing (MAD)"),
-        help=gettext_lazy(
-            "Read only: the total of the financing plan, edited on the action sheet."
-        ),
     )
 
     class Meta(CycleResource.Meta):
@@ -240,7 +238,6 @@ class ActionResource(CycleResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.fields["ideas"].widget = IdeaCodesWidget(self.cycle)
         # One column a year of the PAC, after the action's own columns.
         for year in self.cycle.years:
             key = f"cost_{year}"
@@ -566,10 +563,6 @@ class ActionLineResource(CycleResource):
         help=gettext_lazy("The code of an action of this PAC (A-03)."),
         required=True,
     )
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.fields["action"].widget = ActionWidget(self.cycle)
 
     def base_queryset(self):
         return self._meta.model.objects.filter(action__cycle=self.cycle)

@@ -259,11 +259,6 @@ class TraineeResource(CycleResource):
             "post_score",
         )
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.fields["training"].widget = TrainingWidget()
-        self.fields["training"].widget.cycle = self.cycle
-
     def base_queryset(self):
         return Trainee.objects.filter(training__cycle=self.cycle)
 

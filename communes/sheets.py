@@ -487,15 +487,21 @@ def required_text(name: str, help=None) -> Column:
     return column(name, TextWidget(), help=help or gettext_lazy("Required."), required=True)
 
 
+def read_only(name: str, label, help, *, attribute=None, widget=None) -> Column:
+    """A column the export fills and the import does not read."""
+    widget = widget or TextWidget()
+    return Column(
+        attribute=attribute, column_name=name, readonly=True, widget=widget, label=label, help=help
+    )
+
+
 def code_column(attribute: str) -> Column:
     """The "code" column: read only, filled by the export, empty on a new row."""
-    return Column(
+    return read_only(
+        "code",
+        gettext_lazy("Code"),
+        gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
         attribute=attribute,
-        column_name="code",
-        readonly=True,
-        widget=TextWidget(),
-        label=gettext_lazy("Code"),
-        help=gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
     )
 
 
@@ -524,12 +530,10 @@ class CycleResource(resources.ModelResource):
     PRIVATE: tuple[str, ...] = ()
 
     code = code_column("code")
-    commune = Column(
-        column_name="commune",
-        readonly=True,
-        widget=TextWidget(),
-        label=gettext_lazy("Commune"),
-        help=gettext_lazy("The commune's code; only this commune's rows are accepted."),
+    commune = read_only(
+        "commune",
+        gettext_lazy("Commune"),
+        gettext_lazy("The commune's code; only this commune's rows are accepted."),
     )
 
     class Meta:
@@ -548,6 +552,9 @@ class CycleResource(resources.ModelResource):
         self.cycle = cycle
         self.user = user
         self.private = private
+        for column in self.fields.values():  # each resource has its own copies of the widgets
+            if hasattr(column.widget, "cycle"):  # widgets that read records of the PAC
+                column.widget.cycle = cycle
 
     # Columns
 
@@ -1119,6 +1126,7 @@ __all__ = [
     "code_column",
     "column",
     "optional_text",
+    "read_only",
     "required_text",
     "DateWidget",
     "DecimalWidget",

@@ -165,10 +165,6 @@ class IdeaResource(TitledResource):
             "proposed_by",
         )
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.fields["findings"].widget = FindingCodesWidget(self.cycle)
-
     def get_queryset(self):
         return (
             ProjectIdea.objects.filter(cycle=self.cycle)
