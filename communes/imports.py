@@ -114,6 +114,29 @@ def _page(request, step, sheet, *, status=200, **extra):
     )
 
 
+def _preview(request, step, sheet, outcome, token, original):
+    """The checked file: rows to add, update, skip, or its errors (400)."""
+    return _page(
+        request,
+        step,
+        sheet,
+        status=200 if outcome.ok else 400,
+        outcome=outcome,
+        token=token,
+        original=original,
+    )
+
+
+def _expired(request, step, sheet):
+    return _page(
+        request,
+        step,
+        sheet,
+        status=400,
+        refused=_("This preview has expired: upload the file again."),
+    )
+
+
 def _pending(request) -> dict:
     return request.session.setdefault(SESSION_KEY, {})
 
@@ -160,15 +183,7 @@ def sheet_import(request, code, year, kind):
         request.session.modified = True
         if large:  # more than a few seconds of work: a job, with its progress shown
             return _start_job(request, step, sheet, token, pending, "check")
-    return _page(
-        request,
-        step,
-        sheet,
-        status=200 if outcome.ok else 400,
-        outcome=outcome,
-        token=token,
-        original=upload.name,
-    )
+    return _preview(request, step, sheet, outcome, token, upload.name)
 
 
 @require_POST
@@ -179,40 +194,33 @@ def sheet_import_confirm(request, code, year, kind):
     token = request.POST.get("token", "")
     pending = _pending(request).get(token)
     if not pending or pending["kind"] != kind or pending["cycle"] != step.cycle.pk:
-        return _page(
-            request,
-            step,
-            sheet,
-            status=400,
-            refused=_("This preview has expired: upload the file again."),
-        )
+        return _expired(request, step, sheet)
     if pending.get("rows", 0) > sheets.ASYNC_ROWS:
         return _start_job(request, step, sheet, token, pending, "write")
     try:
         with default_storage.open(pending["name"], "rb") as stored:
             data = io.BytesIO(stored.read())
     except FileNotFoundError:
-        return _page(
-            request,
-            step,
-            sheet,
-            status=400,
-            refused=_("This preview has expired: upload the file again."),
-        )
+        return _expired(request, step, sheet)
     outcome, refused = _write(request, step, sheet, data, pending["original"])
     if refused or not outcome.ok:
         return _page(
             request, step, sheet, status=409 if refused else 400, refused=refused, outcome=outcome
         )
+    _done(request, token, outcome)
+    default_storage.delete(pending["name"])
+    return redirect(step.url(sheet.list_url))
+
+
+def _done(request, token, outcome) -> None:
+    """A written import: its token is used up, the list page says what it did."""
     _pending(request).pop(token, None)
     request.session.modified = True
-    default_storage.delete(pending["name"])
     messages.success(
         request,
         _("Import done: %(new)s added, %(update)s updated, %(skip)s unchanged.")
         % {"new": outcome.new, "update": outcome.update, "skip": outcome.skip},
     )
-    return redirect(step.url(sheet.list_url))
 
 
 def _write(request, step, sheet, data, original):
@@ -327,13 +335,7 @@ def sheet_import_status(request, code, year, kind):
         errors=[sheets.RowError(*e) for e in result["errors"]],
     )
     if phase == "write" and outcome.ok:
-        _pending(request).pop(token, None)
-        request.session.modified = True
-        messages.success(
-            request,
-            _("Import done: %(new)s added, %(update)s updated, %(skip)s unchanged.")
-            % {"new": outcome.new, "update": outcome.update, "skip": outcome.skip},
-        )
+        _done(request, token, outcome)
         response = redirect(step.url(sheet.list_url))
         if request.htmx:
             response = HttpResponse(status=204)
@@ -343,12 +345,5 @@ def sheet_import_status(request, code, year, kind):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = request.get_full_path()
         return response
-    return _page(
-        request,
-        step,
-        sheet,
-        status=200 if outcome.ok else 400,
-        outcome=outcome,
-        token=token if outcome.ok and phase == "check" else "",
-        original=pending["original"],
-    )
+    token = token if outcome.ok and phase == "check" else ""
+    return _preview(request, step, sheet, outcome, token, pending["original"])

@@ -63,6 +63,17 @@ def next_number(model: type[NumberedRecord], cycle) -> int:
     return counter.last
 
 
+def reserve_numbers(model: type[NumberedRecord], cycle, count: int) -> int:
+    """The first of ``count`` consecutive numbers of ``model`` in ``cycle``, taken from the
+    counter at once (a bulk insert numbers its rows itself); inside the saving transaction."""
+    counter = _locked_counter(model, cycle)
+    live = model.objects.filter(cycle=cycle).aggregate(n=Max("number"))["n"] or 0
+    first = max(counter.last, live) + 1
+    counter.last = first + count - 1
+    counter.save(update_fields=["last"])
+    return first
+
+
 class NumberedRecord(models.Model):
     """A stable per-cycle number shown with the model's ``PREFIX`` ("F-03").
 

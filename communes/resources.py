@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,16 +24,14 @@ from .sheets import (
     IntegerWidget,
     RowError,
     TextWidget,
+    code_column,
+    column,
     norm,
+    optional_text,
     register,
+    required_text,
     validate,
 )
-
-OPTIONAL = gettext_lazy("Optional.")
-
-
-def _column(name, widget, **kwargs):
-    return Column(attribute=name, column_name=name, widget=widget, **kwargs)
 
 
 class TopicsWidget(ChoiceWidget):
@@ -65,36 +62,20 @@ class TopicsWidget(ChoiceWidget):
 class UuidCodeResource(CycleResource):
     """Records without a per-period number: their UUID is their code."""
 
-    code = Column(
-        attribute="uuid",
-        column_name="code",
-        readonly=True,
-        widget=TextWidget(),
-        label=gettext_lazy("Code"),
-        help=gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
-    )
+    code = code_column("uuid")
 
     def record_key(self, record):
         return str(record.uuid)
 
-    def check_rows(self, rows, labels):
-        errors = []
-        known = {str(u) for u in self.base_queryset().values_list("uuid", flat=True)}
-        seen = {}
-        for index, row in enumerate(rows, start=2):
-            errors += self.check_commune(row, index, labels)
-            code = str(row.get("code") or "").strip().lower()
-            row["_key"] = None
-            if not code:
-                continue
-            if code not in known:
-                errors.append(RowError(index, labels["code"], self.unknown_code(code)))
-            elif code in seen:
-                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[code])))
-            else:
-                seen[code] = index
-                row["_key"] = code
-        return errors
+    def known_keys(self) -> set:
+        return {str(u) for u in self.base_queryset().values_list("uuid", flat=True)}
+
+    def key_for(self, code: str):
+        return code
+
+    @staticmethod
+    def clean_code(value) -> str:
+        return str(value or "").strip().lower()
 
 
 def _attendance_label(category, sex):
@@ -110,24 +91,22 @@ def _attendance_label(category, sex):
 class AwarenessResource(UuidCodeResource):
     STEP = 1
 
-    date = _column("date", DateWidget(), help=gettext_lazy("A date (14/03/2025)."), required=True)
-    place = _column("place", TextWidget(), help=gettext_lazy("Required."), required=True)
-    format = _column(
+    date = column("date", DateWidget(), help=gettext_lazy("A date (14/03/2025)."), required=True)
+    place = required_text("place")
+    format = column(
         "format",
         ChoiceWidget(AwarenessSession.Format.choices),
         help=gettext_lazy("See the allowed values."),
         required=True,
     )
-    facilitator = _column(
-        "facilitator", TextWidget(), help=gettext_lazy("Required."), required=True
-    )
-    topics = _column(
+    facilitator = required_text("facilitator")
+    topics = column(
         "topics",
         TopicsWidget(AwarenessSession.Topic.choices),
         help=gettext_lazy("Topics separated by “;”. Optional."),
     )
-    other_topic = _column("other_topic", TextWidget(), help=OPTIONAL)
-    outcome = _column("outcome", TextWidget(), help=OPTIONAL)
+    other_topic = optional_text("other_topic")
+    outcome = optional_text("outcome")
 
     class Meta(CycleResource.Meta):
         model = AwarenessSession
@@ -184,25 +163,12 @@ class AwarenessResource(UuidCodeResource):
         wanted = {k: self.fields[k].clean(row) for k in keys}
         return {k: v for k, v in wanted.items() if v}
 
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = dict(error.error_dict)
-        for key in [k for k in row if k.startswith(("women_", "men_")) and k in self.fields]:
-            try:
-                self.fields[key].clean(row)
-            except ValueError as error:
-                errors[key] = [str(error)]
-        if errors:
-            raise ValidationError(errors)
+    def extra_columns(self, row) -> list[str]:
+        return [k for k in row if k.startswith(("women_", "men_")) and k in self.fields]
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        wanted = None if import_validation_errors else self._wanted(row)
-        if wanted is not None and wanted != self._attendance(original):
-            return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+    def extras_changed(self, original, row) -> bool:
+        wanted = self._wanted(row)
+        return wanted is not None and wanted != self._attendance(original)
 
     def save_m2m(self, instance, row, **kwargs):
         if self._dry(kwargs):
@@ -260,23 +226,23 @@ class TraineeResource(CycleResource):
     PRIVATE = ("name", "pre_score", "post_score")
 
     code = None  # trainees are matched by training and name
-    training = _column(
+    training = column(
         "training",
         TrainingWidget(),
         label=gettext_lazy("Training"),
         help=gettext_lazy("The title of a training of this PAC, recorded first."),
         required=True,
     )
-    name = _column("name", TextWidget(), help=gettext_lazy("Required."), required=True)
-    sex = _column(
+    name = required_text("name")
+    sex = column(
         "sex", ChoiceWidget(Trainee.Sex.choices), help=gettext_lazy("f or m."), required=True
     )
-    service = _column("service", TextWidget(), help=OPTIONAL)
-    days_attended = _column(
+    service = optional_text("service")
+    days_attended = column(
         "days_attended", IntegerWidget(required=True), help=gettext_lazy("A whole number.")
     )
-    pre_score = _column("pre_score", IntegerWidget(), help=gettext_lazy("Out of 100. Optional."))
-    post_score = _column(
+    pre_score = column("pre_score", IntegerWidget(), help=gettext_lazy("Out of 100. Optional."))
+    post_score = column(
         "post_score", IntegerWidget(), help=gettext_lazy("Out of 100; needs the pre-test score.")
     )
 
@@ -292,11 +258,6 @@ class TraineeResource(CycleResource):
             "pre_score",
             "post_score",
         )
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.fields["training"].widget = TrainingWidget()
-        self.fields["training"].widget.cycle = self.cycle
 
     def base_queryset(self):
         return Trainee.objects.filter(training__cycle=self.cycle)
@@ -349,15 +310,8 @@ class TraineeResource(CycleResource):
 
 
 def register_sheets() -> None:
-    register(
-        "awareness",
-        AwarenessResource,
-        title=gettext_lazy("Awareness sessions"),
-        list_url="awareness_list",
-    )
-    register(
-        "trainees",
-        TraineeResource,
-        title=gettext_lazy("Trainees"),
-        list_url="training_list",
-    )
+    for kind, resource, title, list_url in (
+        ("awareness", AwarenessResource, gettext_lazy("Awareness sessions"), "awareness_list"),
+        ("trainees", TraineeResource, gettext_lazy("Trainees"), "training_list"),
+    ):
+        register(kind, resource, title=title, list_url=list_url)

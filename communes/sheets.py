@@ -196,6 +196,31 @@ class DecimalWidget(IntegerWidget):
         return float(value) if value is not None else None
 
 
+YES = frozenset({"1", "x", "yes", "oui", "true", "vrai", "o", "y", "نعم"})
+NO = frozenset({"0", "no", "non", "false", "faux", "n", "لا"})
+
+
+class BooleanWidget(widgets.Widget):
+    """Yes or no, as people type it in French, Arabic or English; empty: no."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = norm(value)
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise ValueError(_("“%(value)s” is neither yes nor no (oui / non).") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return _("yes") if value else _("no")
+
+
 class DateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         result = parse_date(value)
@@ -322,6 +347,41 @@ class ReferenceListWidget(widgets.ManyToManyWidget):
         return "; ".join(item.name for item in value.all())
 
 
+class CodeListWidget(widgets.ManyToManyWidget):
+    """Numbered records of the PAC in one cell, by code ("F-01; F-03"), separated by ";" or
+    ","; subclasses name the model and say what an empty cell and an unknown code mean."""
+
+    EMPTY = ""  # the message for an empty cell
+    UNKNOWN = ""  # the message for an unknown code, with %(code)s
+
+    def __init__(self, model, cycle=None):
+        super().__init__(model, field="number")
+        self.cycle = cycle
+        self._by_number = None
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError(str(self.EMPTY))
+        if self._by_number is None:
+            self._by_number = {r.number: r for r in self.model.objects.filter(cycle=self.cycle)}
+        found = []
+        for part in str(value).replace("؛", ";").replace(",", ";").split(";"):
+            code = part.strip().upper()
+            if not code:
+                continue
+            number = code.removeprefix(self.model.PREFIX).lstrip("-").lstrip("0") or "0"
+            record = self._by_number.get(int(number)) if number.isdigit() else None
+            if record is None:
+                raise ValueError(str(self.UNKNOWN) % {"code": code})
+            found.append(record)
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return "; ".join(r.code for r in sorted(value.all(), key=lambda r: r.number))
+
+
 # --- Validation, fast enough for 20,000 rows ---
 
 _OPS = {
@@ -412,11 +472,51 @@ class Column(ie_fields.Field):
         self.allowed = allowed
 
 
+def column(name: str, widget, **kwargs) -> Column:
+    """A column named as its model field: the sheet's key is the attribute's name."""
+    return Column(attribute=name, column_name=name, widget=widget, **kwargs)
+
+
 def optional_text(name: str) -> Column:
     """A free-text column named as its field, which may be left empty."""
+    return column(name, TextWidget(), help=gettext_lazy("Optional."))
+
+
+def required_text(name: str, help=None) -> Column:
+    """A free-text column named as its field, which must be filled."""
+    return column(name, TextWidget(), help=help or gettext_lazy("Required."), required=True)
+
+
+def read_only(name: str, label, help, *, attribute=None, widget=None) -> Column:
+    """A column the export fills and the import does not read."""
+    widget = widget or TextWidget()
     return Column(
-        attribute=name, column_name=name, widget=TextWidget(), help=gettext_lazy("Optional.")
+        attribute=attribute, column_name=name, readonly=True, widget=widget, label=label, help=help
     )
+
+
+def code_column(attribute: str) -> Column:
+    """The "code" column: read only, filled by the export, empty on a new row."""
+    return read_only(
+        "code",
+        gettext_lazy("Code"),
+        gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
+        attribute=attribute,
+    )
+
+
+class _NoDiff:
+    """django-import-export's diff renders every column of the stored record before each row
+    (the admin shows it; these pages do not): a query a relation a row, for nothing."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
 
 
 class CycleResource(resources.ModelResource):
@@ -429,20 +529,11 @@ class CycleResource(resources.ModelResource):
     STEP = 0
     PRIVATE: tuple[str, ...] = ()
 
-    code = Column(
-        attribute="code",
-        column_name="code",
-        readonly=True,
-        widget=TextWidget(),
-        label=gettext_lazy("Code"),
-        help=gettext_lazy("The record's code. Leave empty on a new row: the import gives one."),
-    )
-    commune = Column(
-        column_name="commune",
-        readonly=True,
-        widget=TextWidget(),
-        label=gettext_lazy("Commune"),
-        help=gettext_lazy("The commune's code; only this commune's rows are accepted."),
+    code = code_column("code")
+    commune = read_only(
+        "commune",
+        gettext_lazy("Commune"),
+        gettext_lazy("The commune's code; only this commune's rows are accepted."),
     )
 
     class Meta:
@@ -461,6 +552,9 @@ class CycleResource(resources.ModelResource):
         self.cycle = cycle
         self.user = user
         self.private = private
+        for column in self.fields.values():  # each resource has its own copies of the widgets
+            if hasattr(column.widget, "cycle"):  # widgets that read records of the PAC
+                column.widget.cycle = cycle
 
     # Columns
 
@@ -503,6 +597,9 @@ class CycleResource(resources.ModelResource):
         self._existing = {self.record_key(r): r for r in self.get_queryset()}
 
     progress = None  # a callable(rows done), for the import job's progress bar
+    # Each row in its own savepoint, so that a row the database refuses is that row's error;
+    # a resource that writes nothing row by row (a bulk write at the end) can do without.
+    ROW_SAVEPOINTS = True
     # Whether a dry run saves each row (then rolled back): needed where the checks read what
     # was saved (an action's money rules); otherwise the preview validates without writing.
     DRY_RUN_SAVES = False
@@ -544,12 +641,44 @@ class CycleResource(resources.ModelResource):
                     column.clean(row)
                 except ValueError as error:
                     errors[column.attribute] = [ValidationError(str(error))]
+        for key in self.extra_columns(row):
+            try:
+                self.fields[key].clean(row)
+            except ValueError as error:
+                errors[key] = [ValidationError(str(error))]
         if errors:
             raise ValidationError(errors)
+
+    def get_diff_class(self):
+        return _NoDiff
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if original is not None and hasattr(instance, "_prefetched_objects_cache"):
+            # ``original`` is a deep copy, which drops what ``get_queryset`` prefetched: a
+            # query a relation a row otherwise. Nothing is written before this comparison,
+            # so the instance's prefetched relations are the stored ones.
+            original._prefetched_objects_cache = dict(instance._prefetched_objects_cache)
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        return not self.extras_changed(original, row)
+
+    def extras_changed(self, original, row) -> bool:
+        """Whether the row changes what ``extra_columns`` hold (the stored record: ``original``)."""
+        return False
+
+    def extra_columns(self, row) -> list[str]:
+        """The row's columns made from data (a year's cost, a group's count), not attributes:
+        their cells are read with the row so that a bad one is a message on its cell."""
+        return []
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         instance.cycle = self.cycle
         validate(instance, import_validation_errors)
+
+    def final_errors(self, labels: dict[str, str], *, dry_run: bool) -> list[RowError]:
+        """Rules over several rows, checked once every row is read (and, on a write, saved):
+        a resource's money rules. Any error rolls the whole import back."""
+        return []
 
     # The pre-pass: what the widgets cannot see (codes, commune, duplicates)
 
@@ -582,28 +711,39 @@ class CycleResource(resources.ModelResource):
             "row": row,
         }
 
+    def known_keys(self) -> set:
+        """The keys (``record_key``) of the stored records a code may name."""
+        return set(self.base_queryset().values_list("number", flat=True))
+
+    def key_for(self, code: str):
+        """The key a code names ("F-03" -> 3), ``None`` when it is no code of this list;
+        ``code`` is as ``clean_code`` wrote it."""
+        match = re.fullmatch(rf"{self._meta.model.PREFIX}-?0*(\d+)", code)
+        return int(match.group(1)) if match else None
+
+    @staticmethod
+    def clean_code(value) -> str:
+        return str(value or "").strip().upper()
+
     def check_rows(self, rows: list[dict], labels: dict[str, str]) -> list[RowError]:
         """Codes, commune and duplicates; sets each row's ``_key`` (``None``: a new record)."""
         errors = []
-        numbers = set(self.base_queryset().values_list("number", flat=True))
-        seen: dict[int, int] = {}
-        prefix = self._meta.model.PREFIX
+        known = self.known_keys()
+        seen: dict = {}
         for index, row in enumerate(rows, start=2):
             errors += self.check_commune(row, index, labels)
-            code = str(row.get("code") or "").strip().upper()
+            code = self.clean_code(row.get("code"))
             row["_key"] = None
             if not code:
                 continue
-            match = re.fullmatch(rf"{prefix}-?0*(\d+)", code)
-            if not match or int(match.group(1)) not in numbers:
+            key = self.key_for(code)
+            if key is None or key not in known:
                 errors.append(RowError(index, labels["code"], self.unknown_code(code)))
-                continue
-            number = int(match.group(1))
-            if number in seen:
-                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[number])))
-                continue
-            seen[number] = index
-            row["_key"] = number
+            elif key in seen:
+                errors.append(RowError(index, labels["code"], self.duplicate(code, seen[key])))
+            else:
+                seen[key] = index
+                row["_key"] = key
         return errors
 
 
@@ -918,8 +1058,12 @@ def run(resource: CycleResource, table: list[list], *, dry_run: bool) -> Outcome
     for row in rows:
         dataset.append([row.get(h) for h in dataset.headers])
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
-        if dry_run or result.has_errors() or result.has_validation_errors():
+        savepoints = dry_run or resource.ROW_SAVEPOINTS
+        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=savepoints)
+        failed = result.has_errors() or result.has_validation_errors()
+        if not failed:
+            outcome.errors = resource.final_errors(labels, dry_run=dry_run)
+        if dry_run or failed or outcome.errors:
             transaction.set_rollback(True)
     attribute_label = {
         c.attribute: labels[c.column_name] for c in resource.columns() if c.attribute
@@ -975,8 +1119,15 @@ __all__ = [
     "confirm",
     "dry_run",
     "CycleResource",
+    "BooleanWidget",
     "ChoiceWidget",
+    "CodeListWidget",
     "Column",
+    "code_column",
+    "column",
+    "optional_text",
+    "read_only",
+    "required_text",
     "DateWidget",
     "DecimalWidget",
     "IntegerWidget",

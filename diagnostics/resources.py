@@ -9,11 +9,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import widgets
 
 from communes.resources import UuidCodeResource
 from communes.sheets import (
     ChoiceWidget,
+    CodeListWidget,
     Column,
     CycleResource,
     DateWidget,
@@ -21,8 +21,10 @@ from communes.sheets import (
     ReferenceListWidget,
     ReferenceWidget,
     TextWidget,
+    column,
     optional_text,
     register,
+    required_text,
 )
 
 from .models import (
@@ -46,19 +48,17 @@ class TitledResource(CycleResource):
 
     STEP = STEP
 
-    title = Column(
-        attribute="title",
-        column_name="title",
-        widget=TextWidget(),
+    title = column(
+        "title",
+        TextWidget(),
         help=TITLE_HELP,
         required=True,
     )
     title_ar = optional_text("title_ar")
     description = optional_text("description")
-    sector = Column(
-        attribute="sector",
-        column_name="sector",
-        widget=ReferenceWidget(Sector),
+    sector = column(
+        "sector",
+        ReferenceWidget(Sector),
         label=gettext_lazy("Sector"),
         help=gettext_lazy("A sector, by its code or its French or Arabic name."),
         required=True,
@@ -66,17 +66,15 @@ class TitledResource(CycleResource):
 
 
 class FindingResource(TitledResource):
-    groups = Column(
-        attribute="groups",
-        column_name="groups",
-        widget=ReferenceListWidget(TargetGroup),
+    groups = column(
+        "groups",
+        ReferenceListWidget(TargetGroup),
         label=gettext_lazy("Groups concerned"),
         help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
     )
-    severity = Column(
-        attribute="severity",
-        column_name="severity",
-        widget=ChoiceWidget(Finding.Severity.choices),
+    severity = column(
+        "severity",
+        ChoiceWidget(Finding.Severity.choices),
         label=gettext_lazy("Severity"),
         help=gettext_lazy("1, 2 or 3."),
         required=True,
@@ -115,65 +113,38 @@ class FindingResource(TitledResource):
         )
 
 
-class FindingCodesWidget(widgets.ManyToManyWidget):
+class FindingCodesWidget(CodeListWidget):
     """The findings an idea answers, by code ("F-01; F-03"), in the idea's PAC."""
 
-    def __init__(self):
-        super().__init__(Finding, field="number")
-        self.cycle = None
-        self._by_number = None
+    EMPTY = gettext_lazy("Write the code of at least one finding this idea answers.")
+    UNKNOWN = gettext_lazy("No finding has the code “%(code)s” in this PAC.")
 
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            raise ValueError(_("Write the code of at least one finding this idea answers."))
-        if self._by_number is None:
-            self._by_number = {f.number: f for f in Finding.objects.filter(cycle=self.cycle)}
-        found = []
-        for part in str(value).replace("؛", ";").replace(",", ";").split(";"):
-            code = part.strip().upper()
-            if not code:
-                continue
-            number = code.removeprefix("F").lstrip("-").lstrip("0") or "0"
-            finding = self._by_number.get(int(number)) if number.isdigit() else None
-            if finding is None:
-                raise ValueError(
-                    _("No finding has the code “%(code)s” in this PAC.") % {"code": code}
-                )
-            found.append(finding)
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return "; ".join(f.code for f in sorted(value.all(), key=lambda f: f.number))
+    def __init__(self, cycle=None):
+        super().__init__(Finding, cycle)
 
 
 class IdeaResource(TitledResource):
-    findings = Column(
-        attribute="findings",
-        column_name="findings",
-        widget=FindingCodesWidget(),
+    findings = column(
+        "findings",
+        FindingCodesWidget(),
         label=gettext_lazy("Findings it answers"),
         help=gettext_lazy("Codes of findings of this PAC separated by “;” (F-01; F-03)."),
         required=True,
     )
-    target_groups = Column(
-        attribute="target_groups",
-        column_name="target_groups",
-        widget=ReferenceListWidget(TargetGroup),
+    target_groups = column(
+        "target_groups",
+        ReferenceListWidget(TargetGroup),
         label=gettext_lazy("Target groups"),
         help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
     )
-    beneficiaries_women = Column(
-        attribute="beneficiaries_women",
-        column_name="beneficiaries_women",
-        widget=IntegerWidget(),
+    beneficiaries_women = column(
+        "beneficiaries_women",
+        IntegerWidget(),
         help=gettext_lazy("A whole number. Optional."),
     )
-    beneficiaries_men = Column(
-        attribute="beneficiaries_men",
-        column_name="beneficiaries_men",
-        widget=IntegerWidget(),
+    beneficiaries_men = column(
+        "beneficiaries_men",
+        IntegerWidget(),
         help=gettext_lazy("A whole number. Optional."),
     )
     proposed_by = optional_text("proposed_by")
@@ -193,11 +164,6 @@ class IdeaResource(TitledResource):
             "beneficiaries_men",
             "proposed_by",
         )
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.fields["findings"].widget = FindingCodesWidget()
-        self.fields["findings"].widget.cycle = self.cycle
 
     def get_queryset(self):
         return (
@@ -258,43 +224,28 @@ class ConsultationResource(UuidCodeResource):
 
     STEP = STEP
 
-    title = Column(
-        attribute="title", column_name="title", widget=TextWidget(), help=TITLE_HELP, required=True
-    )
-    title_ar = Column(
-        attribute="title_ar", column_name="title_ar", widget=TextWidget(), help=OPTIONAL
-    )
-    kind = Column(
-        attribute="kind",
-        column_name="kind",
-        widget=ChoiceWidget(ConsultationSession.Kind.choices),
+    title = column("title", TextWidget(), help=TITLE_HELP, required=True)
+    title_ar = optional_text("title_ar")
+    kind = column(
+        "kind",
+        ChoiceWidget(ConsultationSession.Kind.choices),
         help=gettext_lazy("See the allowed values."),
         required=True,
     )
-    date = Column(
-        attribute="date",
-        column_name="date",
-        widget=DateWidget(),
+    date = column(
+        "date",
+        DateWidget(),
         help=gettext_lazy("A date (14/03/2025)."),
         required=True,
     )
-    place = Column(
-        attribute="place",
-        column_name="place",
-        widget=TextWidget(),
-        help=gettext_lazy("Required."),
-        required=True,
-    )
-    facilitator = Column(
-        attribute="facilitator", column_name="facilitator", widget=TextWidget(), help=OPTIONAL
-    )
-    languages = Column(
-        attribute="languages",
-        column_name="languages",
-        widget=LanguagesWidget(ConsultationSession.Language.choices),
+    place = required_text("place")
+    facilitator = optional_text("facilitator")
+    languages = column(
+        "languages",
+        LanguagesWidget(ConsultationSession.Language.choices),
         help=gettext_lazy("Languages separated by “;”. Optional."),
     )
-    notes = Column(attribute="notes", column_name="notes", widget=TextWidget(), help=OPTIONAL)
+    notes = optional_text("notes")
 
     class Meta(CycleResource.Meta):
         model = ConsultationSession
@@ -355,17 +306,15 @@ class ConsultationResource(UuidCodeResource):
             return None
         return {k: v for k in keys if (v := self.fields[k].clean(row))}
 
+    def extra_columns(self, row) -> list[str]:
+        return [k for k in row if self._is_count(k)]
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = dict(error.error_dict)
-        for key in [k for k in row if self._is_count(k)]:
-            try:
-                self.fields[key].clean(row)
-            except ValueError as error:
-                errors[key] = [str(error)]
         if not errors and instance.by_age_band:
             wanted = self._wanted(row)
             if wanted is not None and wanted != self._counts(instance):
@@ -378,11 +327,9 @@ class ConsultationResource(UuidCodeResource):
         if errors:
             raise ValidationError(errors)
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        wanted = None if import_validation_errors else self._wanted(row)
-        if wanted is not None and wanted != self._counts(original):
-            return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+    def extras_changed(self, original, row) -> bool:
+        wanted = self._wanted(row)
+        return wanted is not None and wanted != self._counts(original)
 
     def save_m2m(self, instance, row, **kwargs):
         if self._dry(kwargs) or instance.by_age_band:
@@ -409,21 +356,14 @@ class ConsultationResource(UuidCodeResource):
 
 
 def register_sheets() -> None:
-    register(
-        "consultations",
-        ConsultationResource,
-        title=gettext_lazy("Consultation sessions"),
-        list_url="diagnosis_sessions",
-    )
-    register(
-        "findings",
-        FindingResource,
-        title=gettext_lazy("Findings"),
-        list_url="diagnosis_findings",
-    )
-    register(
-        "ideas",
-        IdeaResource,
-        title=gettext_lazy("Project ideas"),
-        list_url="diagnosis_ideas",
-    )
+    for kind, resource, title, list_url in (
+        (
+            "consultations",
+            ConsultationResource,
+            gettext_lazy("Consultation sessions"),
+            "diagnosis_sessions",
+        ),
+        ("findings", FindingResource, gettext_lazy("Findings"), "diagnosis_findings"),
+        ("ideas", IdeaResource, gettext_lazy("Project ideas"), "diagnosis_ideas"),
+    ):
+        register(kind, resource, title=title, list_url=list_url)

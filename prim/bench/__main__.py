@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 
-PARTS = ("pages", "weights", "later", "annex")
+PARTS = ("pages", "weights", "later", "imports", "annex")
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/prim_bench"
 
 

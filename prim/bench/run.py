@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     if connection.vendor == "sqlite":
         # A file, so that a real server process (the page weights) reads the same data.
         connection.settings_dict["TEST"]["NAME"] = str(workdir / "bench.sqlite3")
-    if parts & {"pages", "weights", "later"}:
+    if parts & {"pages", "weights", "later", "imports"}:
         old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
         try:
             start = time.perf_counter()
@@ -67,6 +67,9 @@ def main(argv=None) -> int:
             if "later" in parts:
                 print()
                 later.run()
+            elif "imports" in parts:  # the imports of ``later`` alone
+                print()
+                later.run(measures=[m for m in later.MEASURES if m.label.startswith("import ")])
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     shutil.rmtree(workdir, ignore_errors=True)  # the database file, collected static files

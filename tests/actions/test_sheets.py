@@ -107,3 +107,138 @@ def test_preview_checks_the_sheet_rules_without_writing(cycle, editor, plan, ide
     assert ideas[3].code in found[4] and ideas[1].code in found[5]
     assert PacAction.objects.count() == 2
     assert ActionCost.objects.get(action__number=1).amount == Decimal("100000")
+
+
+# --- A confirmed import writes in bulk -----------------------------------------------------------
+
+
+def _new_rows(rows, ideas):
+    """Rows adding one action for each idea, copied from A-02's row."""
+    out = []
+    for idea in ideas:
+        new = list(rows[2])
+        new[0], new[4] = None, idea.code
+        out.append(new)
+    return out
+
+
+def test_bulk_write_numbers_history_and_links(cycle, editor, plan, ideas):
+    from actions import services
+    from actions.models import ActionIdea
+    from tests.actions.conftest import build_ideas, decide
+
+    more = build_ideas(cycle, 3, prefix="More ")
+    decide(more)
+    rows = table(ActionResource(cycle=cycle, user=editor))
+    snia = rows[0].index(next(h for h in rows[0] if "SNIA" in h))
+    rows[1][snia] = ""  # A-01 leaves its SNIA programme
+    rows += _new_rows(rows, [ideas[2], *more])
+    out = sheets.confirm(_xlsx(rows), kind="actions", cycle=cycle, user=editor, name="actions.xlsx")
+    assert out.errors == [] and (out.new, out.update, out.skip) == (4, 1, 1)
+    actions = {a.number: a for a in PacAction.objects.all()}
+    assert sorted(actions) == [1, 2, 3, 4, 5, 6]
+    assert [actions[n].ideas.get() for n in (3, 4, 5, 6)] == [ideas[2], *more]
+    assert not actions[1].snia_programmes.exists()
+    assert actions[3].snia_programmes.count() == actions[2].snia_programmes.count() == 1
+    for number in (1, 3, 6):
+        record = actions[number].history.first()
+        assert record.history_user == editor
+        assert [row.sniaprogramme_id for row in record.snia_programmes.all()] == [
+            p.pk for p in actions[number].snia_programmes.all()
+        ]
+    assert actions[1].history.first().history_type == "~"
+    assert actions[1].version == 2
+    assert ActionIdea.objects.get(action=actions[6]).history.first().history_user == editor
+    cost = ActionCost.objects.get(action=actions[6])
+    assert (cost.year, cost.amount) == (2023, Decimal("250000.50"))
+    assert cost.history.first().history_user == editor
+    # The counter moved past the block: the next action made on its sheet is A-07.
+    extra = build_ideas(cycle, 1, prefix="Extra ")
+    decide(extra)
+    assert services.action_create(cycle=cycle, ideas=extra, by=editor).number == 7
+    # Exported again, nothing to change.
+    again = table(ActionResource(cycle=cycle, user=editor))
+    out = sheets.run(ActionResource(cycle=cycle, user=editor), again, dry_run=False)
+    assert out.errors == [] and (out.new, out.update) == (0, 0)
+
+
+def test_bulk_write_queries_do_not_grow_with_the_rows(cycle, editor, plan, ideas):
+    """3 new actions or 9: the same queries (numbers in one block, rows and history in bulk)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.actions.conftest import build_ideas, decide
+
+    more = build_ideas(cycle, 12, prefix="More ")
+    decide(more)
+    counts = []
+    for group in (more[:3], more[3:12]):
+        rows = table(ActionResource(cycle=cycle, user=editor))
+        rows = [rows[0], *_new_rows(rows, group)]  # new rows only
+        with CaptureQueriesContext(connection) as captured:
+            out = sheets.confirm(
+                _xlsx(rows), kind="actions", cycle=cycle, user=editor, name="actions.xlsx"
+            )
+        assert out.errors == [] and out.new == len(group)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    assert PacAction.objects.count() == 14
+
+
+def test_bad_last_row_and_locked_step_write_nothing(cycle, editor, plan, ideas):
+    from communes.errors import StepLocked
+    from communes.models import StepStatus
+    from communes.numbering import NumberCounter
+
+    rows = table(ActionResource(cycle=cycle, user=editor))
+    rows += _new_rows(rows, [ideas[2]])
+    year = rows[0].index(next(h for h in rows[0] if "2024" in h))
+    bad = _new_rows(rows, [ideas[3]])[0]
+    bad[year] = "-5"
+    counter = NumberCounter.objects.get(cycle=cycle, kind="actions.pacaction").last
+    out = sheets.confirm(
+        _xlsx([*rows, bad]), kind="actions", cycle=cycle, user=editor, name="actions.xlsx"
+    )
+    assert [e.row for e in out.errors] == [5]
+    assert PacAction.objects.count() == 2
+    assert NumberCounter.objects.get(cycle=cycle, kind="actions.pacaction").last == counter
+    StepStatus.objects.filter(cycle=cycle, step=5).update(status="submitted")
+    with pytest.raises(StepLocked):
+        sheets.confirm(_xlsx(rows), kind="actions", cycle=cycle, user=editor, name="a.xlsx")
+    assert PacAction.objects.count() == 2
+
+
+def _xlsx(rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_reimport_queries_do_not_grow_with_stored_rows(cycle, editor, plan):
+    """An unchanged export of 2 actions or of 6: the same queries (the stored costs, ideas and
+    reference lists come from one prefetch, not a query a row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.actions.conftest import build_ideas, decide
+
+    counts = []
+    for _round in range(2):
+        rows = table(ActionResource(cycle=cycle, user=editor))
+        with CaptureQueriesContext(connection) as captured:
+            out = sheets.confirm(
+                _xlsx(rows), kind="actions", cycle=cycle, user=editor, name="actions.xlsx"
+            )
+        assert out.errors == [] and (out.new, out.update) == (0, 0)
+        counts.append(len(captured))
+        more = build_ideas(cycle, 4, prefix="More ")
+        decide(more)
+        for idea in more:
+            make_action(cycle, [idea])
+    assert counts[0] == counts[1]

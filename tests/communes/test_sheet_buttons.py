@@ -14,6 +14,8 @@ LISTS = [
     ("diagnosis_findings", "findings"),
     ("diagnosis_ideas", "ideas"),
     ("actions_pac", "actions"),
+    ("actions_pac", "financing"),
+    ("actions_pac", "indicators"),
 ]
 
 
