@@ -179,7 +179,7 @@ def _report_page(request, *, scope_name, title, communes, level, keys=(), provin
     """The common page: filters, headline figures, charts, and the comparison table of the
     communes (``level`` "commune") or of the regions (``level`` "region").
 
-    Queries: the report (10: cycles, their steps, five selectors, groups, years, sources) +
+    Queries: the report (16: cycles, their steps, five selectors (11), groups, years, sources) +
     the PAC periods for the filter (1) + the provinces of a region (1, region page only);
     the trackers of the page's communes reuse the selectors' summaries: no query.
     """
