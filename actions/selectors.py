@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.bilingual import bi_text
@@ -33,6 +34,8 @@ from diagnostics.models import ProjectIdea
 
 from .models import (
     ActionCost,
+    ActionYear,
+    ActionYearMoney,
     CouncilDeliberation,
     Criterion,
     CriterionKind,
@@ -248,7 +251,8 @@ class PacStats:
     migration_cost: Decimal = ZERO
     first_three_cost: Decimal = ZERO  # the three firm years of the cycle
     financing: Decimal = ZERO
-    # Actions with money secured (a financing line committed or received), and by status.
+    # Actions with money secured (a financing line committed or received, or money committed in
+    # a year of the follow-up), and by status (the latest year of the follow-up, else its own).
     financed: int = 0
     in_progress: int = 0
     completed: int = 0
@@ -283,20 +287,26 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
         stats[pk].adopted_in_action = row["planned"]
     Status = PacAction.Status  # noqa: N806
     mine = {"action": OuterRef("pk")}
+    # Once the PAC is adopted, what became of an action is recorded year by year (follow-up,
+    # actions/followup.py): the latest year recorded says where it stands; the action's own
+    # status until a year is recorded. Money committed in a year's follow-up secures it too.
+    latest_year = ActionYear.objects.filter(**mine).order_by("-year").values("status")[:1]
+    secured = Exists(Financing.objects.filter(status__in=SECURED, **mine)) | Exists(
+        ActionYearMoney.objects.filter(record__action=OuterRef("pk"), committed__gt=0)
+    )
     for row in (
         PacAction.objects.filter(cycle__in=ids)
+        .annotate(state=Coalesce(Subquery(latest_year), F("status")))
         .values("cycle")
         .annotate(
             n=Count("pk"),
             cost=Count("pk", filter=Exists(ActionCost.objects.filter(**mine))),
             financing=Count("pk", filter=Exists(Financing.objects.filter(**mine))),
             indicator=Count("pk", filter=Exists(Indicator.objects.filter(**mine))),
-            financed=Count(
-                "pk", filter=Exists(Financing.objects.filter(status__in=SECURED, **mine))
-            ),
+            financed=Count("pk", filter=secured),
             lead=Count("pk", filter=~Q(lead_service="")),
-            in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
-            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+            in_progress=Count("pk", filter=Q(state=Status.IN_PROGRESS)),
+            completed=Count("pk", filter=Q(state=Status.COMPLETED)),
         )
         .order_by()
     ):
