@@ -259,11 +259,14 @@ class Filters:
     step: int | None = None
     status: str = ""
     province: str = ""  # a province code, within a region report
+    region: str = ""  # a region code, on the country report
     query: str = ""  # a commune's name, French or Arabic
 
     @property
     def active(self) -> bool:
-        return bool(self.period or (self.step and self.status) or self.province or self.query)
+        return bool(
+            self.period or (self.step and self.status) or self.province or self.region or self.query
+        )
 
 
 def report_cycles(communes, filters: Filters):

@@ -229,3 +229,20 @@ def test_the_country_report_adds_the_regions_up(client_for, national, cycle, oth
         row = page[page.index(f'data-region="{code}"') :]
         assert 'data-col="actions">1<' in row[: row.index("</tr>")]
     assert Region.objects.count() == page.count("data-region=")
+
+
+def test_the_country_report_filters_one_region(client_for, national, cycle, other_cycle):
+    fill(cycle)  # Oujda, in the Oriental (02)
+    fill(other_cycle, cost=Decimal("250000"))  # in Souss-Massa (09)
+    client = client_for(national)
+    page = client.get(COUNTRY, {"region": "02"}).content.decode()
+    assert 'id="f-region"' in page and '<option value="02" selected>' in page
+    assert page.count("data-region=") == 1 and 'data-region="02"' in page
+    # The totals are the Oriental's alone, as its own report shows them.
+    country = client.get(COUNTRY, {"region": "02"}).context["total"]
+    region = client.get(REGION).context["total"]
+    assert (country.actions, country.cost.total) == (region.actions, region.cost.total)
+    assert country.cost.total == Decimal("100000")
+    # A region that does not exist is ignored, never a 500: every region is shown.
+    page = client.get(COUNTRY, {"region": "xx"}).content.decode()
+    assert page.count("data-region=") == Region.objects.count()
