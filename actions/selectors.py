@@ -408,17 +408,22 @@ def _budget(row) -> Budget:
     return Budget(row["total"] or ZERO, row["gender"] or ZERO, row["migration"] or ZERO)
 
 
-def budgets_by_year(cycles: Sequence) -> dict[int, dict[int, Budget]]:
+def budgets_by_year(cycles: Sequence, *, by: str = "") -> dict[int, dict[int, Budget]]:
     """``{cycle.pk: {year: Budget}}``: the cost of the cycles' actions per year, with the
-    marked parts, summed by the database (1 query for any number of cycles)."""
+    marked parts, summed by the database (1 query for any number of cycles). ``by``, a path
+    from the cycle ("commune__province__region"), sums the cycles by that key instead."""
     result: dict[int, dict[int, Budget]] = {c.pk: {} for c in cycles}
+    ids = list(result)
+    key = f"action__cycle__{by}" if by else "action__cycle"
+    if by:
+        result = {}
     for row in (
-        ActionCost.objects.filter(action__cycle__in=list(result))
-        .values("action__cycle", "year")
+        ActionCost.objects.filter(action__cycle__in=ids)
+        .values(key, "year")
         .annotate(**_marked())
         .order_by()
     ):
-        result[row["action__cycle"]][row["year"]] = _budget(row)
+        result.setdefault(row[key], {})[row["year"]] = _budget(row)
     return result
 
 
@@ -427,24 +432,30 @@ def cost_by_year(cycle) -> dict[int, Decimal]:
     return {year: b.total for year, b in budgets_by_year([cycle])[cycle.pk].items()}
 
 
-def financing_by_sources(cycles: Sequence) -> dict[int, list[dict]]:
+def financing_by_sources(cycles: Sequence, *, by: str = "") -> dict[int, list[dict]]:
     """``{cycle.pk: [row per source]}``, sources in code order (1 query for any number of
     cycles): the total, its marked parts (``budget``), the amount in each status
-    (``by_status``, ``Financing.Status`` order) and how many actions the source finances."""
+    (``by_status``, ``Financing.Status`` order) and how many actions the source finances.
+    ``by``, a path from the cycle ("commune__province__region"), sums the cycles by that key
+    instead."""
     statuses = Financing.Status.values
     result: dict[int, list[dict]] = {c.pk: [] for c in cycles}
+    ids = list(result)
+    key = f"action__cycle__{by}" if by else "action__cycle"
+    if by:
+        result = {}
     rows = (
-        Financing.objects.filter(action__cycle__in=list(result))
-        .values("action__cycle", "source")
+        Financing.objects.filter(action__cycle__in=ids)
+        .values(key, "source")
         .annotate(
             n=Count("action", distinct=True),
             **_marked(),
             **{f"s_{s}": Sum("amount", filter=Q(status=s)) for s in statuses},
         )
-        .order_by("action__cycle", "source")
+        .order_by(key, "source")
     )
     for row in rows:
-        result[row["action__cycle"]].append(
+        result.setdefault(row[key], []).append(
             {
                 "source": row["source"],
                 "total": row["total"],

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from communes.bilingual import bi_text
@@ -32,6 +32,7 @@ from .models import (
     AgeBand,
     ConsultationSession,
     Finding,
+    IdeaFinding,
     MigrationFigure,
     Participation,
     ProjectIdea,
@@ -113,8 +114,9 @@ def cycle_stats(cycles: Sequence) -> dict[int, CycleStats]:
         ProjectIdea.objects.filter(cycle__in=ids)
         .values("cycle")
         .annotate(
-            n=Count("pk", distinct=True),
-            linked=Count("pk", filter=Q(finding_links__isnull=False), distinct=True),
+            n=Count("pk"),
+            # EXISTS rather than a join to the links: no COUNT(DISTINCT), which sorts.
+            linked=Count("pk", filter=Exists(IdeaFinding.objects.filter(idea=OuterRef("pk")))),
         )
         .order_by()
     ):
@@ -159,14 +161,16 @@ def diagnosis_summary(cycles: Sequence) -> dict[int, StepSummary]:
 # --- Rows the summary page and the annex list -----------------------------------------------------
 
 
-def participation_by_groups(cycles: Sequence) -> dict[int, list[dict]]:
+def participation_by_groups(cycles: Sequence, *, by: str = "") -> dict[int, list[dict]]:
     """``{cycle.pk: [row per group]}``: participants by group and sex, groups in their order
-    (1 query for any number of cycles)."""
+    (1 query for any number of cycles). ``by``, a path from the cycle ("commune__province"),
+    sums the cycles by that key instead (a report by region: a row per region and group)."""
     result: dict[int, list[dict]] = {c.pk: [] for c in cycles}
+    key = f"session__cycle__{by}" if by else "session__cycle"
     rows = (
         Participation.objects.filter(session__cycle__in=list(result))
         .values(
-            "session__cycle",
+            key,
             "group__code",
             "group__name_fr",
             "group__name_ar",
@@ -174,12 +178,14 @@ def participation_by_groups(cycles: Sequence) -> dict[int, list[dict]]:
             "group__is_migrant",
         )
         .annotate(women=Sum("women"), men=Sum("men"))
-        .order_by("session__cycle", "group__order", "group__code")
+        .order_by(key, "group__order", "group__code")
     )
+    if by:
+        result = {}
     for row in rows:
         women, men = row["women"] or 0, row["men"] or 0
         women_share = share_of(women, women + men)
-        result[row["session__cycle"]].append(
+        result.setdefault(row[key], []).append(
             {
                 "code": row["group__code"],
                 "order": row["group__order"],

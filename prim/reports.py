@@ -30,7 +30,7 @@ from actions.selectors import (
     integration_stats,
     prioritisation_stats,
 )
-from communes.models import PlanningCycle, StepStatus
+from communes.models import PlanningCycle, Province, Region, StepStatus
 from communes.selectors import awareness_totals, training_totals
 from communes.steps import Bi, summaries
 from diagnostics.selectors import cycle_stats, participation_by_groups
@@ -191,16 +191,19 @@ def _totals(by_step) -> dict[int, dict[int, object]]:
 
 
 def cycle_figures(
-    cycles: Sequence[PlanningCycle], by_step=None, *, totals=None
+    cycles: Sequence[PlanningCycle], by_step=None, *, totals=None, details: bool = True
 ) -> dict[int, Figures]:
     """``{cycle.pk: Figures}`` from the step selectors (the steps' queries + 3 for any number
     of cycles; only the 3 when the caller passes the selectors' ``summaries`` as ``by_step``
     or their raw ``totals``, ``step_totals``)."""
     if totals is None:
         totals = _totals(summaries(cycles) if by_step is None else by_step)
-    groups = participation_by_groups(cycles)
-    years = budgets_by_year(cycles)
-    sources = financing_by_sources(cycles)
+    if details:
+        groups = participation_by_groups(cycles)
+        years = budgets_by_year(cycles)
+        sources = financing_by_sources(cycles)
+    else:  # the caller sums them by province or region in the database (``add_details``)
+        groups = years = sources = {}
     result = {}
     for cycle in cycles:
         pk = cycle.pk
@@ -223,17 +226,42 @@ def cycle_figures(
             in_progress=pac.in_progress,
             completed=pac.completed,
             cost=Budget(pac.cost, pac.gender_cost, pac.migration_cost),
-            financing=sum_budgets(row["budget"] for row in sources[pk]),
+            financing=sum_budgets(row["budget"] for row in sources.get(pk, ())),
             groups={
                 row["code"]: GroupCount(
                     row["group"], row["is_migrant"], row["order"], row["women"], row["men"]
                 )
-                for row in groups[pk]
+                for row in groups.get(pk, ())
             },
-            by_year=years[pk],
-            by_source={row["source"]: row["budget"] for row in sources[pk]},
+            by_year=years.get(pk, {}),
+            by_source={row["source"]: row["budget"] for row in sources.get(pk, ())},
         )
     return result
+
+
+def add_details(figures: dict[int, Figures], cycles, path: str) -> None:
+    """Participation by group, budget by year and financing by source of ``cycles``, summed
+    by the database per ``path`` (a province or region, from the cycle) into ``figures``
+    (keyed by that province or region): 3 queries returning a row per territory, group, year
+    or source, instead of one per cycle (the country's 1,503 cycles: 26,000 rows). The same
+    sums as adding the cycles' own figures (``Figures.add``), in SQL."""
+    groups = participation_by_groups(cycles, by=path)
+    years = budgets_by_year(cycles, by=path)
+    sources = financing_by_sources(cycles, by=path)
+    for key, f in figures.items():
+        f.add(
+            Figures(
+                financing=sum_budgets(row["budget"] for row in sources.get(key, ())),
+                groups={
+                    row["code"]: GroupCount(
+                        row["group"], row["is_migrant"], row["order"], row["women"], row["men"]
+                    )
+                    for row in groups.get(key, ())
+                },
+                by_year=years.get(key, {}),
+                by_source={row["source"]: row["budget"] for row in sources.get(key, ())},
+            )
+        )
 
 
 def sum_budgets(budgets: Iterable[Budget]) -> Budget:
@@ -315,28 +343,48 @@ class Report:
     by_step: dict
 
 
+@dataclass(frozen=True)
+class CycleRef:
+    """A counted cycle where only its key matters (the selectors read ``pk`` alone): a report
+    by province or region reads its cycles as ``(pk, key)`` pairs instead of 1,503 cycles with
+    their commune, province and region built as models."""
+
+    pk: int
+
+
 def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=()) -> Report:
     """The report of ``communes`` (a queryset already scoped to the user): totals and one row
     per commune, or per province or region (``group_by``; ``keys`` lists the provinces or
     regions to show even without a cycle)."""
-    cycles = report_cycles(communes, filters)
     if group_by == "commune":  # the comparison table shows each commune's tracker
-        cycles = cycles.prefetch_related("steps")
-    cycles = list(cycles)
-    if group_by == "commune":  # the trackers need the summaries
-        by_step = summaries(cycles)
+        cycles = list(report_cycles(communes, filters).prefetch_related("steps"))
+        by_step = summaries(cycles)  # the trackers need the summaries
         per_cycle = cycle_figures(cycles, by_step)
-    else:
-        by_step = {}
-        per_cycle = cycle_figures(cycles, totals=step_totals(cycles))
-    if group_by == "commune":
         rows = [Row(c.commune, per_cycle[c.pk], c) for c in cycles]
     else:
+        by_province = group_by == "province"
+        pairs = list(
+            report_cycles(communes, filters)
+            .select_related(None)
+            .values_list("pk", "commune__province" if by_province else "commune__province__region")
+        )
+        cycles = [CycleRef(pk) for pk, _key in pairs]
+        by_step = {}
+        per_cycle = cycle_figures(cycles, totals=step_totals(cycles), details=False)
         grouped = {k.pk: Row(k, Figures()) for k in keys}
-        for c in cycles:
-            key = c.commune.province if group_by == "province" else c.commune.province.region
-            grouped.setdefault(key.pk, Row(key, Figures())).figures.add(per_cycle[c.pk])
+        missing = {key for _pk, key in pairs} - set(grouped)
+        if missing:  # a territory the caller did not list (1 query)
+            model = Province if by_province else Region
+            for key in model.objects.filter(pk__in=missing):
+                grouped[key.pk] = Row(key, Figures())
+        for pk, key in pairs:
+            grouped[key].figures.add(per_cycle[pk])
+        path = "commune__province" if by_province else "commune__province__region"
+        add_details({key: row.figures for key, row in grouped.items()}, cycles, path)
         rows = list(grouped.values())
+        return Report(
+            total=total_of(r.figures for r in rows), rows=rows, cycles=cycles, by_step=by_step
+        )
     return Report(
         total=total_of(per_cycle[c.pk] for c in cycles), rows=rows, cycles=cycles, by_step=by_step
     )
