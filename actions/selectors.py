@@ -138,27 +138,29 @@ def prioritisation_stats(cycles: Sequence) -> dict[int, Stats]:
 
 
 def prioritisation_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    return {
-        pk: StepSummary(
-            checklist=[
-                ChecklistItem(
-                    _("Every idea scored on every criterion"),
-                    s.ideas > 0 and s.criteria > 0 and s.fully_scored == s.ideas,
-                ),
-                ChecklistItem(_("IEECAG opinion recorded"), s.opinion),
-                ChecklistItem(_("Council deliberation recorded"), s.deliberation),
-                ChecklistItem(_("At least one idea adopted"), s.adopted > 0),
-            ],
-            figures=[
-                Figure(_("Ideas scored"), s.fully_scored, f"{s.fully_scored} / {s.ideas}"),
-                Figure(_("Adopted"), s.adopted, s.adopted),
-                Figure(_("Postponed"), s.postponed, s.postponed),
-                Figure(_("Rejected"), s.rejected, s.rejected),
-            ],
-            totals=s,
-        )
-        for pk, s in prioritisation_stats(cycles).items()
-    }
+    return {pk: prioritisation_summary_of(s) for pk, s in prioritisation_stats(cycles).items()}
+
+
+def prioritisation_summary_of(s) -> StepSummary:
+    """The summary of one cycle from its totals (what ``prioritisation_stats`` returns for it)."""
+    return StepSummary(
+        checklist=[
+            ChecklistItem(
+                _("Every idea scored on every criterion"),
+                s.ideas > 0 and s.criteria > 0 and s.fully_scored == s.ideas,
+            ),
+            ChecklistItem(_("IEECAG opinion recorded"), s.opinion),
+            ChecklistItem(_("Council deliberation recorded"), s.deliberation),
+            ChecklistItem(_("At least one idea adopted"), s.adopted > 0),
+        ],
+        figures=[
+            Figure(_("Ideas scored"), s.fully_scored, f"{s.fully_scored} / {s.ideas}"),
+            Figure(_("Adopted"), s.adopted, s.adopted),
+            Figure(_("Postponed"), s.postponed, s.postponed),
+            Figure(_("Rejected"), s.rejected, s.rejected),
+        ],
+        totals=s,
+    )
 
 
 def prioritisation_annex(cycle, summary: StepSummary) -> AnnexSection:
@@ -337,41 +339,39 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
 
 
 def integration_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    result = {}
-    for pk, s in integration_stats(cycles).items():
-        every = s.actions > 0
-        result[pk] = StepSummary(
-            checklist=[
-                ChecklistItem(
-                    _("Every adopted idea has a PAC action"),
-                    s.adopted > 0 and s.adopted_in_action == s.adopted,
-                ),
-                ChecklistItem(
-                    _("Every action has its cost by year"), every and s.with_cost == s.actions
-                ),
-                ChecklistItem(
-                    _("Every action has its financing plan"),
-                    every and s.with_financing == s.actions,
-                ),
-                ChecklistItem(
-                    _("Every action has a lead service"), every and s.with_lead == s.actions
-                ),
-                ChecklistItem(
-                    _("Every action has at least one indicator"),
-                    every and s.with_indicator == s.actions,
-                ),
-            ],
-            figures=[
-                Figure(_("PAC actions"), s.actions, s.actions),
-                Figure(_("Total cost"), s.cost, money(s.cost)),
-                Figure(_("Financing found"), s.financing_share, share_text(s.financing_share)),
-                Figure(
-                    _("Budget with a gender marker"), s.gender_share, share_text(s.gender_share)
-                ),
-            ],
-            totals=s,
-        )
-    return result
+    return {pk: integration_summary_of(s) for pk, s in integration_stats(cycles).items()}
+
+
+def integration_summary_of(s) -> StepSummary:
+    """The summary of one cycle from its totals (what ``integration_stats`` returns for it)."""
+    every = s.actions > 0
+    return StepSummary(
+        checklist=[
+            ChecklistItem(
+                _("Every adopted idea has a PAC action"),
+                s.adopted > 0 and s.adopted_in_action == s.adopted,
+            ),
+            ChecklistItem(
+                _("Every action has its cost by year"), every and s.with_cost == s.actions
+            ),
+            ChecklistItem(
+                _("Every action has its financing plan"),
+                every and s.with_financing == s.actions,
+            ),
+            ChecklistItem(_("Every action has a lead service"), every and s.with_lead == s.actions),
+            ChecklistItem(
+                _("Every action has at least one indicator"),
+                every and s.with_indicator == s.actions,
+            ),
+        ],
+        figures=[
+            Figure(_("PAC actions"), s.actions, s.actions),
+            Figure(_("Total cost"), s.cost, money(s.cost)),
+            Figure(_("Financing found"), s.financing_share, share_text(s.financing_share)),
+            Figure(_("Budget with a gender marker"), s.gender_share, share_text(s.gender_share)),
+        ],
+        totals=s,
+    )
 
 
 @dataclass

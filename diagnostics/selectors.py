@@ -142,20 +142,22 @@ def checklist_from(stats: CycleStats) -> list[ChecklistItem]:
 
 
 def diagnosis_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    result = {}
-    for pk, s in cycle_stats(cycles).items():
-        result[pk] = StepSummary(
-            checklist=checklist_from(s),
-            figures=[
-                Figure(_("Consultation sessions"), s.sessions, s.sessions),
-                Figure(_("Participants"), s.participants, s.participants),
-                Figure(_("Women among participants"), s.women_share, share_text(s.women_share)),
-                Figure(_("Findings"), s.findings, s.findings),
-                Figure(_("Project ideas"), s.ideas, s.ideas),
-            ],
-            totals=s,
-        )
-    return result
+    return {pk: diagnosis_summary_of(s) for pk, s in cycle_stats(cycles).items()}
+
+
+def diagnosis_summary_of(s) -> StepSummary:
+    """The summary of one cycle from its totals (what ``cycle_stats`` returns for it)."""
+    return StepSummary(
+        checklist=checklist_from(s),
+        figures=[
+            Figure(_("Consultation sessions"), s.sessions, s.sessions),
+            Figure(_("Participants"), s.participants, s.participants),
+            Figure(_("Women among participants"), s.women_share, share_text(s.women_share)),
+            Figure(_("Findings"), s.findings, s.findings),
+            Figure(_("Project ideas"), s.ideas, s.ideas),
+        ],
+        totals=s,
+    )
 
 
 # --- Rows the summary page and the annex list -----------------------------------------------------

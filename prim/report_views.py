@@ -208,7 +208,8 @@ def _report_page(
     page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     if level == "commune":
-        trackers = build_trackers([r.cycle for r in rows], report.by_step)
+        page_cycles = [r.cycle for r in rows]
+        trackers = build_trackers(page_cycles, report.summaries(page_cycles))
         for r in rows:
             r.steps = trackers.get(r.cycle.pk, [])
     download = request.GET.get("download")

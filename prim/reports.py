@@ -28,12 +28,19 @@ from actions.selectors import (
     budgets_by_year,
     financing_by_sources,
     integration_stats,
+    integration_summary_of,
     prioritisation_stats,
+    prioritisation_summary_of,
 )
 from communes.models import PlanningCycle, Province, Region, StepStatus
-from communes.selectors import awareness_totals, training_totals
+from communes.selectors import (
+    awareness_summary_of,
+    awareness_totals,
+    training_summary_of,
+    training_totals,
+)
 from communes.steps import Bi, summaries
-from diagnostics.selectors import cycle_stats, participation_by_groups
+from diagnostics.selectors import cycle_stats, diagnosis_summary_of, participation_by_groups
 
 # Fewer people than this of a vulnerable group in one commune are shown as "< 5" in views
 # that leave the commune (law 09-08; DOMAIN.md section 4).
@@ -181,9 +188,28 @@ STEP_TOTALS = {
 }
 
 
+# And how each step's selector turns one cycle's totals into its summary (checklist, figures).
+STEP_SUMMARY_OF = {
+    1: awareness_summary_of,
+    2: training_summary_of,
+    3: diagnosis_summary_of,
+    4: prioritisation_summary_of,
+    5: integration_summary_of,
+}
+
+
 def step_totals(cycles: Sequence[PlanningCycle]) -> dict[int, dict[int, object]]:
     """``{step: {cycle.pk: totals}}``, the same numbers as ``summaries(cycles)``' ``totals``."""
     return {number: totals(cycles) for number, totals in STEP_TOTALS.items()}
+
+
+def summaries_of(totals, cycles) -> dict[int, dict[int, object]]:
+    """``summaries(cycles)`` from totals already read (no query): the trackers of the 25
+    communes a page shows, not of the hundreds its totals count."""
+    return {
+        number: {c.pk: summary_of(totals[number][c.pk]) for c in cycles}
+        for number, summary_of in STEP_SUMMARY_OF.items()
+    }
 
 
 def _totals(by_step) -> dict[int, dict[int, object]]:
@@ -239,15 +265,19 @@ def cycle_figures(
     return result
 
 
-def add_details(figures: dict[int, Figures], cycles, path: str) -> None:
+def add_details(figures: dict, cycles, path: str, *, keys: bool = True) -> None:
     """Participation by group, budget by year and financing by source of ``cycles``, summed
     by the database per ``path`` (a province or region, from the cycle) into ``figures``
     (keyed by that province or region): 3 queries returning a row per territory, group, year
     or source, instead of one per cycle (the country's 1,503 cycles: 26,000 rows). The same
-    sums as adding the cycles' own figures (``Figures.add``), in SQL."""
+    sums as adding the cycles' own figures (``Figures.add``), in SQL. ``keys=False``: every
+    territory's into the one Figures of ``figures``."""
     groups = participation_by_groups(cycles, by=path)
     years = budgets_by_year(cycles, by=path)
     sources = financing_by_sources(cycles, by=path)
+    if not keys:
+        (f,) = figures.values()
+        figures = dict.fromkeys({*groups, *years, *sources}, f)
     for key, f in figures.items():
         f.add(
             Figures(
@@ -340,7 +370,11 @@ class Report:
     total: Figures
     rows: list[Row]
     cycles: list[PlanningCycle]
-    by_step: dict
+    totals: dict  # the steps' raw totals per cycle (``step_totals``)
+
+    def summaries(self, cycles) -> dict:
+        """The step summaries of some of the counted cycles, for their trackers (no query)."""
+        return summaries_of(self.totals, cycles)
 
 
 @dataclass(frozen=True)
@@ -358,9 +392,16 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
     regions to show even without a cycle)."""
     if group_by == "commune":  # the comparison table shows each commune's tracker
         cycles = list(report_cycles(communes, filters).prefetch_related("steps"))
-        by_step = summaries(cycles)  # the trackers need the summaries
-        per_cycle = cycle_figures(cycles, by_step)
+        totals = step_totals(cycles)
+        per_cycle = cycle_figures(cycles, totals=totals, details=False)
         rows = [Row(c.commune, per_cycle[c.pk], c) for c in cycles]
+        # A commune's row shows no groups, years or sources: the total's are summed by the
+        # database (keyed by region; the counted communes may span several).
+        total = total_of(r.figures for r in rows)
+        details = Figures()
+        add_details({None: details}, cycles, "commune__province__region", keys=False)
+        total.add(details)
+        return Report(total=total, rows=rows, cycles=cycles, totals=totals)
     else:
         by_province = group_by == "province"
         pairs = list(
@@ -369,8 +410,8 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
             .values_list("pk", "commune__province" if by_province else "commune__province__region")
         )
         cycles = [CycleRef(pk) for pk, _key in pairs]
-        by_step = {}
-        per_cycle = cycle_figures(cycles, totals=step_totals(cycles), details=False)
+        totals = step_totals(cycles)
+        per_cycle = cycle_figures(cycles, totals=totals, details=False)
         grouped = {k.pk: Row(k, Figures()) for k in keys}
         missing = {key for _pk, key in pairs} - set(grouped)
         if missing:  # a territory the caller did not list (1 query)
@@ -383,11 +424,8 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
         add_details({key: row.figures for key, row in grouped.items()}, cycles, path)
         rows = list(grouped.values())
         return Report(
-            total=total_of(r.figures for r in rows), rows=rows, cycles=cycles, by_step=by_step
+            total=total_of(r.figures for r in rows), rows=rows, cycles=cycles, totals=totals
         )
-    return Report(
-        total=total_of(per_cycle[c.pk] for c in cycles), rows=rows, cycles=cycles, by_step=by_step
-    )
 
 
 def commune_figures(cycle: PlanningCycle) -> Figures:
