@@ -1,7 +1,8 @@
 """The read model of steps 4 (prioritisation) and 5 (the PAC): what these steps hold for cycles.
 
-``prioritisation_summary`` and ``integration_summary`` take a batch of cycles and run one query
-each whatever its size (one row per cycle, each figure a correlated subquery). Every figure of
+``prioritisation_summary`` and ``integration_summary`` take a batch of cycles and run two and
+four queries whatever its size (aggregates grouped by cycle, no subquery correlated to the
+cycle: each table is read once however many cycles a report counts). Every figure of
 these steps is computed here, once: the tracker, the grid, decision and PAC pages, the PAC annex
 and the dossier read it from there.
 """
@@ -9,7 +10,7 @@ and the dossier read it from there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.bilingual import bi_text
 from communes.models import PlanningCycle
 from communes.numbers import money
-from communes.selectors import per_cycle, share_of, share_text
+from communes.selectors import share_of, share_text
 from communes.steps import (
     AnnexSection,
     ChecklistItem,
@@ -33,6 +34,8 @@ from diagnostics.models import ProjectIdea
 
 from .models import (
     ActionCost,
+    ActionYear,
+    ActionYearMoney,
     CouncilDeliberation,
     Criterion,
     CriterionKind,
@@ -52,12 +55,28 @@ ADOPTED = IdeaDecision.Outcome.ADOPTED
 SECURED = (Financing.Status.COMMITTED, Financing.Status.RECEIVED)
 
 
-def _decisions(outcome, *, with_action: bool = False):
-    """Per cycle: ideas the council decided ``outcome`` for (those with a PAC action)."""
-    decisions = IdeaDecision.objects.filter(outcome=outcome)
-    if with_action:
-        decisions = decisions.filter(idea__action_link__isnull=False)
-    return per_cycle(decisions, Count("pk"), "idea__cycle")
+def _decisions(ids) -> dict[int, dict]:
+    """Per cycle: its ideas, and those the council adopted, postponed or rejected, and the
+    adopted ones that have a PAC action (one query grouped by cycle; the decision and the
+    action link are one-to-one with the idea, so the joins multiply nothing)."""
+    Outcome = IdeaDecision.Outcome  # noqa: N806
+    result = {}
+    for row in (
+        ProjectIdea.objects.filter(cycle__in=ids)
+        .values("cycle")
+        .annotate(
+            ideas=Count("pk"),
+            adopted=Count("pk", filter=Q(decision__outcome=Outcome.ADOPTED)),
+            postponed=Count("pk", filter=Q(decision__outcome=Outcome.POSTPONED)),
+            rejected=Count("pk", filter=Q(decision__outcome=Outcome.REJECTED)),
+            planned=Count(
+                "pk", filter=Q(decision__outcome=Outcome.ADOPTED, action_link__isnull=False)
+            ),
+        )
+        .order_by()
+    ):
+        result[row["cycle"]] = row
+    return result
 
 
 # --- Step 4: prioritisation ----------------------------------------------------------------------
@@ -77,86 +96,71 @@ class Stats:
     adopted_in_action: int = 0
 
 
-def _ideas_with_score_counts():
-    """Ideas with how many criteria of their cycle they are scored on, and how many criteria
-    their cycle has (two subqueries per idea)."""
-    scores = (
-        Score.objects.filter(idea=OuterRef("pk"), criterion__cycle=OuterRef("cycle"))
-        .order_by()
-        .values("idea")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    criteria = (
-        Criterion.objects.filter(cycle=OuterRef("cycle"))
-        .order_by()
-        .values("cycle")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return ProjectIdea.objects.annotate(
-        n_scores=Coalesce(Subquery(scores), 0), n_criteria=Coalesce(Subquery(criteria), 0)
-    ).filter(n_scores__gt=0)
-
-
 def prioritisation_stats(cycles: Sequence) -> dict[int, Stats]:
-    """One query for any number of cycles: a row per cycle, each figure its own subquery."""
+    """Two queries for any number of cycles, no correlated subquery: the cycles with their
+    number of criteria, IEECAG opinion and council deliberation (one-to-one); the ideas with
+    their decision, action link and how many criteria of their cycle they are scored on (a
+    row per idea: "scored on every criterion" compares two counts, which SQL cannot do in
+    the same GROUP BY)."""
     ids = [c.pk for c in cycles]
     stats = {pk: Stats() for pk in ids}
-    scored = _ideas_with_score_counts()
     for row in (
         PlanningCycle.objects.filter(pk__in=ids)
-        .annotate(
-            n_ideas=per_cycle(ProjectIdea.objects.all(), Count("pk")),
-            n_criteria=per_cycle(Criterion.objects.all(), Count("pk")),
-            n_scored=per_cycle(scored, Count("pk")),
-            n_fully_scored=per_cycle(scored.filter(n_scores__gte=F("n_criteria")), Count("pk")),
-            has_opinion=Exists(IeecagOpinion.objects.filter(cycle=OuterRef("pk"))),
-            has_deliberation=Exists(CouncilDeliberation.objects.filter(cycle=OuterRef("pk"))),
-            n_adopted=_decisions(ADOPTED),
-            n_postponed=_decisions(IdeaDecision.Outcome.POSTPONED),
-            n_rejected=_decisions(IdeaDecision.Outcome.REJECTED),
-            n_planned=_decisions(ADOPTED, with_action=True),
-        )
-        .values()
+        .values("pk", "ieecag_opinion", "council_deliberation")
+        .annotate(n_criteria=Count("criteria"))
+        .order_by()
     ):
-        stats[row["id"]] = Stats(
-            ideas=row["n_ideas"] or 0,
-            criteria=row["n_criteria"] or 0,
-            scored=row["n_scored"] or 0,
-            fully_scored=row["n_fully_scored"] or 0,
-            opinion=row["has_opinion"],
-            deliberation=row["has_deliberation"],
-            adopted=row["n_adopted"] or 0,
-            postponed=row["n_postponed"] or 0,
-            rejected=row["n_rejected"] or 0,
-            adopted_in_action=row["n_planned"] or 0,
-        )
+        s = stats[row["pk"]]
+        s.criteria = row["n_criteria"]
+        s.opinion = row["ieecag_opinion"] is not None
+        s.deliberation = row["council_deliberation"] is not None
+    Outcome = IdeaDecision.Outcome  # noqa: N806
+    counted = {Outcome.ADOPTED: "adopted", Outcome.POSTPONED: "postponed"}
+    counted[Outcome.REJECTED] = "rejected"
+    for row in (
+        ProjectIdea.objects.filter(cycle__in=ids)
+        .values("pk", "cycle", "decision__outcome", "action_link")
+        .annotate(n_scores=Count("scores", filter=Q(scores__criterion__cycle=F("cycle"))))
+        .order_by()
+    ):
+        s = stats[row["cycle"]]
+        s.ideas += 1
+        if row["n_scores"]:
+            s.scored += 1
+            if row["n_scores"] >= s.criteria:
+                s.fully_scored += 1
+        outcome = counted.get(row["decision__outcome"])
+        if outcome:
+            setattr(s, outcome, getattr(s, outcome) + 1)
+            if outcome == "adopted" and row["action_link"] is not None:
+                s.adopted_in_action += 1
     return stats
 
 
 def prioritisation_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    return {
-        pk: StepSummary(
-            checklist=[
-                ChecklistItem(
-                    _("Every idea scored on every criterion"),
-                    s.ideas > 0 and s.criteria > 0 and s.fully_scored == s.ideas,
-                ),
-                ChecklistItem(_("IEECAG opinion recorded"), s.opinion),
-                ChecklistItem(_("Council deliberation recorded"), s.deliberation),
-                ChecklistItem(_("At least one idea adopted"), s.adopted > 0),
-            ],
-            figures=[
-                Figure(_("Ideas scored"), s.fully_scored, f"{s.fully_scored} / {s.ideas}"),
-                Figure(_("Adopted"), s.adopted, s.adopted),
-                Figure(_("Postponed"), s.postponed, s.postponed),
-                Figure(_("Rejected"), s.rejected, s.rejected),
-            ],
-            totals=s,
-        )
-        for pk, s in prioritisation_stats(cycles).items()
-    }
+    return {pk: prioritisation_summary_of(s) for pk, s in prioritisation_stats(cycles).items()}
+
+
+def prioritisation_summary_of(s) -> StepSummary:
+    """The summary of one cycle from its totals (what ``prioritisation_stats`` returns for it)."""
+    return StepSummary(
+        checklist=[
+            ChecklistItem(
+                _("Every idea scored on every criterion"),
+                s.ideas > 0 and s.criteria > 0 and s.fully_scored == s.ideas,
+            ),
+            ChecklistItem(_("IEECAG opinion recorded"), s.opinion),
+            ChecklistItem(_("Council deliberation recorded"), s.deliberation),
+            ChecklistItem(_("At least one idea adopted"), s.adopted > 0),
+        ],
+        figures=[
+            Figure(_("Ideas scored"), s.fully_scored, f"{s.fully_scored} / {s.ideas}"),
+            Figure(_("Adopted"), s.adopted, s.adopted),
+            Figure(_("Postponed"), s.postponed, s.postponed),
+            Figure(_("Rejected"), s.rejected, s.rejected),
+        ],
+        totals=s,
+    )
 
 
 def prioritisation_annex(cycle, summary: StepSummary) -> AnnexSection:
@@ -249,7 +253,8 @@ class PacStats:
     migration_cost: Decimal = ZERO
     first_three_cost: Decimal = ZERO  # the three firm years of the cycle
     financing: Decimal = ZERO
-    # Actions with money secured (a financing line committed or received), and by status.
+    # Actions with money secured (a financing line committed or received, or money committed in
+    # a year of the follow-up), and by status (the latest year of the follow-up, else its own).
     financed: int = 0
     in_progress: int = 0
     completed: int = 0
@@ -274,104 +279,99 @@ class PacStats:
 
 
 def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
-    """One query for any number of cycles: a row per cycle, each figure its own subquery."""
+    """Four queries for any number of cycles, each grouped by cycle (no correlated subquery
+    per cycle): the ideas' decisions, the actions (with whether each has a cost, a financing
+    line, money secured, an indicator), their costs, their financing."""
     ids = [c.pk for c in cycles]
     stats = {pk: PacStats() for pk in ids}
-    actions = PacAction.objects.all()
+    for pk, row in _decisions(ids).items():
+        stats[pk].adopted = row["adopted"]
+        stats[pk].adopted_in_action = row["planned"]
     Status = PacAction.Status  # noqa: N806
     mine = {"action": OuterRef("pk")}
-    costs = ActionCost.objects.all()
-    on_cycle = "action__cycle"
+    # Once the PAC is adopted, what became of an action is recorded year by year (follow-up,
+    # actions/followup.py): the latest year recorded says where it stands; the action's own
+    # status until a year is recorded. Money committed in a year's follow-up secures it too.
+    latest_year = ActionYear.objects.filter(**mine).order_by("-year").values("status")[:1]
+    secured = Exists(Financing.objects.filter(status__in=SECURED, **mine)) | Exists(
+        ActionYearMoney.objects.filter(record__action=OuterRef("pk"), committed__gt=0)
+    )
     for row in (
-        PlanningCycle.objects.filter(pk__in=ids)
+        PacAction.objects.filter(cycle__in=ids)
+        .annotate(state=Coalesce(Subquery(latest_year), F("status")))
+        .values("cycle")
         .annotate(
-            n_adopted=_decisions(ADOPTED),
-            n_planned=_decisions(ADOPTED, with_action=True),
-            n_actions=per_cycle(actions, Count("pk")),
-            n_cost=per_cycle(
-                actions.filter(Exists(ActionCost.objects.filter(**mine))), Count("pk")
-            ),
-            n_financing=per_cycle(
-                actions.filter(Exists(Financing.objects.filter(**mine))), Count("pk")
-            ),
-            n_indicator=per_cycle(
-                actions.filter(Exists(Indicator.objects.filter(**mine))), Count("pk")
-            ),
-            n_lead=per_cycle(actions.exclude(lead_service=""), Count("pk")),
-            cost=per_cycle(costs, Sum("amount"), on_cycle),
-            gender=per_cycle(costs.filter(action__gender_marker__gte=1), Sum("amount"), on_cycle),
-            migration=per_cycle(
-                costs.filter(action__migration_marker__gte=1), Sum("amount"), on_cycle
-            ),
-            first_three=per_cycle(
-                costs.filter(year__lte=F("action__cycle__start_year") + 2), Sum("amount"), on_cycle
-            ),
-            financing=per_cycle(Financing.objects.all(), Sum("amount"), on_cycle),
-            n_financed=per_cycle(
-                actions.filter(Exists(Financing.objects.filter(status__in=SECURED, **mine))),
-                Count("pk"),
-            ),
-            n_in_progress=per_cycle(actions.filter(status=Status.IN_PROGRESS), Count("pk")),
-            n_completed=per_cycle(actions.filter(status=Status.COMPLETED), Count("pk")),
+            n=Count("pk"),
+            cost=Count("pk", filter=Exists(ActionCost.objects.filter(**mine))),
+            financing=Count("pk", filter=Exists(Financing.objects.filter(**mine))),
+            indicator=Count("pk", filter=Exists(Indicator.objects.filter(**mine))),
+            financed=Count("pk", filter=secured),
+            lead=Count("pk", filter=~Q(lead_service="")),
+            in_progress=Count("pk", filter=Q(state=Status.IN_PROGRESS)),
+            completed=Count("pk", filter=Q(state=Status.COMPLETED)),
         )
-        .values()
+        .order_by()
     ):
-        stats[row["id"]] = PacStats(
-            adopted=row["n_adopted"] or 0,
-            adopted_in_action=row["n_planned"] or 0,
-            actions=row["n_actions"] or 0,
-            with_cost=row["n_cost"] or 0,
-            with_financing=row["n_financing"] or 0,
-            with_indicator=row["n_indicator"] or 0,
-            with_lead=row["n_lead"] or 0,
-            cost=row["cost"] or ZERO,
-            gender_cost=row["gender"] or ZERO,
-            migration_cost=row["migration"] or ZERO,
-            first_three_cost=row["first_three"] or ZERO,
-            financing=row["financing"] or ZERO,
-            financed=row["n_financed"] or 0,
-            in_progress=row["n_in_progress"] or 0,
-            completed=row["n_completed"] or 0,
+        s = stats[row["cycle"]]
+        s.actions, s.with_cost, s.with_financing = row["n"], row["cost"], row["financing"]
+        s.with_indicator, s.with_lead, s.financed = row["indicator"], row["lead"], row["financed"]
+        s.in_progress, s.completed = row["in_progress"], row["completed"]
+    for row in (
+        ActionCost.objects.filter(action__cycle__in=ids)
+        .values("action__cycle")
+        .annotate(
+            **_marked(),
+            first_three=Sum("amount", filter=Q(year__lte=F("action__cycle__start_year") + 2)),
         )
+        .order_by()
+    ):
+        s = stats[row["action__cycle"]]
+        s.cost, s.gender_cost, s.migration_cost = astuple(_budget(row))
+        s.first_three_cost = row["first_three"] or ZERO
+    for row in (
+        Financing.objects.filter(action__cycle__in=ids)
+        .values("action__cycle")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        stats[row["action__cycle"]].financing = row["total"] or ZERO
     return stats
 
 
 def integration_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    result = {}
-    for pk, s in integration_stats(cycles).items():
-        every = s.actions > 0
-        result[pk] = StepSummary(
-            checklist=[
-                ChecklistItem(
-                    _("Every adopted idea has a PAC action"),
-                    s.adopted > 0 and s.adopted_in_action == s.adopted,
-                ),
-                ChecklistItem(
-                    _("Every action has its cost by year"), every and s.with_cost == s.actions
-                ),
-                ChecklistItem(
-                    _("Every action has its financing plan"),
-                    every and s.with_financing == s.actions,
-                ),
-                ChecklistItem(
-                    _("Every action has a lead service"), every and s.with_lead == s.actions
-                ),
-                ChecklistItem(
-                    _("Every action has at least one indicator"),
-                    every and s.with_indicator == s.actions,
-                ),
-            ],
-            figures=[
-                Figure(_("PAC actions"), s.actions, s.actions),
-                Figure(_("Total cost"), s.cost, money(s.cost)),
-                Figure(_("Financing found"), s.financing_share, share_text(s.financing_share)),
-                Figure(
-                    _("Budget with a gender marker"), s.gender_share, share_text(s.gender_share)
-                ),
-            ],
-            totals=s,
-        )
-    return result
+    return {pk: integration_summary_of(s) for pk, s in integration_stats(cycles).items()}
+
+
+def integration_summary_of(s) -> StepSummary:
+    """The summary of one cycle from its totals (what ``integration_stats`` returns for it)."""
+    every = s.actions > 0
+    return StepSummary(
+        checklist=[
+            ChecklistItem(
+                _("Every adopted idea has a PAC action"),
+                s.adopted > 0 and s.adopted_in_action == s.adopted,
+            ),
+            ChecklistItem(
+                _("Every action has its cost by year"), every and s.with_cost == s.actions
+            ),
+            ChecklistItem(
+                _("Every action has its financing plan"),
+                every and s.with_financing == s.actions,
+            ),
+            ChecklistItem(_("Every action has a lead service"), every and s.with_lead == s.actions),
+            ChecklistItem(
+                _("Every action has at least one indicator"),
+                every and s.with_indicator == s.actions,
+            ),
+        ],
+        figures=[
+            Figure(_("PAC actions"), s.actions, s.actions),
+            Figure(_("Total cost"), s.cost, money(s.cost)),
+            Figure(_("Financing found"), s.financing_share, share_text(s.financing_share)),
+            Figure(_("Budget with a gender marker"), s.gender_share, share_text(s.gender_share)),
+        ],
+        totals=s,
+    )
 
 
 @dataclass
@@ -408,17 +408,22 @@ def _budget(row) -> Budget:
     return Budget(row["total"] or ZERO, row["gender"] or ZERO, row["migration"] or ZERO)
 
 
-def budgets_by_year(cycles: Sequence) -> dict[int, dict[int, Budget]]:
+def budgets_by_year(cycles: Sequence, *, by: str = "") -> dict[int, dict[int, Budget]]:
     """``{cycle.pk: {year: Budget}}``: the cost of the cycles' actions per year, with the
-    marked parts, summed by the database (1 query for any number of cycles)."""
+    marked parts, summed by the database (1 query for any number of cycles). ``by``, a path
+    from the cycle ("commune__province__region"), sums the cycles by that key instead."""
     result: dict[int, dict[int, Budget]] = {c.pk: {} for c in cycles}
+    ids = list(result)
+    key = f"action__cycle__{by}" if by else "action__cycle"
+    if by:
+        result = {}
     for row in (
-        ActionCost.objects.filter(action__cycle__in=list(result))
-        .values("action__cycle", "year")
+        ActionCost.objects.filter(action__cycle__in=ids)
+        .values(key, "year")
         .annotate(**_marked())
         .order_by()
     ):
-        result[row["action__cycle"]][row["year"]] = _budget(row)
+        result.setdefault(row[key], {})[row["year"]] = _budget(row)
     return result
 
 
@@ -427,24 +432,30 @@ def cost_by_year(cycle) -> dict[int, Decimal]:
     return {year: b.total for year, b in budgets_by_year([cycle])[cycle.pk].items()}
 
 
-def financing_by_sources(cycles: Sequence) -> dict[int, list[dict]]:
+def financing_by_sources(cycles: Sequence, *, by: str = "") -> dict[int, list[dict]]:
     """``{cycle.pk: [row per source]}``, sources in code order (1 query for any number of
     cycles): the total, its marked parts (``budget``), the amount in each status
-    (``by_status``, ``Financing.Status`` order) and how many actions the source finances."""
+    (``by_status``, ``Financing.Status`` order) and how many actions the source finances.
+    ``by``, a path from the cycle ("commune__province__region"), sums the cycles by that key
+    instead."""
     statuses = Financing.Status.values
     result: dict[int, list[dict]] = {c.pk: [] for c in cycles}
+    ids = list(result)
+    key = f"action__cycle__{by}" if by else "action__cycle"
+    if by:
+        result = {}
     rows = (
-        Financing.objects.filter(action__cycle__in=list(result))
-        .values("action__cycle", "source")
+        Financing.objects.filter(action__cycle__in=ids)
+        .values(key, "source")
         .annotate(
             n=Count("action", distinct=True),
             **_marked(),
             **{f"s_{s}": Sum("amount", filter=Q(status=s)) for s in statuses},
         )
-        .order_by("action__cycle", "source")
+        .order_by(key, "source")
     )
     for row in rows:
-        result[row["action__cycle"]].append(
+        result.setdefault(row[key], []).append(
             {
                 "source": row["source"],
                 "total": row["total"],

@@ -139,27 +139,29 @@ def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
 
 
 def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    result = {}
-    for pk, t in awareness_totals(cycles).items():
-        result[pk] = StepSummary(
-            checklist=[
-                ChecklistItem(
-                    _("At least one awareness session with its attendance recorded"),
-                    t.sessions_with_attendance > 0,
-                ),
-                ChecklistItem(
-                    _("At least one session attended by elected officials or commune staff"),
-                    t.sessions_with_officials > 0,
-                ),
-            ],
-            figures=counted_figures(
-                (_("Sessions"), t.sessions),
-                (_("Participants"), t.participants),
-                women_share=t.women_share,
+    return {pk: awareness_summary_of(t) for pk, t in awareness_totals(cycles).items()}
+
+
+def awareness_summary_of(t) -> StepSummary:
+    """The summary of one cycle from its totals (what ``awareness_totals`` returns for it)."""
+    return StepSummary(
+        checklist=[
+            ChecklistItem(
+                _("At least one awareness session with its attendance recorded"),
+                t.sessions_with_attendance > 0,
             ),
-            totals=t,
-        )
-    return result
+            ChecklistItem(
+                _("At least one session attended by elected officials or commune staff"),
+                t.sessions_with_officials > 0,
+            ),
+        ],
+        figures=counted_figures(
+            (_("Sessions"), t.sessions),
+            (_("Participants"), t.participants),
+            women_share=t.women_share,
+        ),
+        totals=t,
+    )
 
 
 def awareness_annex(cycle, summary: StepSummary) -> AnnexSection:
@@ -249,22 +251,24 @@ def training_totals(cycles: Sequence) -> dict[int, TrainingTotals]:
 
 
 def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    result = {}
-    for pk, t in training_totals(cycles).items():
-        result[pk] = StepSummary(
-            checklist=[
-                ChecklistItem(
-                    _("At least one training with its trainees"), t.trainings_with_trainees > 0
-                )
-            ],
-            figures=counted_figures(
-                (_("Trainings"), t.trainings),
-                (_("Trainees"), t.trainees),
-                women_share=t.women_share,
-            ),
-            totals=t,
-        )
-    return result
+    return {pk: training_summary_of(t) for pk, t in training_totals(cycles).items()}
+
+
+def training_summary_of(t) -> StepSummary:
+    """The summary of one cycle from its totals (what ``training_totals`` returns for it)."""
+    return StepSummary(
+        checklist=[
+            ChecklistItem(
+                _("At least one training with its trainees"), t.trainings_with_trainees > 0
+            )
+        ],
+        figures=counted_figures(
+            (_("Trainings"), t.trainings),
+            (_("Trainees"), t.trainees),
+            women_share=t.women_share,
+        ),
+        totals=t,
+    )
 
 
 def training_annex(cycle, summary: StepSummary) -> AnnexSection:

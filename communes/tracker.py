@@ -77,8 +77,8 @@ def build_trackers(
 ) -> dict[int, list[StepRow]]:
     """Tracker rows for many cycles at once.
 
-    Queries: each step's ``summary`` selector once, whatever the number of cycles (one query
-    per step: 5), none when the caller already read them (``by_step``, from ``summaries``);
+    Queries: each step's ``summary`` selector once, whatever the number of cycles (11 in all:
+    see the selectors), none when the caller already read them (``by_step``, from ``summaries``);
     the step statuses are expected prefetched (``prefetch_related("steps")``).
     """
     cycles = [c for c in cycles if c is not None]

@@ -89,7 +89,7 @@ COLUMNS = [
 SORTS = {c.key for c in COLUMNS} | {"name"}
 
 
-def _filters(request, *, provinces=None) -> Filters:
+def _filters(request, *, provinces=None, regions=None) -> Filters:
     """The GET form, read leniently: a value that makes no sense is ignored, never a 500."""
     get = request.GET
 
@@ -102,11 +102,13 @@ def _filters(request, *, provinces=None) -> Filters:
 
     status = get.get("status", "")
     province = get.get("province", "")
+    region = get.get("region", "")
     return Filters(
         period=number("period", range(1990, 2101)),
         step=number("step", STEP_NUMBERS),
         status=status if status in StepStatus.Status.values else "",
         province=province if provinces is not None and province in provinces else "",
+        region=region if regions is not None and region in regions else "",
         query=get.get("q", "").replace("\x00", "").strip()[:100],
     )
 
@@ -175,18 +177,27 @@ def _periods(communes):
     )
 
 
-def _report_page(request, *, scope_name, title, communes, level, keys=(), provinces=None, extra):
+def _report_page(
+    request, *, scope_name, title, communes, level, keys=(), provinces=None, regions=None, extra
+):
     """The common page: filters, headline figures, charts, and the comparison table of the
     communes (``level`` "commune") or of the regions (``level`` "region").
 
-    Queries: the report (10: cycles, their steps, five selectors, groups, years, sources) +
+    Queries: the report (16: cycles, their steps, five selectors (11), groups, years, sources) +
     the PAC periods for the filter (1) + the provinces of a region (1, region page only);
     the trackers of the page's communes reuse the selectors' summaries: no query.
     """
-    filters = _filters(request, provinces=provinces and {p.code for p in provinces})
+    filters = _filters(
+        request,
+        provinces=provinces and {p.code for p in provinces},
+        regions=regions and {r.code for r in regions},
+    )
     counted = communes
     if filters.province:
         counted = counted.filter(province__code=filters.province)
+    if filters.region:  # the country page: that region's row and totals alone
+        counted = counted.filter(province__region__code=filters.region)
+        keys = [k for k in keys if k.code == filters.region]
     if filters.query and level == "commune":
         counted = counted.filter(
             Q(name_fr__icontains=filters.query) | Q(name_ar__icontains=filters.query)
@@ -197,7 +208,8 @@ def _report_page(request, *, scope_name, title, communes, level, keys=(), provin
     page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     if level == "commune":
-        trackers = build_trackers([r.cycle for r in rows], report.by_step)
+        page_cycles = [r.cycle for r in rows]
+        trackers = build_trackers(page_cycles, report.summaries(page_cycles))
         for r in rows:
             r.steps = trackers.get(r.cycle.pk, [])
     download = request.GET.get("download")
@@ -224,6 +236,7 @@ def _report_page(request, *, scope_name, title, communes, level, keys=(), provin
         "filters": filters,
         "periods": _periods(communes),
         "provinces": provinces,
+        "regions": regions,
         "steps": all_steps(),
         "statuses": StepStatus.Status.choices,
         "rows": [
@@ -300,12 +313,14 @@ def province_report(request, code):
 def country_report(request):
     if not user_scope(request.user).national:
         raise Http404
+    regions = list(Region.objects.all())
     return _report_page(
         request,
         scope_name="morocco",
         title=_("Morocco"),
         communes=Commune.objects.all(),
         level="region",
-        keys=list(Region.objects.all()),
+        keys=regions,
+        regions=regions,
         extra={"country": True},
     )

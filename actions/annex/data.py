@@ -15,11 +15,13 @@ Queries (whatever the number of sessions, findings, ideas or actions), when the
 cycle comes with its commune, province and region (``access.get_cycle_for_user``):
   1 step statuses
   2 step 1 summary                                   3 step 2 summary
-  4 step 3 summary        5 participants by group    6 migration profile
+  4 step 3 summary (+2: sessions, ideas, findings grouped by cycle)
+                          5 participants by group    6 migration profile
   7 findings (+ sector)   8 groups of the findings
-  9 step 4 summary      10 criteria                11 scores summed by idea (rank_ideas)
+  9 step 4 summary (+1: cycles, ideas)
+                        10 criteria                11 scores summed by idea (rank_ideas)
  12 ideas (+ sector, decision)                      13 IEECAG opinion   14 council deliberation
- 15 step 5 summary (counts, budget totals and marker shares, financing total)
+ 15 step 5 summary (+3: decisions, actions, costs, financing grouped by cycle)
  16-26 actions ``PacAction.objects.for_sheet()`` (with totals and sector; yearly costs,
        milestones, ideas, their findings, the findings' sessions, SNIA programmes, SNMRE
        objectives, target groups, financing lines, indicators)

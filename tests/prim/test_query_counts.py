@@ -51,10 +51,13 @@ def tracker_queries(cycles):
     return len(captured)
 
 
-# The tracker runs each step's summary selector once, whatever the number of cycles: one
-# query per step (one row per cycle, every figure a subquery) = 5. Before the selectors it
-# was 24: separate checklist and figures hooks, 9 of them repeating the same statistics queries.
-TRACKER = 5
+# The tracker runs each step's summary selector once, whatever the number of cycles:
+# aggregates grouped by cycle, awareness (1) + training (1) + diagnosis (3: sessions, ideas,
+# findings) + prioritisation (2: cycles, ideas) + PAC (4: decisions, actions, costs,
+# financing) = 11. It was 5 with steps 3-5 as one query of correlated subqueries each, which
+# cost the database a pass per cycle and Django ~40 subqueries to compile per request (the
+# country report took 1.4 s at 300 communes); 24 before the selectors.
+TRACKER = 11
 
 
 def test_tracker_hooks_run_a_fixed_number_of_queries(oriental):
@@ -82,8 +85,8 @@ def test_region_page_query_count(
     _submit_step_1(oriental, coordinator)
     client = client_for(coordinator)
     # region (1) + count for the paginator (1) + page of communes (1) + their cycles (1)
-    # + the cycles' step statuses (1) + the tracker (5) + the review queue (QUEUE)
-    # = 3 + 10 + QUEUE (32 + QUEUE before the selectors).
+    # + the cycles' step statuses (1) + the tracker (TRACKER) + the review queue (QUEUE)
+    # = 3 + 5 + TRACKER + QUEUE (32 + QUEUE before the selectors).
     with django_assert_num_queries(AUTH + 5 + TRACKER + QUEUE):
         response = client.get("/regions/02/")
     assert response.status_code == 200
@@ -125,9 +128,9 @@ def test_commune_page_query_count(client_for, editor, oujda, cycles, django_asse
     StepStatus.objects.update(changed_by=editor)
     client = client_for(editor)
     # commune with province and region (1) + its cycles (1) + their step statuses (1) + who
-    # moved them last (1) + the tracker (5) + the shown cycle's review thread with its
+    # moved them last (1) + the tracker (TRACKER) + the shown cycle's review thread with its
     # authors (1) + the commune's own figures (groups, years, sources: 3, the tracker's summaries
-    # reused) = 3 + 13 = 16 (32 before the selectors).
+    # reused) = 3 + 5 + TRACKER + 3 = 22 (32 before the selectors).
     with django_assert_num_queries(AUTH + 5 + TRACKER + 3):
         response = client.get("/communes/oujda/")
     assert response.status_code == 200

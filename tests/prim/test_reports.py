@@ -134,3 +134,48 @@ def test_a_pac_period_and_a_step_status_narrow_the_cycles(db):
     assert len(build_report(communes, Filters(period=2016)).cycles) == 2
     assert len(build_report(communes, Filters(step=1, status="validated")).cycles) == 0
     assert len(build_report(communes, Filters(step=1, status="not_started")).cycles) == 2
+
+
+def _state(action):
+    """The rule the funnel follows: the latest year of the follow-up, else the action's own."""
+    latest = action.years.order_by("-year").first()
+    return latest.status if latest else action.status
+
+
+def test_the_funnel_reads_the_adopted_pacs_yearly_follow_up(demo):
+    from actions import followup
+    from actions.models import ActionYear
+
+    oriental = Region.objects.get(code="02")
+    communes = Commune.objects.filter(province__region=oriental)
+    actions = list(PacAction.objects.filter(cycle__commune__in=communes))
+    followed = [a for a in actions if a.years.exists()]
+    # The demo follows its adopted actions up in 2024: the first of each commune completed,
+    # the others in progress, whatever the action's own status says.
+    assert followed and {a.years.get().year for a in followed} == {2024}
+    report = build_report(communes, Filters())
+    assert report.total.completed == sum(_state(a) == "completed" for a in actions) > 0
+    assert report.total.in_progress == sum(_state(a) == "in_progress" for a in actions) > 0
+    # Money committed in the follow-up counts as financed, as a committed financing line does.
+    assert report.total.financed >= sum(a.years.get().money.exists() for a in followed)
+
+    # An editor records a later year through the service: the report changes at once.
+    action = next(a for a in followed if _state(a) == "in_progress")
+    before = build_report(communes, Filters()).total
+    followup.action_year_save(
+        action=action,
+        year=2025,
+        status=ActionYear.Status.COMPLETED,
+        reason="",
+        note="",
+        milestones=[],
+        money={},
+        measures={},
+        loaded_version=None,
+        by=None,
+    )
+    after = build_report(communes, Filters()).total
+    assert (after.completed, after.in_progress) == (before.completed + 1, before.in_progress - 1)
+    # And the region is still the sum of its communes' own pages.
+    own = [commune_figures(c.cycles.get()) for c in communes]
+    assert _as_numbers(after) == _as_numbers(total_of(own))
