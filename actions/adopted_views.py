@@ -105,7 +105,7 @@ def deliberation_record(request, code, year):
     if status:
         return _legal_page(request, cycle, form=form, status=status)
     messages.success(request, _("Deliberation recorded. Its annex is being frozen."))
-    return redirect("actions_legal", code=code, year=year)
+    return redirect("actions:legal", code=code, year=year)
 
 
 @require_POST
@@ -120,7 +120,7 @@ def visa_record(request, code, year, uuid):
         )
         if status is None:
             messages.success(request, _("Visa recorded: the deliberation is enforceable."))
-            return redirect("actions_legal", code=code, year=year)
+            return redirect("actions:legal", code=code, year=year)
     else:
         status = 400
     return _legal_page(request, cycle, visa_forms={deliberation.pk: form}, status=status)
@@ -267,7 +267,7 @@ def _action_year(request, code, year, fyear, uuid):
             )
             if status is None:
                 messages.success(request, _("Follow-up of %(year)s saved.") % {"year": fyear})
-                return redirect("actions_followup", code=code, year=year, fyear=fyear)
+                return redirect("actions:followup", code=code, year=year, fyear=fyear)
     return render(
         request,
         "actions/adopted/action_year.html",
@@ -299,7 +299,7 @@ def report_pdf_file(request, code, year, fyear, language):
         s for s in report_pdf.report_states(cycle, fyear, report) if s.language == language
     )
     if state.name is None:
-        response = redirect("actions_followup", code=code, year=year, fyear=fyear)
+        response = redirect("actions:followup", code=code, year=year, fyear=fyear)
         response.status_code = 303
         return response
     response = FileResponse(

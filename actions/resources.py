@@ -718,4 +718,4 @@ def register_sheets() -> None:
         ("financing", FinancingResource, gettext_lazy("Financing lines")),
         ("indicators", IndicatorResource, gettext_lazy("Indicators")),
     ):
-        register(kind, resource, title=title, list_url="actions_pac")
+        register(kind, resource, title=title, list_url="actions:pac")

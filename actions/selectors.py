@@ -749,14 +749,14 @@ def register() -> None:
 
     register_step(
         4,
-        url_name="actions_grid",
+        url_name="actions:grid",
         summary=prioritisation_summary,
         annex=prioritisation_annex,
         export=prioritisation_export,
     )
     register_step(
         5,
-        url_name="actions_pac",
+        url_name="actions:pac",
         summary=integration_summary,
         annex=integration_annex,
         export=integration_export,

@@ -87,7 +87,7 @@ def criteria(request, code, year):
             )
             if status is None:
                 messages.success(request, _("Weights saved; the ranking uses them now."))
-                return redirect(step.url("actions_grid"))
+                return redirect(step.url("actions:grid"))
     else:
         form = CriteriaForm(criteria=current)
     scored = Score.objects.filter(criterion__cycle=step.cycle).exists()
@@ -200,7 +200,7 @@ def score_cell(request, code, year, uuid, kind):
                     request,
                     _("Score of %(idea)s saved.") % {"idea": idea.code},
                 )
-                return redirect(step.url("actions_grid") + f"#idea-{idea.uuid}")
+                return redirect(step.url("actions:grid") + f"#idea-{idea.uuid}")
     else:
         form = ScoreForm(
             initial={
@@ -432,7 +432,7 @@ def decision_save(request, code, year):
             errors = error.messages
         else:
             messages.success(request, _("The council's decision saved."))
-            return redirect(step.url("actions_decision"))
+            return redirect(step.url("actions:decision"))
     return _decision_page(
         request,
         step,
@@ -620,7 +620,7 @@ def _action_form_page(request, step, action):
                         _("The financing does not cover the cost yet: %(gap)s still to find.")
                         % {"gap": numbers.money(gap)},
                     )
-                return redirect(step.url("actions_action", action.uuid))
+                return redirect(step.url("actions:action", action.uuid))
         else:
             status = 400
     axes = sorted(set(PacAction.objects.filter(cycle=cycle).values_list("axis", "axis_ar")))
@@ -651,8 +651,8 @@ class ActionDelete(RecordDeleteView):
     context_object_name = "action"
     template_name = "actions/action_confirm_delete.html"
     deleted_message = gettext_lazy("Action %(code)s deleted.")
-    detail_url_name = "actions_action"
-    list_url_name = "actions_pac"
+    detail_url_name = "actions:action"
+    list_url_name = "actions:pac"
 
     def delete_record(self, record):
         services.action_delete(action=record, by=self.request.user)

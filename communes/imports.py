@@ -302,7 +302,7 @@ def _start_job(request, step, sheet, token, pending, phase):
         },
         label=f"Import {sheet.kind} {step.commune.code} ({phase})",
     )
-    url = step.url("sheet_import_status", sheet.kind)
+    url = step.url("communes:sheet_import_status", sheet.kind)
     return redirect(f"{url}?token={token}&phase={phase}")
 
 

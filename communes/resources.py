@@ -311,7 +311,12 @@ class TraineeResource(CycleResource):
 
 def register_sheets() -> None:
     for kind, resource, title, list_url in (
-        ("awareness", AwarenessResource, gettext_lazy("Awareness sessions"), "awareness_list"),
-        ("trainees", TraineeResource, gettext_lazy("Trainees"), "training_list"),
+        (
+            "awareness",
+            AwarenessResource,
+            gettext_lazy("Awareness sessions"),
+            "communes:awareness_list",
+        ),
+        ("trainees", TraineeResource, gettext_lazy("Trainees"), "communes:training_list"),
     ):
         register(kind, resource, title=title, list_url=list_url)

@@ -341,14 +341,14 @@ def register() -> None:
 
     register_step(
         1,
-        url_name="awareness_list",
+        url_name="communes:awareness_list",
         summary=awareness_summary,
         annex=awareness_annex,
         export=awareness_export,
     )
     register_step(
         2,
-        url_name="training_list",
+        url_name="communes:training_list",
         summary=training_summary,
         annex=training_annex,
         export=training_export,

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "communes"
+
 urlpatterns = [
     path("<slug:code>/", views.commune_detail, name="commune"),
     path("<slug:code>/pac/new/", views.cycle_open, name="cycle_open"),

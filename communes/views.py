@@ -152,7 +152,7 @@ def cycle_open(request, code):
         )
         if refused is None:
             messages.success(request, _("PAC %(period)s opened.") % {"period": cycle.period})
-            return redirect("cycle", code=commune.code, year=cycle.start_year)
+            return redirect("communes:cycle", code=commune.code, year=cycle.start_year)
     commune = _commune_with_cycles(request, code)
     cycle = commune.prefetched_cycles[0] if commune.prefetched_cycles else None
     return _render_commune(request, commune, cycle, form=form)
@@ -241,7 +241,7 @@ def step_submit(request, code, year, step):
         if url_has_allowed_host_and_scheme(
             request.POST.get("next"), allowed_hosts={request.get_host()}
         )
-        else reverse("cycle", kwargs={"code": code, "year": year})
+        else reverse("communes:cycle", kwargs={"code": code, "year": year})
     )
 
 
@@ -283,7 +283,7 @@ def step_review(request, code, year, step):
         lambda: move(cycle=cycle, step=step, by=request.user),
         success % {"number": step},
     )
-    return refused or redirect("cycle", code=code, year=year)
+    return refused or redirect("communes:cycle", code=code, year=year)
 
 
 @require_http_methods(["POST"])
@@ -306,4 +306,4 @@ def step_reopen(request, code, year, step):
         ),
         _("Step %(number)s reopened; the commune can change its records again.") % {"number": step},
     )
-    return refused or redirect("cycle", code=code, year=year)
+    return refused or redirect("communes:cycle", code=code, year=year)

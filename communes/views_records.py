@@ -127,7 +127,7 @@ def _awareness_form_page(request, step, session):
             ),
             form=form,
             message=_("Awareness session saved."),
-            url=lambda saved: step.url("awareness_detail", saved.uuid),
+            url=lambda saved: step.url("communes:awareness_detail", saved.uuid),
         )
         if done:
             return done
@@ -153,8 +153,8 @@ class AwarenessDelete(RecordDeleteView):
     context_object_name = "session"
     template_name = "communes/awareness/confirm_delete.html"
     deleted_message = gettext_lazy("Awareness session deleted.")
-    detail_url_name = "awareness_detail"
-    list_url_name = "awareness_list"
+    detail_url_name = "communes:awareness_detail"
+    list_url_name = "communes:awareness_list"
 
     def delete_record(self, record):
         services.awareness_session_delete(session=record, by=self.request.user)
@@ -186,7 +186,7 @@ def awareness_attachment_add(request, code, year, uuid):
         if code is None:
             messages.success(request, _("File attached."))
             return redirect(
-                "awareness_detail",
+                "communes:awareness_detail",
                 code=cycle.commune.code,
                 year=cycle.start_year,
                 uuid=session.uuid,
@@ -248,7 +248,9 @@ def awareness_attachment_delete(request, code, year, uuid, attachment):
     )
     if refused is None:
         messages.success(request, _("Attachment deleted."))
-    return redirect("awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=uuid)
+    return redirect(
+        "communes:awareness_detail", code=cycle.commune.code, year=cycle.start_year, uuid=uuid
+    )
 
 
 # --- Step 2: trainings ---------------------------------------------------------------------------
@@ -314,7 +316,7 @@ def _training_form_page(request, step, training):
             ),
             form=form,
             message=_("Training saved."),
-            url=lambda saved: step.url("training_detail", saved.uuid),
+            url=lambda saved: step.url("communes:training_detail", saved.uuid),
         )
         if done:
             return done
@@ -343,8 +345,8 @@ class TrainingDelete(RecordDeleteView):
     context_object_name = "training"
     template_name = "communes/training/confirm_delete.html"
     deleted_message = gettext_lazy("Training deleted.")
-    detail_url_name = "training_detail"
-    list_url_name = "training_list"
+    detail_url_name = "communes:training_detail"
+    list_url_name = "communes:training_list"
 
     def get_queryset(self):
         return super().get_queryset().annotate(n_trainees=Count("trainees"))

@@ -361,9 +361,9 @@ def register_sheets() -> None:
             "consultations",
             ConsultationResource,
             gettext_lazy("Consultation sessions"),
-            "diagnosis_sessions",
+            "diagnostics:sessions",
         ),
-        ("findings", FindingResource, gettext_lazy("Findings"), "diagnosis_findings"),
-        ("ideas", IdeaResource, gettext_lazy("Project ideas"), "diagnosis_ideas"),
+        ("findings", FindingResource, gettext_lazy("Findings"), "diagnostics:findings"),
+        ("ideas", IdeaResource, gettext_lazy("Project ideas"), "diagnostics:ideas"),
     ):
         register(kind, resource, title=title, list_url=list_url)

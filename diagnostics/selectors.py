@@ -415,5 +415,9 @@ def register() -> None:
     from communes.steps import register_step
 
     register_step(
-        3, url_name="diagnosis", summary=diagnosis_summary, annex=diagnosis_annex, export=export
+        3,
+        url_name="diagnostics:summary",
+        summary=diagnosis_summary,
+        annex=diagnosis_annex,
+        export=export,
     )

@@ -6,31 +6,31 @@ from communes.generic import record_paths
 
 from . import views
 
+app_name = "diagnostics"
+
 urlpatterns = [
-    path("", views.summary, name="diagnosis"),
-    path("sessions/", views.session_list, name="diagnosis_sessions"),
-    path("sessions/<uuid:uuid>/", views.session_detail, name="diagnosis_session"),
+    path("", views.summary, name="summary"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("sessions/<uuid:uuid>/", views.session_detail, name="session"),
     *record_paths(
         "sessions/",
-        "diagnosis_session",
+        "session",
         views.session_create,
         views.session_edit,
         views.session_delete,
     ),
     *record_paths(
-        "profile/", "diagnosis_figure", views.figure_create, views.figure_edit, views.figure_delete
+        "profile/", "figure", views.figure_create, views.figure_edit, views.figure_delete
     ),
-    path("findings/", views.finding_list, name="diagnosis_findings"),
+    path("findings/", views.finding_list, name="findings"),
     *record_paths(
         "findings/",
-        "diagnosis_finding",
+        "finding",
         views.finding_create,
         views.finding_edit,
         views.finding_delete,
     ),
-    path("ideas/", views.idea_list, name="diagnosis_ideas"),
-    path("ideas/<uuid:uuid>/", views.idea_detail, name="diagnosis_idea"),
-    *record_paths(
-        "ideas/", "diagnosis_idea", views.idea_create, views.idea_edit, views.idea_delete
-    ),
+    path("ideas/", views.idea_list, name="ideas"),
+    path("ideas/<uuid:uuid>/", views.idea_detail, name="idea"),
+    *record_paths("ideas/", "idea", views.idea_create, views.idea_edit, views.idea_delete),
 ]

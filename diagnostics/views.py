@@ -218,7 +218,7 @@ def _session_edit(request, step, session):
             ),
             form=form,
             message=_("Session saved.") if not creating else _("Session recorded."),
-            url=lambda saved: step.url("diagnosis_session", saved.uuid),
+            url=lambda saved: step.url("diagnostics:session", saved.uuid),
         )
         if done:
             return done
@@ -237,7 +237,7 @@ class _Delete(RecordDeleteView):
     step_number = STEP
     template_name = "diagnostics/confirm_delete.html"
     label = ""
-    list_url_name = "diagnosis"
+    list_url_name = "diagnostics:summary"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(label=self.label, **kwargs)
@@ -247,7 +247,7 @@ class SessionDelete(_Delete):
     model = ConsultationSession
     label = gettext_lazy("consultation session")
     deleted_message = gettext_lazy("Session deleted.")
-    detail_url_name = "diagnosis_session"
+    detail_url_name = "diagnostics:session"
 
     def delete_record(self, record):
         services.session_delete(session=record, by=self.request.user)
@@ -280,7 +280,7 @@ class _RecordForm(RecordFormView):
             "creating": record.pk is None,
             "record": record,
             "delete_url": self.step.url(self.delete_name, record.uuid) if record.pk else None,
-            "back": self.back_url(record) if record.pk else self.step.url("diagnosis"),
+            "back": self.back_url(record) if record.pk else self.step.url("diagnostics:summary"),
         }
         return super().get_context_data(**{**context, **kwargs})
 
@@ -290,10 +290,10 @@ class FigureEdit(_RecordForm):
     form_class = FigureForm
     heading = gettext_lazy("Migration profile figure")
     saved_message = gettext_lazy("Migration profile figure saved.")
-    delete_name = "diagnosis_figure_delete"
+    delete_name = "diagnostics:figure_delete"
 
     def back_url(self, record) -> str:
-        return self.step.url("diagnosis") + "#profile"
+        return self.step.url("diagnostics:summary") + "#profile"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(back=self.back_url(self.object), **kwargs)
@@ -315,7 +315,7 @@ class FigureDelete(_Delete):
         services.figure_delete(figure=record, by=self.request.user)
 
     def back_url(self):
-        return self.step.url("diagnosis") + "#profile"
+        return self.step.url("diagnostics:summary") + "#profile"
 
 
 # A create form is sent once (communes.once): a second post lands on the first record.
@@ -355,10 +355,10 @@ class FindingEdit(_RecordForm):
     form_class = FindingForm
     heading = gettext_lazy("Finding")
     saved_message = gettext_lazy("Finding %(code)s saved.")
-    delete_name = "diagnosis_finding_delete"
+    delete_name = "diagnostics:finding_delete"
 
     def back_url(self, record) -> str:
-        return self.step.url("diagnosis_findings") + f"#finding-{record.uuid}"
+        return self.step.url("diagnostics:findings") + f"#finding-{record.uuid}"
 
     def save(self, form):
         data = form.cleaned_data
@@ -380,7 +380,7 @@ class FindingDelete(_Delete):
         services.finding_delete(finding=record, by=self.request.user)
 
     def back_url(self):
-        return self.step.url("diagnosis_findings") + f"#finding-{self.object.uuid}"
+        return self.step.url("diagnostics:findings") + f"#finding-{self.object.uuid}"
 
 
 # A create form is sent once (communes.once): a second post lands on the first record.
@@ -436,10 +436,10 @@ class IdeaEdit(_RecordForm):
     form_class = IdeaForm
     heading = gettext_lazy("Project idea")
     saved_message = gettext_lazy("Idea %(code)s saved.")
-    delete_name = "diagnosis_idea_delete"
+    delete_name = "diagnostics:idea_delete"
 
     def back_url(self, record) -> str:
-        return self.step.url("diagnosis_idea", record.uuid)
+        return self.step.url("diagnostics:idea", record.uuid)
 
     def get_initial(self):
         wanted = self.request.GET.get("finding", "")
@@ -466,7 +466,7 @@ class IdeaDelete(_Delete):
     model = ProjectIdea
     label = gettext_lazy("project idea")
     deleted_message = gettext_lazy("Idea deleted.")
-    detail_url_name = "diagnosis_idea"
+    detail_url_name = "diagnostics:idea"
 
     def delete_record(self, record):
         services.idea_delete(idea=record, by=self.request.user)

@@ -437,18 +437,18 @@ def commune_figures(cycle: PlanningCycle) -> Figures:
 
 # Which step page lists the records behind a figure.
 FIGURE_PAGES = {
-    "sensitised": "awareness_list",
-    "trained": "training_list",
-    "consulted": "diagnosis",
-    "migrants": "diagnosis",
-    "ideas": "diagnosis_ideas",
-    "prioritised": "actions_grid",
-    "adopted": "actions_decision",
-    "actions": "actions_pac",
-    "financed": "actions_pac",
-    "in_progress": "actions_pac",
-    "completed": "actions_pac",
-    "cost": "actions_pac",
+    "sensitised": "communes:awareness_list",
+    "trained": "communes:training_list",
+    "consulted": "diagnostics:summary",
+    "migrants": "diagnostics:summary",
+    "ideas": "diagnostics:ideas",
+    "prioritised": "actions:grid",
+    "adopted": "actions:decision",
+    "actions": "actions:pac",
+    "financed": "actions:pac",
+    "in_progress": "actions:pac",
+    "completed": "actions:pac",
+    "cost": "actions:pac",
 }
 
 

@@ -68,7 +68,7 @@ def home(request):
         return redirect("province_report", code=province.code)
     if len(scope.commune_ids) == 1 and not scope.region_ids:
         commune = Commune.objects.get(pk=next(iter(scope.commune_ids)))
-        return redirect("commune", code=commune.code)
+        return redirect("communes:commune", code=commune.code)
     return render(
         request,
         "prim/home.html",

@@ -58,7 +58,7 @@ def annex_pdf(request, code, year, language):
     cycle = get_cycle_for_user(request, code, year)
     (state,) = annex_states(cycle, (language,))
     if state.built is None:
-        response = redirect(reverse("pac_annex_status", kwargs={"code": code, "year": year}))
+        response = redirect(reverse("annex:status", kwargs={"code": code, "year": year}))
         response.status_code = 303  # See Other: the answer is another page
         return response
     return _pdf(state.built, annex_filename(cycle, language), language, "hit")

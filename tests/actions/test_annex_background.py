@@ -53,7 +53,7 @@ def edit(action, title, capture):
 
 
 def download(client, language="fr"):
-    return client.get(reverse("pac_annex", args=["oujda", 2022, language]))
+    return client.get(reverse("annex:pdf", args=["oujda", 2022, language]))
 
 
 @pytest.mark.storage

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.storage
 
 
 def url(language="fr", code="oujda", year=2022):
-    return reverse("pac_annex", kwargs={"code": code, "year": year, "language": language})
+    return reverse("annex:pdf", kwargs={"code": code, "year": year, "language": language})
 
 
 def status_url(code="oujda", year=2022):
-    return reverse("pac_annex_status", kwargs={"code": code, "year": year})
+    return reverse("annex:status", kwargs={"code": code, "year": year})
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_action_form_shows_french_and_arabic_side_by_side(client_for, editor, cy
 
     decide(ideas[:1])
     page = client_for(editor).get(
-        reverse("actions_action_create", args=["oujda", 2022]), HTTP_ACCEPT_LANGUAGE="ar"
+        reverse("actions:action_create", args=["oujda", 2022]), HTTP_ACCEPT_LANGUAGE="ar"
     )
     html = page.content.decode()
     assert page.status_code == 200
@@ -88,7 +88,7 @@ def test_the_pac_page_lists_what_each_annex_would_print_untranslated(
     action.objectives_ar = "الأهداف بالعربية فقط"
     action.save()
     page = client_for(editor).get(
-        reverse("pac_annex_status", kwargs={"code": "oujda", "year": 2022}),
+        reverse("annex:status", kwargs={"code": "oujda", "year": 2022}),
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     html = page.content.decode()

@@ -49,7 +49,7 @@ def adopted(cycle):
 
 def _create(client, idea, **extra):
     data = _sheet([idea.pk], sector=idea.sector_id, **extra)
-    return client.post(reverse("actions_action_create", args=BASE), data)
+    return client.post(reverse("actions:action_create", args=BASE), data)
 
 
 # --- Dates inside the PAC period, costs inside the action's years --------------------------
@@ -181,7 +181,7 @@ def test_the_database_refuses_a_negative_target(cycle, adopted):
 
 
 def _decision_data(client, **extra):
-    page = client.get(reverse("actions_decision", args=BASE))
+    page = client.get(reverse("actions:decision", args=BASE))
     rows = page.context["formset"].initial
     data = {
         "opinion-date": "2023-01-20",
@@ -204,7 +204,7 @@ def _decision_data(client, **extra):
 
 
 def _save_decision(client, data):
-    return client.post(reverse("actions_decision_save", args=BASE), data)
+    return client.post(reverse("actions:decision_save", args=BASE), data)
 
 
 @pytest.mark.parametrize(
@@ -227,9 +227,9 @@ def test_every_opinion_the_ieecag_can_give(
     assert response.status_code == 302
     assert IeecagOpinion.objects.get(cycle=cycle).verdict == verdict
     reader = client_for(viewer)
-    assert fr in reader.get(reverse("actions_decision", args=BASE)).content.decode()
+    assert fr in reader.get(reverse("actions:decision", args=BASE)).content.decode()
     reader.cookies["prim_language"] = "ar"
-    assert ar in reader.get(reverse("actions_decision", args=BASE)).content.decode()
+    assert ar in reader.get(reverse("actions:decision", args=BASE)).content.decode()
 
 
 def test_an_opinion_given_needs_its_text(client_for, editor, cycle, ideas):
@@ -288,7 +288,7 @@ def test_the_deliberation_comes_after_the_last_consultation(client_for, editor, 
 
 
 def test_the_decision_page_is_one_form_with_one_button(client_for, editor, cycle, ideas):
-    html = client_for(editor).get(reverse("actions_decision", args=BASE)).content.decode()
+    html = client_for(editor).get(reverse("actions:decision", args=BASE)).content.decode()
     forms = re.findall(r"<form\b.*?</form>", html, flags=re.S)
     names = ("opinion-verdict", "deliberation-number", "decisions-0-outcome")
     holding = [f for f in forms if any(f'name="{name}"' in f for name in names)]
@@ -347,7 +347,7 @@ def test_add_a_row_without_javascript_keeps_the_sheet(client_for, editor, adopte
 def test_clearing_an_optional_amount_removes_that_years_cost(client_for, editor, cycle, adopted):
     action = make_action(cycle, [adopted], costs={2023: Decimal(100000), 2024: Decimal(5000)})
     client = client_for(editor)
-    address = reverse("actions_action_edit", args=[*BASE, action.uuid])
+    address = reverse("actions:action_edit", args=[*BASE, action.uuid])
     page = client.get(address)
     form, formsets = page.context["form"], page.context["formsets"]
     data = _sheet([adopted.pk], sector=adopted.sector_id)
@@ -399,7 +399,7 @@ def test_amounts_are_shown_and_read_as_the_language_writes_them(
     )
     client = client_for(editor)
     client.cookies["prim_language"] = language
-    address = reverse("actions_action_edit", args=[*BASE, action.uuid])
+    address = reverse("actions:action_edit", args=[*BASE, action.uuid])
     html = client.get(address).content.decode()
     assert f'value="{shown}"' in html
     assert 'value="90\u00a0000"' in html if language == "fr" else 'value="90\u202f000"' in html

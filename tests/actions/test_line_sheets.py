@@ -62,16 +62,16 @@ def lines():
 def test_round_trips_change_nothing(client_for, editor, cycle, plan):
     client = client_for(editor)
     for kind in ("financing", "indicators"):
-        response = client.get(url("sheet_export_xlsx", cycle, kind))
+        response = client.get(url("communes:sheet_export_xlsx", cycle, kind))
         values = [list(r) for r in load_workbook(io.BytesIO(response.content)).worksheets[0].values]
         assert [row[2] for row in values[1:]] == ["A-01", "A-02"]
         letter = "F" if kind == "financing" else "IND"
         assert values[1][0].startswith(f"A-01/{letter}")
-        response = client.post(url("sheet_import", cycle, kind), {"file": upload(values)})
+        response = client.post(url("communes:sheet_import", cycle, kind), {"file": upload(values)})
         outcome = response.context["outcome"]
         assert outcome.errors == []
         assert (outcome.new, outcome.update, outcome.skip) == (0, 0, 2)
-        response = client.get(url("sheet_export_csv", cycle, kind))
+        response = client.get(url("communes:sheet_export_csv", cycle, kind))
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[1].startswith(f"A-01/{letter}")
     resource = IndicatorResource(cycle=cycle, user=editor)
@@ -166,11 +166,13 @@ def test_bad_cells_are_named(cycle, editor, plan):
 
 def test_error_on_the_last_row_writes_nothing(client_for, editor, cycle, plan):
     client = client_for(editor)
-    response = client.get(url("sheet_export_xlsx", cycle, "indicators"))
+    response = client.get(url("communes:sheet_export_xlsx", cycle, "indicators"))
     values = [list(r) for r in load_workbook(io.BytesIO(response.content)).worksheets[0].values]
     values[1][3] = "Familles accueillies"
     values.append([None, None, "A-02", "Nouveau", "", "", "", "", None, "", "", "", "", ""])
-    response = client.post(url("sheet_import", cycle, "indicators"), {"file": upload(values)})
+    response = client.post(
+        url("communes:sheet_import", cycle, "indicators"), {"file": upload(values)}
+    )
     assert response.status_code == 400
     assert [e.row for e in response.context["outcome"].errors] == [4]
     # Written directly (as the confirmation does): still nothing.
@@ -196,34 +198,44 @@ def test_scope_refusals(client_for, editor, other_editor, cycle, other_cycle, pl
     assert sorted((e.row, e.column) for e in out.errors) == [(2, rows[0][1]), (3, rows[0][0])]
     assert Financing.objects.get(pk=theirs.pk).action == other
     assert (
-        client_for(other_editor).get(url("sheet_export_xlsx", cycle, "financing")).status_code
+        client_for(other_editor)
+        .get(url("communes:sheet_export_xlsx", cycle, "financing"))
+        .status_code
         == 404
     )
-    response = client_for(other_editor).get(url("sheet_import", cycle, "indicators"))
+    response = client_for(other_editor).get(url("communes:sheet_import", cycle, "indicators"))
     assert response.status_code == 404
 
 
 def test_permissions_and_the_step_lock(client_for, editor, viewer, cycle, plan):
     client = client_for(viewer)
-    assert client.get(url("sheet_export_xlsx", cycle, "financing")).status_code == 200
-    assert client.get(url("sheet_import", cycle, "financing")).status_code == 403
+    assert client.get(url("communes:sheet_export_xlsx", cycle, "financing")).status_code == 200
+    assert client.get(url("communes:sheet_import", cycle, "financing")).status_code == 403
     assert (
-        client.post(url("sheet_import_confirm", cycle, "indicators"), {"token": "x"}).status_code
+        client.post(
+            url("communes:sheet_import_confirm", cycle, "indicators"), {"token": "x"}
+        ).status_code
         == 403
     )
     client = client_for(editor)
-    response = client.get(url("sheet_export_xlsx", cycle, "financing"))
+    response = client.get(url("communes:sheet_export_xlsx", cycle, "financing"))
     values = [list(r) for r in load_workbook(io.BytesIO(response.content)).worksheets[0].values]
     values[2][6] = 1000
-    response = client.post(url("sheet_import", cycle, "financing"), {"file": upload(values)})
+    response = client.post(
+        url("communes:sheet_import", cycle, "financing"), {"file": upload(values)}
+    )
     assert response.context["outcome"].update == 1
     StepStatus.objects.filter(cycle=cycle, step=5).update(status="submitted")
     token = response.context["token"]
-    response = client.post(url("sheet_import_confirm", cycle, "financing"), {"token": token})
+    response = client.post(
+        url("communes:sheet_import_confirm", cycle, "financing"), {"token": token}
+    )
     assert response.status_code == 403
     assert Financing.objects.get(action__number=2).amount == Decimal("0")
     StepStatus.objects.filter(cycle=cycle, step=5).update(status="in_progress")
-    response = client.post(url("sheet_import_confirm", cycle, "financing"), {"token": token})
+    response = client.post(
+        url("communes:sheet_import_confirm", cycle, "financing"), {"token": token}
+    )
     assert response.status_code == 302
     assert Financing.objects.get(action__number=2).amount == Decimal("1000")
     line = Financing.objects.get(action__number=2)
@@ -231,7 +243,7 @@ def test_permissions_and_the_step_lock(client_for, editor, viewer, cycle, plan):
 
 
 def test_template_explains_each_column_in_french_and_arabic(client_for, editor, cycle, plan):
-    response = client_for(editor).get(url("sheet_template", cycle, "financing"))
+    response = client_for(editor).get(url("communes:sheet_template", cycle, "financing"))
     book = load_workbook(io.BytesIO(response.content))
     data, notes = book.worksheets
     assert list(next(data.values))[:3] == ["Code", "Commune", "Action"]

@@ -48,7 +48,7 @@ def _build(cycle, size):
 def test_grid_queries_do_not_grow(client_for, editor, cycle, size, django_assert_num_queries):
     _build(cycle, size)
     client = client_for(editor)
-    url = reverse("actions_grid", args=["oujda", 2022])
+    url = reverse("actions:grid", args=["oujda", 2022])
     with django_assert_num_queries(GRID_QUERIES):
         response = client.get(url)
     assert len(response.context["rows"]) == 2 * size
@@ -58,7 +58,7 @@ def test_grid_queries_do_not_grow(client_for, editor, cycle, size, django_assert
 def test_pac_queries_do_not_grow(client_for, coordinator, cycle, size, django_assert_num_queries):
     _build(cycle, size)
     client = client_for(coordinator)
-    url = reverse("actions_pac", args=["oujda", 2022])
+    url = reverse("actions:pac", args=["oujda", 2022])
     with django_assert_num_queries(PAC_QUERIES):
         response = client.get(url)
     assert sum(len(group["actions"]) for group in response.context["axes"]) == size
@@ -97,7 +97,7 @@ ACTION_QUERIES = 20
 def test_decision_queries_do_not_grow(client_for, editor, cycle, size, django_assert_num_queries):
     _build(cycle, size)
     client = client_for(editor)
-    url = reverse("actions_decision", args=["oujda", 2022])
+    url = reverse("actions:decision", args=["oujda", 2022])
     with django_assert_num_queries(DECISION_QUERIES):
         response = client.get(url)
     assert len(response.context["rows"]) == 2 * size
@@ -110,7 +110,7 @@ def test_action_sheet_queries_do_not_grow(
     _build(cycle, size)
     action = cycle.pac_actions.order_by("number").first()  # the merged one: two ideas
     client = client_for(viewer)
-    url = reverse("actions_action", args=["oujda", 2022, action.uuid])
+    url = reverse("actions:action", args=["oujda", 2022, action.uuid])
     with django_assert_num_queries(ACTION_QUERIES):
         response = client.get(url)
     assert response.context["action"] == action

@@ -78,7 +78,7 @@ def test_pac_budget_is_the_same_on_the_tracker_the_page_and_the_annex(client_for
     assert [f.value for f in step5.summary.figures] == [2, Decimal(400000), 40, 25]
     assert not step5.checklist[0].done  # the third adopted idea has no action
 
-    page = client_for(viewer).get(reverse("actions_pac", args=["oujda", 2022]))
+    page = client_for(viewer).get(reverse("actions:pac", args=["oujda", 2022]))
     assert (page.context["total_cost"], page.context["financing_total"]) == (
         Decimal(400000),
         Decimal(160000),

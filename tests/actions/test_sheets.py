@@ -75,16 +75,21 @@ def test_unknown_idea_and_new_action(cycle, editor, plan, ideas):
 
 
 def test_viewer_exports_the_plan_editor_imports(client_for, viewer, plan, cycle):
-    response = client_for(viewer).get(reverse("sheet_export_xlsx", args=["oujda", 2022, "actions"]))
+    response = client_for(viewer).get(
+        reverse("communes:sheet_export_xlsx", args=["oujda", 2022, "actions"])
+    )
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     values = list(sheet.values)
     assert values[1][0] == "A-01"
     assert len(values[0]) == len(values[1])
     assert values[2][-5] == 250000.5  # amounts are numbers in xlsx (2023)
-    page = client_for(viewer).get(reverse("actions_pac", args=["oujda", 2022]))
+    page = client_for(viewer).get(reverse("actions:pac", args=["oujda", 2022]))
     assert b"sheet_export" not in page.content
     assert b'data-sheet="actions"' in page.content
-    assert reverse("sheet_import", args=["oujda", 2022, "actions"]).encode() not in page.content
+    assert (
+        reverse("communes:sheet_import", args=["oujda", 2022, "actions"]).encode()
+        not in page.content
+    )
 
 
 def test_preview_checks_the_sheet_rules_without_writing(cycle, editor, plan, ideas):

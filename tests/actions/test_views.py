@@ -37,17 +37,17 @@ def _urls(planned):
     base = ["oujda", 2022]
     return {
         # name: (url, methods allowed, writes)
-        "grid": (reverse("actions_grid", args=base), {"GET"}, False),
-        "criteria": (reverse("actions_criteria", args=base), {"GET", "POST"}, True),
-        "score": (reverse("actions_score", args=[*base, idea.uuid, "need"]), {"GET", "POST"}, True),
-        "decision": (reverse("actions_decision", args=base), {"GET"}, False),
-        "decision_save": (reverse("actions_decision_save", args=base), {"POST"}, True),
-        "pac": (reverse("actions_pac", args=base), {"GET"}, False),
-        "action": (reverse("actions_action", args=[*base, planned.uuid]), {"GET"}, False),
-        "create": (reverse("actions_action_create", args=base), {"GET", "POST"}, True),
-        "edit": (reverse("actions_action_edit", args=[*base, planned.uuid]), {"GET", "POST"}, True),
+        "grid": (reverse("actions:grid", args=base), {"GET"}, False),
+        "criteria": (reverse("actions:criteria", args=base), {"GET", "POST"}, True),
+        "score": (reverse("actions:score", args=[*base, idea.uuid, "need"]), {"GET", "POST"}, True),
+        "decision": (reverse("actions:decision", args=base), {"GET"}, False),
+        "decision_save": (reverse("actions:decision_save", args=base), {"POST"}, True),
+        "pac": (reverse("actions:pac", args=base), {"GET"}, False),
+        "action": (reverse("actions:action", args=[*base, planned.uuid]), {"GET"}, False),
+        "create": (reverse("actions:action_create", args=base), {"GET", "POST"}, True),
+        "edit": (reverse("actions:action_edit", args=[*base, planned.uuid]), {"GET", "POST"}, True),
         "delete": (
-            reverse("actions_action_delete", args=[*base, planned.uuid]),
+            reverse("actions:action_delete", args=[*base, planned.uuid]),
             {"GET", "POST"},
             True,
         ),
@@ -99,17 +99,17 @@ def test_a_record_of_another_commune_is_404(client_for, editor, planned, other_c
     foreign = make_action(other_cycle, [foreign_idea])
     client = client_for(editor)
     assert (
-        client.get(reverse("actions_action", args=["oujda", 2022, foreign.uuid])).status_code == 404
+        client.get(reverse("actions:action", args=["oujda", 2022, foreign.uuid])).status_code == 404
     )
     assert (
         client.get(
-            reverse("actions_score", args=["oujda", 2022, foreign_idea.uuid, "need"])
+            reverse("actions:score", args=["oujda", 2022, foreign_idea.uuid, "need"])
         ).status_code
         == 404
     )
     assert (
         client.get(
-            reverse("actions_score", args=["oujda", 2022, planned.ideas.first().uuid, "nonsense"])
+            reverse("actions:score", args=["oujda", 2022, planned.ideas.first().uuid, "nonsense"])
         ).status_code
         == 404
     )
@@ -119,10 +119,10 @@ def test_a_submitted_step_is_read_only(client_for, editor, planned, cycle):
     StepStatus.objects.filter(cycle=cycle, step=5).update(status="submitted")
     client = client_for(editor)
     assert (
-        client.get(reverse("actions_action_edit", args=["oujda", 2022, planned.uuid])).status_code
+        client.get(reverse("actions:action_edit", args=["oujda", 2022, planned.uuid])).status_code
         == 403
     )
-    page = client.get(reverse("actions_pac", args=["oujda", 2022])).content.decode()
+    page = client.get(reverse("actions:pac", args=["oujda", 2022])).content.decode()
     assert "/edit/" not in page and "/actions/new/" not in page
 
 
@@ -130,7 +130,7 @@ def test_a_submitted_step_is_read_only(client_for, editor, planned, cycle):
 
 
 def test_grid_shows_weighted_scores_ranks_and_ties(client_for, editor, planned, ideas):
-    page = client_for(editor).get(reverse("actions_grid", args=["oujda", 2022])).content.decode()
+    page = client_for(editor).get(reverse("actions:grid", args=["oujda", 2022])).content.decode()
     assert "100,0" in page and "66,7" in page and "33,3" in page  # French decimals
     assert page.count("ex æquo") == 2  # the two ideas scored 2 share rank 2
     assert 'hx-get="/communes/oujda/pac/2022/plan/scores/' in page
@@ -139,7 +139,7 @@ def test_grid_shows_weighted_scores_ranks_and_ties(client_for, editor, planned, 
 def test_htmx_cell_edit_returns_the_row_with_its_new_rank(client_for, editor, planned, ideas):
     client = client_for(editor)
     idea = ideas[3]  # scored 1 everywhere, rank 4
-    url = reverse("actions_score", args=["oujda", 2022, idea.uuid, "need"])
+    url = reverse("actions:score", args=["oujda", 2022, idea.uuid, "need"])
     form = client.get(url, headers={"HX-Request": "true"})
     assert form.status_code == 200 and b"<form" in form.content and b"<html" not in form.content
     score = Score.objects.get(idea=idea, criterion__kind="need")
@@ -160,7 +160,7 @@ def test_htmx_cell_edit_returns_the_row_with_its_new_rank(client_for, editor, pl
 
 def test_cell_edit_without_javascript(client_for, editor, planned, ideas):
     client = client_for(editor)
-    url = reverse("actions_score", args=["oujda", 2022, ideas[0].uuid, "women"])
+    url = reverse("actions:score", args=["oujda", 2022, ideas[0].uuid, "women"])
     page = client.get(url)
     assert b"<html" in page.content and b"hx-post" not in page.content
     score = Score.objects.get(idea=ideas[0], criterion__kind="women")
@@ -171,7 +171,7 @@ def test_cell_edit_without_javascript(client_for, editor, planned, ideas):
 
 def test_bad_and_stale_scores_are_refused(client_for, editor, planned, ideas):
     client = client_for(editor)
-    url = reverse("actions_score", args=["oujda", 2022, ideas[0].uuid, "need"])
+    url = reverse("actions:score", args=["oujda", 2022, ideas[0].uuid, "need"])
     assert client.post(url, {"value": "5", "loaded_version": 1}).status_code == 400
     response = client.post(url, {"value": "1", "loaded_version": 1}, headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -185,7 +185,7 @@ def test_bad_and_stale_scores_are_refused(client_for, editor, planned, ideas):
 def test_first_score_creates_the_cycle_criteria(client_for, editor, cycle):
     (idea,) = build_ideas(cycle, 1)
     client = client_for(editor)
-    url = reverse("actions_score", args=["oujda", 2022, idea.uuid, "need"])
+    url = reverse("actions:score", args=["oujda", 2022, idea.uuid, "need"])
     assert client.post(url, {"value": "2", "reason": ""}).status_code == 302
     assert Criterion.objects.filter(cycle=cycle).count() == 7
     assert Score.objects.get().value == 2
@@ -193,7 +193,7 @@ def test_first_score_creates_the_cycle_criteria(client_for, editor, cycle):
 
 def test_criteria_form_refuses_weights_not_adding_up_to_100(client_for, editor, planned, cycle):
     client = client_for(editor)
-    url = reverse("actions_criteria", args=["oujda", 2022])
+    url = reverse("actions:criteria", args=["oujda", 2022])
     page = client.get(url)
     versions = page.context["form"].fields["versions"].initial
     data = {f"weight_{c.kind}": c.weight for c in Criterion.objects.filter(cycle=cycle)}
@@ -214,8 +214,8 @@ def test_opinion_deliberation_and_decisions(client_for, editor, cycle, ideas):
     """One page, one save: the three parts together (see tests/actions/test_facts.py)."""
     client = client_for(editor)
     base = ["oujda", 2022]
-    url = reverse("actions_decision_save", args=base)
-    page = client.get(reverse("actions_decision", args=base))
+    url = reverse("actions:decision_save", args=base)
+    page = client.get(reverse("actions:decision", args=base))
     initial = page.context["formset"].initial
     data = {
         "opinion-date": "2023-01-20",
@@ -309,7 +309,7 @@ def test_editor_fills_an_action_sheet(client_for, editor, cycle, ideas):
 
     decide(ideas[:1])
     client = client_for(editor)
-    url = reverse("actions_action_create", args=["oujda", 2022])
+    url = reverse("actions:action_create", args=["oujda", 2022])
     prefilled = client.get(url, {"idea": str(ideas[0].uuid)})
     assert prefilled.context["form"].initial["title"] == "Idea 1"
     sector = Sector.objects.get(code="reception-orientation").pk
@@ -329,7 +329,7 @@ def test_action_sheet_refuses_bad_input_with_field_messages(client_for, editor, 
 
     decide(ideas[:1])
     client = client_for(editor)
-    url = reverse("actions_action_create", args=["oujda", 2022])
+    url = reverse("actions:action_create", args=["oujda", 2022])
     sector = Sector.objects.get(code="health").pk
     data = _sheet(
         [ideas[0].pk],
@@ -358,7 +358,7 @@ def test_action_sheet_refuses_bad_input_with_field_messages(client_for, editor, 
 
 def test_edit_detects_concurrent_changes_and_delete(client_for, editor, planned):
     client = client_for(editor)
-    url = reverse("actions_action_edit", args=["oujda", 2022, planned.uuid])
+    url = reverse("actions:action_edit", args=["oujda", 2022, planned.uuid])
     page = client.get(url)
     assert page.status_code == 200
     assert 'value="Idea 1"' in page.content.decode()  # the sheet as it is
@@ -387,7 +387,7 @@ def test_edit_detects_concurrent_changes_and_delete(client_for, editor, planned)
             data[f"{prefix}-{n}-id"] = row.pk
     response = client.post(url, data)
     assert response.status_code in {400, 409}
-    delete = client.post(reverse("actions_action_delete", args=["oujda", 2022, planned.uuid]))
+    delete = client.post(reverse("actions:action_delete", args=["oujda", 2022, planned.uuid]))
     assert delete.status_code == 302 and not PacAction.objects.exists()
     assert IdeaDecision.objects.filter(outcome="adopted").count() == 2  # ideas stay adopted
 
@@ -403,7 +403,7 @@ def test_pac_page_shows_budget_shares_and_the_thread(client_for, viewer, planned
         cost=Decimal("300000"),
         financing=Decimal("0"),
     )
-    page = client_for(viewer).get(reverse("actions_pac", args=["oujda", 2022]))
+    page = client_for(viewer).get(reverse("actions:pac", args=["oujda", 2022]))
     text = page.content.decode()
     # 100 000 with a gender marker of 1 out of 400 000: 25 %.
     assert page.context["gender_share"] == 25
@@ -423,7 +423,7 @@ def test_action_sheet_in_arabic_shows_each_title_once_and_arabic_separators(
     planned.target_groups.set(TargetGroup.objects.all()[:2])
     client = client_for(editor)
     client.cookies["prim_language"] = "ar"
-    page = client.get(reverse("actions_action", args=["oujda", 2022, planned.uuid]))
+    page = client.get(reverse("actions:action", args=["oujda", 2022, planned.uuid]))
     text = page.content.decode()
     assert text.count("خلية الاستقبال") == 1  # the heading, not repeated beneath it
     subtitle = '<p class="mb-0 text-body-secondary" dir="auto" lang="fr">Cellule d&#x27;accueil</p>'
@@ -432,7 +432,7 @@ def test_action_sheet_in_arabic_shows_each_title_once_and_arabic_separators(
     assert f"{first}؛ {second}" in text  # the Arabic semicolon, not ";"
 
     client.cookies["prim_language"] = "fr"
-    text = client.get(reverse("actions_action", args=["oujda", 2022, planned.uuid])).content
+    text = client.get(reverse("actions:action", args=["oujda", 2022, planned.uuid])).content
     text = text.decode()
     assert text.count("Cellule d&#x27;accueil") == 1
     assert '<p class="mb-0 text-body-secondary" dir="rtl" lang="ar">خلية الاستقبال</p>' in text
@@ -441,14 +441,14 @@ def test_action_sheet_in_arabic_shows_each_title_once_and_arabic_separators(
 @pytest.mark.django_db
 def test_new_sheet_says_why_no_idea_is_left_to_tick(client_for, editor, planned):
     # The two adopted ideas are both in A-01 already.
-    page = client_for(editor).get(reverse("actions_action_create", args=["oujda", 2022]))
+    page = client_for(editor).get(reverse("actions:action_create", args=["oujda", 2022]))
     assert "Chaque idée adoptée a déjà sa fiche action." in html.unescape(page.content.decode())
 
 
 @pytest.mark.django_db
 def test_edit_form_lists_the_cost_years_in_order(client_for, editor, planned):
     # A-01 has a cost for 2023 only: the other years are offered again, all in year order.
-    url = reverse("actions_action_edit", args=["oujda", 2022, planned.uuid])
+    url = reverse("actions:action_edit", args=["oujda", 2022, planned.uuid])
     page = client_for(editor).get(url)
     years = re.findall(r'name="costs-\d+-year" value="(\d{4})"', page.content.decode())
     assert years == ["2022", "2023", "2024", "2025", "2026", "2027"]
@@ -467,7 +467,7 @@ def test_decisions_posted_for_an_older_list_of_ideas_are_shown_afresh(
         "decisions-0-reason": "",
         "decisions-0-loaded_version": "",
     }
-    response = client_for(editor).post(reverse("actions_decision_save", args=["oujda", 2022]), data)
+    response = client_for(editor).post(reverse("actions:decision_save", args=["oujda", 2022]), data)
     assert response.status_code == 400
     text = html.unescape(response.content.decode())
     assert "La liste des idées a changé depuis l'ouverture de cette page." in text
@@ -477,7 +477,7 @@ def test_decisions_posted_for_an_older_list_of_ideas_are_shown_afresh(
 
 @pytest.mark.django_db
 def test_a_mistyped_idea_in_the_new_sheet_link_is_ignored(client_for, editor, planned):
-    url = reverse("actions_action_create", args=["oujda", 2022])
+    url = reverse("actions:action_create", args=["oujda", 2022])
     response = client_for(editor).get(url, {"idea": ["not-a-uuid", "12"]})
     assert response.status_code == 200
     assert "Nouvelle fiche action" in response.content.decode()
@@ -486,7 +486,7 @@ def test_a_mistyped_idea_in_the_new_sheet_link_is_ignored(client_for, editor, pl
 @pytest.mark.django_db
 def test_amounts_with_cents_are_not_rounded_on_the_pages(client_for, viewer, planned):
     ActionCost.objects.filter(action=planned).update(amount=Decimal("150000.50"))
-    for name, args in (("actions_pac", []), ("actions_action", [planned.uuid])):
+    for name, args in (("actions:pac", []), ("actions:action", [planned.uuid])):
         page = client_for(viewer).get(reverse(name, args=["oujda", 2022, *args]))
         assert "150\xa0000,50" in page.content.decode(), name
         assert "150\xa0001" not in page.content.decode(), name
@@ -499,11 +499,11 @@ def test_sheet_and_form_show_each_strategy_list_with_its_choices(client_for, edi
     health, housing = SniaProgramme.objects.filter(code__in=["health", "housing"]).order_by("order")
     planned.snia_programmes.set([health, housing])
     client = client_for(editor)
-    sheet = client.get(reverse("actions_action", args=["oujda", 2022, planned.uuid]))
+    sheet = client.get(reverse("actions:action", args=["oujda", 2022, planned.uuid]))
     text = html.unescape(sheet.content.decode())
     assert "<dt>Programmes de la SNIA</dt><dd>Santé ; Logement</dd>" in text.replace("\xa0", " ")
     assert "<dt>Objectifs de la SNMRE</dt><dd>-</dd>" in text  # none chosen
-    form = client.get(reverse("actions_action_edit", args=["oujda", 2022, planned.uuid]))
+    form = client.get(reverse("actions:action_edit", args=["oujda", 2022, planned.uuid]))
     text = html.unescape(form.content.decode())
     assert "Programmes de la SNIA" in text and "Objectifs de la SNMRE" in text
     boxes = re.findall(r'<input[^>]*name="snia_programmes"[^>]*>', text)

@@ -100,10 +100,10 @@ def test_pages_fit_a_phone_in_both_languages(page, live_server, login, tmp_path)
     training = Training.objects.filter(cycle__commune__code="ait-amira").first()
     base = f"{live_server.url}/communes/oujda/pac/2022"
     pages = {
-        "awareness_list": f"{base}/awareness/",
-        "awareness_detail": f"{base}/awareness/{session.uuid}/",
+        "communes:awareness_list": f"{base}/awareness/",
+        "communes:awareness_detail": f"{base}/awareness/{session.uuid}/",
         "awareness_form": f"{base}/awareness/{session.uuid}/edit/",
-        "training_list": f"{base}/training/",
+        "communes:training_list": f"{base}/training/",
         "commune": f"{live_server.url}/communes/oujda/",
     }
     for language in ("fr", "ar"):

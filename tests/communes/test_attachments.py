@@ -49,7 +49,7 @@ def url(name, session, **kwargs):
 
 def upload(client, session, content, name, kind="sheet"):
     return client.post(
-        url("awareness_attachment_add", session),
+        url("communes:awareness_attachment_add", session),
         {"kind": kind, "file": SimpleUploadedFile(name, content)},
     )
 
@@ -137,8 +137,8 @@ def test_files_are_served_only_to_those_who_may_read_the_commune(
     session = make_session(cycle)
     pdf = _attach(session)
     photo = _attach(session, PNG, "photo.png", "photo", "image/png")
-    pdf_url = url("awareness_attachment_file", session, attachment=pdf.uuid)
-    photo_url = url("awareness_attachment_file", session, attachment=photo.uuid)
+    pdf_url = url("communes:awareness_attachment_file", session, attachment=pdf.uuid)
+    photo_url = url("communes:awareness_attachment_file", session, attachment=photo.uuid)
 
     seen = access.check(pdf_url, READ, shows=PDF)
     for who in ("viewer", "coordinator", "national", "editor"):
@@ -155,7 +155,7 @@ def test_files_are_served_only_to_those_who_may_read_the_commune(
 def test_an_attachment_of_another_session_is_404(client_for, editor, cycle, other_cycle):
     mine = make_session(cycle)
     foreign = _attach(make_session(other_cycle))
-    address = url("awareness_attachment_file", mine, attachment=foreign.uuid)
+    address = url("communes:awareness_attachment_file", mine, attachment=foreign.uuid)
     assert client_for(editor).get(address).status_code == 404
 
 
@@ -163,12 +163,12 @@ def test_readers_cannot_add_or_remove_files(access, editor, cycle, media_root):
     session = make_session(cycle)
     item = _attach(session)
     access.check(
-        url("awareness_attachment_add", session),
+        url("communes:awareness_attachment_add", session),
         WRITE,
         methods=("post",),
         data=lambda: {"kind": "photo", "file": SimpleUploadedFile("x.png", PNG)},
     )
-    delete = url("awareness_attachment_delete", session, attachment=item.uuid)
+    delete = url("communes:awareness_attachment_delete", session, attachment=item.uuid)
     access.check(delete, WRITE, methods=("post",))
     # Only the editor added (the photo) and removed (the sheet) anything.
     assert list(SessionAttachment.objects.values_list("original_name", flat=True)) == ["x.png"]
@@ -194,7 +194,7 @@ def test_removing_an_attachment_removes_its_file_after_commit(
     assert len(stored_files(media_root)) == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(editor).post(
-            url("awareness_attachment_delete", session, attachment=item.uuid)
+            url("communes:awareness_attachment_delete", session, attachment=item.uuid)
         )
     assert response.status_code == 302
     assert not SessionAttachment.objects.exists()
@@ -209,7 +209,7 @@ def test_deleting_a_session_leaves_no_orphan_file(
     _attach(session, JPEG, "p.jpg", "photo", "image/jpeg")
     assert len(stored_files(media_root)) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(editor).post(url("awareness_delete", session))
+        response = client_for(editor).post(url("communes:awareness_delete", session))
     assert response.status_code == 302
     assert stored_files(media_root) == []
 
@@ -217,6 +217,6 @@ def test_deleting_a_session_leaves_no_orphan_file(
 def test_the_detail_page_lists_attachments(client_for, viewer, cycle):
     session = make_session(cycle)
     _attach(session, name="feuille signée.pdf")
-    html = client_for(viewer).get(url("awareness_detail", session)).content.decode()
+    html = client_for(viewer).get(url("communes:awareness_detail", session)).content.decode()
     assert "feuille signée.pdf" in html
     assert 'enctype="multipart/form-data"' not in html  # no upload form for a viewer

@@ -78,9 +78,9 @@ def test_hooks_run_a_fixed_number_of_queries(cycle, other_cycle, django_assert_n
 def test_the_commune_page_shows_steps_1_and_2(client_for, viewer, cycle):
     make_session(cycle, attendance={"elected": (1, 3)})
     make_training(cycle)
-    html = client_for(viewer).get(reverse("cycle", args=["oujda", 2022])).content.decode()
-    assert reverse("awareness_list", args=["oujda", 2022]) in html
-    assert reverse("training_list", args=["oujda", 2022]) in html
+    html = client_for(viewer).get(reverse("communes:cycle", args=["oujda", 2022])).content.decode()
+    assert reverse("communes:awareness_list", args=["oujda", 2022]) in html
+    assert reverse("communes:training_list", args=["oujda", 2022]) in html
     rows = build_trackers([cycle])[cycle.pk]
     assert rows[0].progress == 100 and rows[1].progress == 100
 
@@ -91,15 +91,17 @@ def test_submit_refused_until_complete_then_read_only(client_for, editor, cycle)
         services.step_submit(cycle=cycle, step=1, by=editor)
     make_session(cycle, attendance={"elected": (1, 1)}, by=editor)
     client = client_for(editor)
-    listing = client.get(reverse("awareness_list", args=["oujda", 2022])).content.decode()
-    submit_url = reverse("step_submit", args=["oujda", 2022, 1])
+    listing = client.get(reverse("communes:awareness_list", args=["oujda", 2022])).content.decode()
+    submit_url = reverse("communes:step_submit", args=["oujda", 2022, 1])
     assert submit_url in listing
-    response = client.post(submit_url, {"next": reverse("awareness_list", args=["oujda", 2022])})
+    response = client.post(
+        submit_url, {"next": reverse("communes:awareness_list", args=["oujda", 2022])}
+    )
     assert response.status_code == 302
     assert cycle.steps.get(step=1).status == "submitted"
-    listing = client.get(reverse("awareness_list", args=["oujda", 2022])).content.decode()
+    listing = client.get(reverse("communes:awareness_list", args=["oujda", 2022])).content.decode()
     assert submit_url not in listing
-    assert reverse("awareness_create", args=["oujda", 2022]) not in listing
+    assert reverse("communes:awareness_create", args=["oujda", 2022]) not in listing
 
 
 def test_export_dossier_includes_both_steps(cycle, editor):

@@ -49,30 +49,30 @@ def url(name, cycle, **kwargs):
 def _views(session):
     return {
         # name: (kwargs, read-only view?, allowed methods)
-        "awareness_list": ({}, True, {"get"}),
-        "awareness_detail": ({"uuid": session.uuid}, True, {"get"}),
-        "awareness_create": ({}, False, {"get", "post"}),
-        "awareness_edit": ({"uuid": session.uuid}, False, {"get", "post"}),
-        "awareness_delete": ({"uuid": session.uuid}, False, {"get", "post"}),
+        "communes:awareness_list": ({}, True, {"get"}),
+        "communes:awareness_detail": ({"uuid": session.uuid}, True, {"get"}),
+        "communes:awareness_create": ({}, False, {"get", "post"}),
+        "communes:awareness_edit": ({"uuid": session.uuid}, False, {"get", "post"}),
+        "communes:awareness_delete": ({"uuid": session.uuid}, False, {"get", "post"}),
     }
 
 
 VIEW_NAMES = [
-    "awareness_list",
-    "awareness_detail",
-    "awareness_create",
-    "awareness_edit",
-    "awareness_delete",
+    "communes:awareness_list",
+    "communes:awareness_detail",
+    "communes:awareness_create",
+    "communes:awareness_edit",
+    "communes:awareness_delete",
 ]
 
 
 # What each page shows the users it lets in (the session of ``make_session``).
 SHOWS = {
-    "awareness_list": "Salle des délibérations",
-    "awareness_detail": "Équipe PRIM",
-    "awareness_create": "Nouvelle séance de sensibilisation",
-    "awareness_edit": 'value="Salle des délibérations"',
-    "awareness_delete": "<bdi>Salle des délibérations</bdi>",
+    "communes:awareness_list": "Salle des délibérations",
+    "communes:awareness_detail": "Équipe PRIM",
+    "communes:awareness_create": "Nouvelle séance de sensibilisation",
+    "communes:awareness_edit": 'value="Salle des délibérations"',
+    "communes:awareness_delete": "<bdi>Salle des délibérations</bdi>",
 }
 
 
@@ -91,8 +91,10 @@ def test_a_session_of_another_commune_is_404(client_for, editor, cycle, other_cy
     foreign = make_session(other_cycle)
     client = client_for(editor)
     # Right cycle in the address, a record of another commune: it does not exist here.
-    assert client.get(url("awareness_detail", cycle, uuid=foreign.uuid)).status_code == 404
-    assert client.post(url("awareness_delete", cycle, uuid=foreign.uuid)).status_code == 404
+    assert client.get(url("communes:awareness_detail", cycle, uuid=foreign.uuid)).status_code == 404
+    assert (
+        client.post(url("communes:awareness_delete", cycle, uuid=foreign.uuid)).status_code == 404
+    )
     assert AwarenessSession.objects.filter(pk=foreign.pk).exists()
 
 
@@ -100,15 +102,18 @@ def test_a_submitted_step_is_read_only_for_the_editor(client_for, editor, cycle)
     session = make_session(cycle, attendance={"elected": (1, 2)}, by=editor)
     services.step_submit(cycle=cycle, step=1, by=editor)
     client = client_for(editor)
-    page = client.get(url("awareness_detail", cycle, uuid=session.uuid))
+    page = client.get(url("communes:awareness_detail", cycle, uuid=session.uuid))
     assert page.status_code == 200
-    assert url("awareness_edit", cycle, uuid=session.uuid) not in page.content.decode()
-    assert client.get(url("awareness_create", cycle)).status_code == 403
+    assert url("communes:awareness_edit", cycle, uuid=session.uuid) not in page.content.decode()
+    assert client.get(url("communes:awareness_create", cycle)).status_code == 403
     assert (
-        client.post(url("awareness_edit", cycle, uuid=session.uuid), grid_data()).status_code == 403
+        client.post(
+            url("communes:awareness_edit", cycle, uuid=session.uuid), grid_data()
+        ).status_code
+        == 403
     )
-    listing = client.get(url("awareness_list", cycle)).content.decode()
-    assert url("awareness_create", cycle) not in listing
+    listing = client.get(url("communes:awareness_list", cycle)).content.decode()
+    assert url("communes:awareness_create", cycle) not in listing
 
 
 # --- The editor records a session -----------------------------------------------------------
@@ -116,18 +121,18 @@ def test_a_submitted_step_is_read_only_for_the_editor(client_for, editor, cycle)
 
 def test_editor_records_a_session_with_its_grid(client_for, editor, cycle):
     client = client_for(editor)
-    form = client.get(url("awareness_create", cycle))
+    form = client.get(url("communes:awareness_create", cycle))
     assert form.status_code == 200
     html = form.content.decode()
     assert 'name="attendance-0-women"' in html and 'name="attendance-7-men"' in html
 
     response = client.post(
-        url("awareness_create", cycle),
+        url("communes:awareness_create", cycle),
         grid_data({"elected": (2, 6), "staff": (4, 3), "migrants": (5, 0)}),
     )
     session = AwarenessSession.objects.get(cycle=cycle)
     assert response.status_code == 302
-    assert response.url == url("awareness_detail", cycle, uuid=session.uuid)
+    assert response.url == url("communes:awareness_detail", cycle, uuid=session.uuid)
     assert session.topics == ["gender", "migration"]
     assert dict(session.attendance.values_list("category", "women")) == {
         "elected": 2,
@@ -155,7 +160,7 @@ def test_bad_input_is_refused_next_to_the_field(
     settings.LANGUAGE_CODE = "en"
     client = client_for(editor)
     client.cookies["prim_language"] = "en"
-    response = client.post(url("awareness_create", cycle), grid_data(counts, **fields))
+    response = client.post(url("communes:awareness_create", cycle), grid_data(counts, **fields))
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -166,7 +171,9 @@ def test_bad_input_is_refused_next_to_the_field(
 
 def test_a_date_up_to_a_year_ahead_is_accepted(client_for, editor, cycle):
     soon = (timezone.localdate() + datetime.timedelta(days=300)).isoformat()
-    response = client_for(editor).post(url("awareness_create", cycle), grid_data(date=soon))
+    response = client_for(editor).post(
+        url("communes:awareness_create", cycle), grid_data(date=soon)
+    )
     assert response.status_code == 302
 
 
@@ -174,7 +181,7 @@ def test_editing_updates_the_grid_and_keeps_history(client_for, editor, cycle):
     session = make_session(cycle, attendance={"elected": (2, 5)}, by=editor)
     client = client_for(editor)
     data = grid_data({"staff": (3, 3)}, loaded_version=str(session.version), place="Hôtel de ville")
-    response = client.post(url("awareness_edit", cycle, uuid=session.uuid), data)
+    response = client.post(url("communes:awareness_edit", cycle, uuid=session.uuid), data)
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.place == "Hôtel de ville"
@@ -196,8 +203,11 @@ def test_two_tabs_the_second_save_is_told(client_for, editor, cycle):
     client = client_for(editor)
     first = grid_data({"elected": (1, 1)}, loaded_version="1", place="Premier onglet")
     second = grid_data({"elected": (9, 9)}, loaded_version="1", place="Second onglet")
-    assert client.post(url("awareness_edit", cycle, uuid=session.uuid), first).status_code == 302
-    response = client.post(url("awareness_edit", cycle, uuid=session.uuid), second)
+    assert (
+        client.post(url("communes:awareness_edit", cycle, uuid=session.uuid), first).status_code
+        == 302
+    )
+    response = client.post(url("communes:awareness_edit", cycle, uuid=session.uuid), second)
     assert response.status_code == 409
     session.refresh_from_db()
     assert session.place == "Premier onglet"
@@ -207,10 +217,10 @@ def test_two_tabs_the_second_save_is_told(client_for, editor, cycle):
 def test_editor_deletes_a_session(client_for, editor, cycle):
     session = make_session(cycle, by=editor)
     client = client_for(editor)
-    confirm = client.get(url("awareness_delete", cycle, uuid=session.uuid))
+    confirm = client.get(url("communes:awareness_delete", cycle, uuid=session.uuid))
     # The place typed by the user is isolated inside the translated sentence (bidi).
     assert "<bdi>Salle des délibérations</bdi>" in confirm.content.decode()
-    response = client.post(url("awareness_delete", cycle, uuid=session.uuid))
+    response = client.post(url("communes:awareness_delete", cycle, uuid=session.uuid))
     assert response.status_code == 302
     assert not AwarenessSession.objects.exists()
     assert not SessionAttendance.objects.exists()
@@ -239,7 +249,7 @@ def test_list_runs_a_fixed_number_of_queries(
     # session + user (2) + scope (1) + cycle (1) + step status (1) + the step's summary (1)
     # + count (1) + page of sessions with their sums (1) = 8.
     with django_assert_num_queries(8):
-        response = client.get(url("awareness_list", cycle))
+        response = client.get(url("communes:awareness_list", cycle))
     assert response.status_code == 200
     assert response.content.decode().count("/awareness/") >= min(sessions, 25)
 
@@ -255,7 +265,7 @@ def test_detail_runs_a_fixed_number_of_queries(
     # session + user (2) + scope (1) + cycle (1) + step status (1)
     # + session (1) + its attendance (1) + its attachments (1) = 8.
     with django_assert_num_queries(8):
-        response = client.get(url("awareness_detail", cycle, uuid=session.uuid))
+        response = client.get(url("communes:awareness_detail", cycle, uuid=session.uuid))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Salle des délibérations" in page

@@ -15,7 +15,9 @@ OUTSIDE = "Cette date est en dehors de la période du PAC 2022-2027."
 
 @pytest.mark.parametrize("date", ["2021-12-31", "2020-06-15"])
 def test_an_awareness_session_outside_the_pac_period_is_refused(client_for, editor, cycle, date):
-    response = client_for(editor).post(url("awareness_create", cycle), grid_data(date=date))
+    response = client_for(editor).post(
+        url("communes:awareness_create", cycle), grid_data(date=date)
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["date"] == [OUTSIDE]
     assert not AwarenessSession.objects.exists()
@@ -24,7 +26,10 @@ def test_an_awareness_session_outside_the_pac_period_is_refused(client_for, edit
 def test_the_first_and_last_days_of_the_period_are_inside(client_for, editor, cycle):
     client = client_for(editor)
     for date in ("2022-01-01", "2022-12-31"):
-        assert client.post(url("awareness_create", cycle), grid_data(date=date)).status_code == 302
+        assert (
+            client.post(url("communes:awareness_create", cycle), grid_data(date=date)).status_code
+            == 302
+        )
     assert AwarenessSession.objects.count() == 2
 
 
@@ -37,7 +42,7 @@ def test_the_first_and_last_days_of_the_period_are_inside(client_for, editor, cy
 )
 def test_a_training_outside_the_pac_period_is_refused(client_for, editor, cycle, fields, field):
     response = client_for(editor).post(
-        url("training_create", cycle), training_data(PEOPLE[:1], **fields)
+        url("communes:training_create", cycle), training_data(PEOPLE[:1], **fields)
     )
     assert response.status_code == 400
     assert response.context["form"].errors[field] == [OUTSIDE]

@@ -47,7 +47,7 @@ def test_an_arabic_page_prints_may_as_in_morocco(client_for, editor, cycle):
     client = client_for(editor)
     client.cookies["prim_language"] = "ar"
     page = client.get(
-        reverse("awareness_detail", args=["oujda", 2022, session.uuid])
+        reverse("communes:awareness_detail", args=["oujda", 2022, session.uuid])
     ).content.decode()
     assert "3 ماي 2022" in page
     assert "مايو" not in page

@@ -66,7 +66,7 @@ def address(name, session, **kwargs):
 
 def attach(client, session, content, name="photo.jpg", kind="photo"):
     return client.post(
-        address("awareness_attachment_add", session),
+        address("communes:awareness_attachment_add", session),
         {"kind": kind, "file": SimpleUploadedFile(name, content)},
     )
 
@@ -122,9 +122,13 @@ def test_the_session_page_shows_a_thumbnail_and_links_the_original(
     assert item.thumbnail.name == item.file.name.replace(".jpg", ".thumb.jpg")
     assert set(stored(media_root)) == {item.file.name, item.thumbnail.name}
 
-    thumb_url = address("awareness_attachment_thumbnail", session, attachment=item.uuid)
-    file_url = address("awareness_attachment_file", session, attachment=item.uuid)
-    page = client_for(personas.viewer).get(address("awareness_detail", session)).content.decode()
+    thumb_url = address("communes:awareness_attachment_thumbnail", session, attachment=item.uuid)
+    file_url = address("communes:awareness_attachment_file", session, attachment=item.uuid)
+    page = (
+        client_for(personas.viewer)
+        .get(address("communes:awareness_detail", session))
+        .content.decode()
+    )
     assert f'<img src="{thumb_url}"' in page and f'<img src="{file_url}"' not in page
     assert f'href="{file_url}"' in page
 
@@ -141,7 +145,7 @@ def test_the_thumbnail_is_behind_the_same_door(client, client_for, personas, cyc
     session = make_session(cycle)
     attach(client_for(personas.editor), session, photo(800, 600))
     item = SessionAttachment.objects.get()
-    thumb_url = address("awareness_attachment_thumbnail", session, attachment=item.uuid)
+    thumb_url = address("communes:awareness_attachment_thumbnail", session, attachment=item.uuid)
     client.logout()
     assert client.get(thumb_url).status_code == 302  # anonymous: to the login page
     for who in ("other_editor", "other_coordinator"):
@@ -157,7 +161,7 @@ def test_a_pdf_has_no_thumbnail(client_for, editor, cycle):
     assert attach(client_for(editor), session, pdf, "feuille.pdf", "sheet").status_code == 302
     item = SessionAttachment.objects.get()
     assert not item.thumbnail
-    thumb_url = address("awareness_attachment_thumbnail", session, attachment=item.uuid)
+    thumb_url = address("communes:awareness_attachment_thumbnail", session, attachment=item.uuid)
     assert client_for(editor).get(thumb_url).status_code == 404
 
 
@@ -170,6 +174,6 @@ def test_removing_a_photo_removes_its_thumbnail_too(
     assert len(stored(media_root)) == 2
     with django_capture_on_commit_callbacks(execute=True):
         client_for(editor).post(
-            address("awareness_attachment_delete", session, attachment=item.uuid)
+            address("communes:awareness_attachment_delete", session, attachment=item.uuid)
         )
     assert stored(media_root) == []

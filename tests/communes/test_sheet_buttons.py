@@ -8,22 +8,22 @@ from communes.models import StepStatus
 pytestmark = pytest.mark.django_db
 
 LISTS = [
-    ("awareness_list", "awareness"),
-    ("training_list", "trainees"),
-    ("diagnosis_sessions", "consultations"),
-    ("diagnosis_findings", "findings"),
-    ("diagnosis_ideas", "ideas"),
-    ("actions_pac", "actions"),
-    ("actions_pac", "financing"),
-    ("actions_pac", "indicators"),
+    ("communes:awareness_list", "awareness"),
+    ("communes:training_list", "trainees"),
+    ("diagnostics:sessions", "consultations"),
+    ("diagnostics:findings", "findings"),
+    ("diagnostics:ideas", "ideas"),
+    ("actions:pac", "actions"),
+    ("actions:pac", "financing"),
+    ("actions:pac", "indicators"),
 ]
 
 
 @pytest.mark.parametrize(("page", "kind"), LISTS)
 def test_buttons_by_role(client_for, editor, viewer, cycle, page, kind):
     url = reverse(page, args=["oujda", 2022])
-    export = reverse("sheet_export_xlsx", args=["oujda", 2022, kind])
-    imports = reverse("sheet_import", args=["oujda", 2022, kind])
+    export = reverse("communes:sheet_export_xlsx", args=["oujda", 2022, kind])
+    imports = reverse("communes:sheet_import", args=["oujda", 2022, kind])
     html = client_for(viewer).get(url).content.decode()
     assert export in html and imports not in html
     html = client_for(editor).get(url).content.decode()

@@ -73,7 +73,7 @@ def test_trainees_round_trip_by_training_and_name(cycle, editor, training):
 
 
 def test_viewer_gets_no_names_nor_scores(client_for, viewer, editor, training):
-    url = reverse("sheet_export_csv", args=["oujda", 2022, "trainees"])
+    url = reverse("communes:sheet_export_csv", args=["oujda", 2022, "trainees"])
     text = client_for(viewer).get(url).content.decode("utf-8-sig")
     assert "Amina" not in text and "40" not in text.splitlines()[1]
     assert text.splitlines()[0].split(",")[:3] == ["Commune", "Formation", "Sexe"]
@@ -87,7 +87,7 @@ def test_awareness_download_reads_back_unchanged(client_for, cycle, editor, fmt)
     importing it back as it is changes nothing."""
     session = AwarenessSessionFactory(cycle=cycle, place="Maison de la culture")
     response = client_for(editor).get(
-        reverse(f"sheet_export_{fmt}", args=["oujda", 2022, "awareness"])
+        reverse(f"communes:sheet_export_{fmt}", args=["oujda", 2022, "awareness"])
     )
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -59,11 +59,11 @@ PEOPLE = [
 
 
 VIEWS = {
-    "training_list": (False, True, {"get"}),
-    "training_detail": (True, True, {"get"}),
-    "training_create": (False, False, {"get", "post"}),
-    "training_edit": (True, False, {"get", "post"}),
-    "training_delete": (True, False, {"get", "post"}),
+    "communes:training_list": (False, True, {"get"}),
+    "communes:training_detail": (True, True, {"get"}),
+    "communes:training_create": (False, False, {"get", "post"}),
+    "communes:training_edit": (True, False, {"get", "post"}),
+    "communes:training_delete": (True, False, {"get", "post"}),
 }
 
 
@@ -74,11 +74,11 @@ def _address(name, cycle, training):
 
 # What each page shows the users it lets in (the training of ``make_training``).
 SHOWS = {
-    "training_list": "Genre et migration",
-    "training_detail": "Stagiaire 1",
-    "training_create": "Nouvelle formation",
-    "training_edit": 'value="Genre et migration"',
-    "training_delete": "<bdi>Genre et migration</bdi> » et ses 2 stagiaires",
+    "communes:training_list": "Genre et migration",
+    "communes:training_detail": "Stagiaire 1",
+    "communes:training_create": "Nouvelle formation",
+    "communes:training_edit": 'value="Genre et migration"',
+    "communes:training_delete": "<bdi>Genre et migration</bdi> » et ses 2 stagiaires",
 }
 
 
@@ -95,20 +95,20 @@ def test_permissions_of_every_view(access, cycle, name):
 
 def test_editor_records_a_training_with_its_trainees(client_for, editor, cycle):
     client = client_for(editor)
-    page = client.get(url("training_create", cycle)).content.decode()
+    page = client.get(url("communes:training_create", cycle)).content.decode()
     assert 'name="trainees-4-name"' in page  # five empty rows without JavaScript
     assert "js/records.js" in page and "<script>" not in page
-    response = client.post(url("training_create", cycle), training_data(PEOPLE))
+    response = client.post(url("communes:training_create", cycle), training_data(PEOPLE))
     training = Training.objects.get()
     assert response.status_code == 302
-    assert response.url == url("training_detail", cycle, uuid=training.uuid)
+    assert response.url == url("communes:training_detail", cycle, uuid=training.uuid)
     assert sorted(training.trainees.values_list("name", flat=True)) == [
         "Khadija El Amrani",
         "Mohamed Ziani",
         "Said Tahiri",
     ]
     assert cycle.steps.get(step=2).status == "in_progress"
-    listing = client.get(url("training_list", cycle)).content.decode()
+    listing = client.get(url("communes:training_list", cycle)).content.decode()
     # 3 trainees, 1 woman (33%), 5 days of 6 (83%), progression (30 + 10) / 2 = 20 points.
     for figure in ("33", "83", "20"):
         assert figure in listing
@@ -118,7 +118,7 @@ def test_add_a_row_keeps_what_was_typed_without_saving(client_for, editor, cycle
     """ "Add a row" replaced "save and add more": it works without JavaScript, saves nothing."""
     client = client_for(editor)
     data = training_data(PEOPLE[:1], add_row="trainees")
-    response = client.post(url("training_create", cycle), data)
+    response = client.post(url("communes:training_create", cycle), data)
     assert response.status_code == 200 and not Training.objects.exists()
     page = response.content.decode()
     assert 'value="Khadija El Amrani"' in page
@@ -143,7 +143,7 @@ def test_bad_input_is_refused_next_to_the_field(
 ):
     client = client_for(editor)
     client.cookies["prim_language"] = "en"
-    response = client.post(url("training_create", cycle), training_data(people, **fields))
+    response = client.post(url("communes:training_create", cycle), training_data(people, **fields))
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -161,7 +161,9 @@ def test_editing_changes_removes_and_adds_trainees(client_for, editor, cycle):
     ]
     data = training_data(rows, initial=2, loaded_version="1", place="Hôtel de ville")
     data["trainees-1-DELETE"] = "on"
-    response = client_for(editor).post(url("training_edit", cycle, uuid=training.uuid), data)
+    response = client_for(editor).post(
+        url("communes:training_edit", cycle, uuid=training.uuid), data
+    )
     assert response.status_code == 302
     assert sorted(training.trainees.values_list("name", "service", "post_score")) == [
         ("Nouvelle stagiaire", "État civil", None),
@@ -176,7 +178,7 @@ def test_editing_changes_removes_and_adds_trainees(client_for, editor, cycle):
 def test_two_tabs_the_second_save_is_told(client_for, editor, cycle):
     training = make_training(cycle, by=editor)
     client = client_for(editor)
-    address = url("training_edit", cycle, uuid=training.uuid)
+    address = url("communes:training_edit", cycle, uuid=training.uuid)
     assert client.post(address, training_data(loaded_version="1", place="A")).status_code == 302
     response = client.post(
         address, training_data([("X", "m", "", 1, None, None)], loaded_version="1", place="B")
@@ -191,9 +193,11 @@ def test_editor_deletes_a_training(client_for, editor, cycle):
     client = client_for(editor)
     assert (
         "Genre et migration"
-        in client.get(url("training_delete", cycle, uuid=training.uuid)).content.decode()
+        in client.get(url("communes:training_delete", cycle, uuid=training.uuid)).content.decode()
     )
-    assert client.post(url("training_delete", cycle, uuid=training.uuid)).status_code == 302
+    assert (
+        client.post(url("communes:training_delete", cycle, uuid=training.uuid)).status_code == 302
+    )
     assert not Training.objects.exists() and not Trainee.objects.exists()
     assert Trainee.history.filter(history_type="-").count() == 2
 
@@ -203,10 +207,12 @@ def test_a_validated_step_is_read_only(client_for, editor, coordinator, cycle):
     services.step_submit(cycle=cycle, step=2, by=editor)
     services.step_review(cycle=cycle, step=2, by=coordinator, validate=True)
     client = client_for(editor)
-    assert client.get(url("training_edit", cycle, uuid=training.uuid)).status_code == 403
-    assert client.post(url("training_delete", cycle, uuid=training.uuid)).status_code == 403
-    detail = client.get(url("training_detail", cycle, uuid=training.uuid)).content.decode()
-    assert url("training_edit", cycle, uuid=training.uuid) not in detail
+    assert client.get(url("communes:training_edit", cycle, uuid=training.uuid)).status_code == 403
+    assert (
+        client.post(url("communes:training_delete", cycle, uuid=training.uuid)).status_code == 403
+    )
+    detail = client.get(url("communes:training_detail", cycle, uuid=training.uuid)).content.decode()
+    assert url("communes:training_edit", cycle, uuid=training.uuid) not in detail
 
 
 @pytest.mark.parametrize("size", [1, 30])
@@ -224,13 +230,13 @@ def test_list_and_detail_run_a_fixed_number_of_queries(
     # session + user (2) + scope (1) + cycle (1) + step status (1) + the step's summary (1)
     # + count (1) + page of trainings with their trainee aggregates (1) = 8.
     with django_assert_num_queries(8):
-        listing = client.get(url("training_list", cycle))
+        listing = client.get(url("communes:training_list", cycle))
     assert listing.status_code == 200
     # The trainings, 25 a page.
     assert listing.content.decode().count("Genre et migration</a>") == min(size, 25)
     # session + user (2) + scope (1) + cycle (1) + step status (1) + training with its
     # aggregates (1) + trainees (1) = 7.
     with django_assert_num_queries(7):
-        detail = client.get(url("training_detail", cycle, uuid=training.uuid))
+        detail = client.get(url("communes:training_detail", cycle, uuid=training.uuid))
     assert detail.status_code == 200
     assert f"Stagiaire {size - 1}" in detail.content.decode()

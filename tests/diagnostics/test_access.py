@@ -8,26 +8,26 @@ from communes.models import StepStatus
 from tests.access_matrix import READ, WRITE
 
 READ_VIEWS = [
-    ("diagnosis", None),
-    ("diagnosis_sessions", None),
-    ("diagnosis_session", "session"),
-    ("diagnosis_findings", None),
-    ("diagnosis_ideas", None),
-    ("diagnosis_idea", "idea"),
+    ("diagnostics:summary", None),
+    ("diagnostics:sessions", None),
+    ("diagnostics:session", "session"),
+    ("diagnostics:findings", None),
+    ("diagnostics:ideas", None),
+    ("diagnostics:idea", "idea"),
 ]
 WRITE_VIEWS = [
-    ("diagnosis_session_create", None),
-    ("diagnosis_session_edit", "session"),
-    ("diagnosis_session_delete", "session"),
-    ("diagnosis_figure_create", None),
-    ("diagnosis_figure_edit", "figure"),
-    ("diagnosis_figure_delete", "figure"),
-    ("diagnosis_finding_create", None),
-    ("diagnosis_finding_edit", "finding"),
-    ("diagnosis_finding_delete", "finding"),
-    ("diagnosis_idea_create", None),
-    ("diagnosis_idea_edit", "idea"),
-    ("diagnosis_idea_delete", "idea"),
+    ("diagnostics:session_create", None),
+    ("diagnostics:session_edit", "session"),
+    ("diagnostics:session_delete", "session"),
+    ("diagnostics:figure_create", None),
+    ("diagnostics:figure_edit", "figure"),
+    ("diagnostics:figure_delete", "figure"),
+    ("diagnostics:finding_create", None),
+    ("diagnostics:finding_edit", "finding"),
+    ("diagnostics:finding_delete", "finding"),
+    ("diagnostics:idea_create", None),
+    ("diagnostics:idea_edit", "idea"),
+    ("diagnostics:idea_delete", "idea"),
 ]
 ALL_VIEWS = READ_VIEWS + WRITE_VIEWS
 
@@ -48,24 +48,24 @@ def _address(url, cycle, records, name, kind):
 
 # What each page shows the users it lets in (records of the ``diagnosis`` fixture).
 SHOWS = {
-    "diagnosis": 'data-figure="participants">26<',
-    "diagnosis_sessions": "Focus group 1",
-    "diagnosis_session": "Focus group 1",
-    "diagnosis_findings": "Unanswered need",
-    "diagnosis_ideas": "Idea 1",
-    "diagnosis_idea": "Idea 1",
-    "diagnosis_session_create": "Enregistrer une séance de consultation",
-    "diagnosis_session_edit": 'value="Focus group 1"',
-    "diagnosis_session_delete": "Focus group 1",
-    "diagnosis_figure_create": "Donnée du profil migratoire",
-    "diagnosis_figure_edit": 'value="HCP"',
-    "diagnosis_figure_delete": "MRE de retour",
-    "diagnosis_finding_create": "Nouveau\u00a0: Constat",
-    "diagnosis_finding_edit": 'value="Unanswered need"',
-    "diagnosis_finding_delete": "Unanswered need",
-    "diagnosis_idea_create": "Nouveau\u00a0: Idée de projet",
-    "diagnosis_idea_edit": 'value="Idea 1"',
-    "diagnosis_idea_delete": "Idea 1",
+    "diagnostics:summary": 'data-figure="participants">26<',
+    "diagnostics:sessions": "Focus group 1",
+    "diagnostics:session": "Focus group 1",
+    "diagnostics:findings": "Unanswered need",
+    "diagnostics:ideas": "Idea 1",
+    "diagnostics:idea": "Idea 1",
+    "diagnostics:session_create": "Enregistrer une séance de consultation",
+    "diagnostics:session_edit": 'value="Focus group 1"',
+    "diagnostics:session_delete": "Focus group 1",
+    "diagnostics:figure_create": "Donnée du profil migratoire",
+    "diagnostics:figure_edit": 'value="HCP"',
+    "diagnostics:figure_delete": "MRE de retour",
+    "diagnostics:finding_create": "Nouveau\u00a0: Constat",
+    "diagnostics:finding_edit": 'value="Unanswered need"',
+    "diagnostics:finding_delete": "Unanswered need",
+    "diagnostics:idea_create": "Nouveau\u00a0: Idée de projet",
+    "diagnostics:idea_edit": 'value="Idea 1"',
+    "diagnostics:idea_delete": "Idea 1",
 }
 
 
@@ -93,15 +93,15 @@ def test_locked_step_is_read_only_for_the_editor(
 
 def test_locked_step_shows_no_edit_buttons(client_for, editor, cycle, diagnosis, url):
     StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
-    page = client_for(editor).get(url("diagnosis", cycle)).content.decode()
+    page = client_for(editor).get(url("diagnostics:summary", cycle)).content.decode()
     assert "Enregistrer une séance" not in page
-    assert url("diagnosis_finding_create", cycle) not in page
+    assert url("diagnostics:finding_create", cycle) not in page
     assert "lecture seule" in page
 
 
 def test_returned_step_is_editable_again(client_for, editor, cycle, diagnosis, url):
     StepStatus.objects.filter(cycle=cycle, step=3).update(status="returned")
-    response = client_for(editor).get(url("diagnosis_session_create", cycle))
+    response = client_for(editor).get(url("diagnostics:session_create", cycle))
     assert response.status_code == 200
     assert "Enregistrer une séance de consultation" in response.content.decode()
 
@@ -109,11 +109,11 @@ def test_returned_step_is_editable_again(client_for, editor, cycle, diagnosis, u
 @pytest.mark.parametrize(
     ("name", "kind"),
     [
-        ("diagnosis_session", "session"),
-        ("diagnosis_session_edit", "session"),
-        ("diagnosis_idea", "idea"),
-        ("diagnosis_finding_edit", "finding"),
-        ("diagnosis_figure_edit", "figure"),
+        ("diagnostics:session", "session"),
+        ("diagnostics:session_edit", "session"),
+        ("diagnostics:idea", "idea"),
+        ("diagnostics:finding_edit", "finding"),
+        ("diagnostics:figure_edit", "figure"),
     ],
 )
 def test_record_of_another_commune_is_404(
@@ -139,12 +139,12 @@ def test_record_of_another_commune_is_404(
 
 def test_the_403_page_says_why_the_editor_may_not_write(client_for, editor, viewer, cycle, url):
     StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
-    page = client_for(editor).get(url("diagnosis_session_create", cycle))
+    page = client_for(editor).get(url("diagnostics:session_create", cycle))
     assert page.status_code == 403
     text = html.unescape(page.content.decode())
     assert "L'étape 3 est en lecture seule tant qu'elle est soumise ou validée." in text
     # A reader of the commune gets the general explanation, not the step's state.
-    page = client_for(viewer).get(url("diagnosis_session_create", cycle))
+    page = client_for(viewer).get(url("diagnostics:session_create", cycle))
     assert page.status_code == 403
     text = html.unescape(page.content.decode())
     assert "lecture seule" not in text

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_consultation_before_the_pac_period_is_refused(client_for, editor, cycle, url):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle)
+    address = url("diagnostics:session_create", cycle)
     grid, _codes = _grid(client, address)
     response = client.post(address, _session_data(date="2020-06-01", **grid))
     assert response.status_code == 400
@@ -30,7 +30,7 @@ def _typed(client, address):
 
 def test_count_by_age_band_keeps_what_was_typed(client_for, editor, cycle, url):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle)
+    address = url("diagnostics:session_create", cycle)
     data, _codes = _typed(client, address)
     response = client.post(address, {**data, "switch_grid": "age"})
     assert response.status_code == 200
@@ -47,7 +47,7 @@ def test_count_by_age_band_keeps_what_was_typed(client_for, editor, cycle, url):
 
 def test_back_to_totals_adds_up_the_age_bands(client_for, editor, cycle, url):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle)
+    address = url("diagnostics:session_create", cycle)
     data, _codes = _typed(client, address)
     data = {k: v for k, v in data.items() if not k.endswith("_all")}
     data.update({"grid": "age", "grid-0-women_u18": "3", "grid-0-women_18_35": "4"})

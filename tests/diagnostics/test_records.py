@@ -82,7 +82,7 @@ def test_deleting_a_finding_through_the_page_names_the_idea(
 ):
     finding = diagnosis["findings"][0]
     client = client_for(editor)
-    response = client.post(url("diagnosis_finding_delete", cycle, finding.uuid), follow=True)
+    response = client.post(url("diagnostics:finding_delete", cycle, finding.uuid), follow=True)
     page = response.content.decode()
     assert "I-01" in page and "Idea 1" in page
     assert Finding.objects.filter(pk=finding.pk).exists()
@@ -97,7 +97,7 @@ def test_session_cited_by_a_finding_cannot_be_deleted(diagnosis):
 def test_numbers_are_never_reused(client_for, editor, cycle, diagnosis, url, sectors):
     services.finding_delete(finding=diagnosis["lonely"])  # F-02 goes
     response = client_for(editor).post(
-        url("diagnosis_finding_create", cycle),
+        url("diagnostics:finding_create", cycle),
         {
             "title": "Another need",
             "sector": sectors["health"].pk,
@@ -118,7 +118,7 @@ def _idea_data(sectors, findings=(), **extra):
 
 
 def test_idea_without_a_finding_is_refused(client_for, editor, cycle, diagnosis, url, sectors):
-    response = client_for(editor).post(url("diagnosis_idea_create", cycle), _idea_data(sectors))
+    response = client_for(editor).post(url("diagnostics:idea_create", cycle), _idea_data(sectors))
     assert response.status_code == 400
     assert "findings" in response.context["form"].errors
     assert ProjectIdea.objects.filter(cycle=cycle).count() == 1
@@ -131,7 +131,7 @@ def test_idea_cannot_answer_a_finding_of_another_commune(
 
     theirs = build_diagnosis(other_cycle, 1, groups=groups, sectors=sectors)
     response = client_for(editor).post(
-        url("diagnosis_idea_create", cycle), _idea_data(sectors, theirs["findings"])
+        url("diagnostics:idea_create", cycle), _idea_data(sectors, theirs["findings"])
     )
     assert response.status_code == 400
     assert "findings" in response.context["form"].errors
@@ -142,7 +142,7 @@ def test_idea_is_created_with_its_links_and_history(
 ):
     finding = diagnosis["lonely"]
     response = client_for(editor).post(
-        url("diagnosis_idea_create", cycle),
+        url("diagnostics:idea_create", cycle),
         _idea_data(
             sectors,
             [finding],
@@ -164,7 +164,7 @@ def test_idea_is_created_with_its_links_and_history(
 
 def test_concurrent_edit_is_refused(client_for, editor, cycle, diagnosis, url, sectors):
     finding = diagnosis["lonely"]
-    address = url("diagnosis_finding_edit", cycle, finding.uuid)
+    address = url("diagnostics:finding_edit", cycle, finding.uuid)
     data = {
         "title": "First tab",
         "sector": sectors["housing"].pk,
@@ -208,7 +208,7 @@ def _grid(client, address):
 
 def test_session_grid_is_saved_as_recorded(client_for, editor, cycle, url, groups):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle)
+    address = url("diagnostics:session_create", cycle)
     grid, codes = _grid(client, address)
     mre = codes.index("mre")
     tcn = codes.index("third-country-nationals")
@@ -234,7 +234,7 @@ def test_session_grid_is_saved_as_recorded(client_for, editor, cycle, url, group
 
 def test_session_grid_by_age_band(client_for, editor, cycle, url):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle) + "?grid=age"
+    address = url("diagnostics:session_create", cycle) + "?grid=age"
     grid, codes = _grid(client, address)
     youth = codes.index("youth")
     response = client.post(
@@ -257,7 +257,7 @@ def test_session_grid_by_age_band(client_for, editor, cycle, url):
 
 def test_negative_count_is_refused_and_nothing_saved(client_for, editor, cycle, url):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle)
+    address = url("diagnostics:session_create", cycle)
     grid, codes = _grid(client, address)
     response = client.post(address, _session_data(**grid, **{"grid-0-women_all": "-3"}))
     assert response.status_code == 400
@@ -269,7 +269,7 @@ def test_a_wrong_count_is_outlined_even_when_the_title_is_missing_too(
     client_for, editor, cycle, url
 ):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle)
+    address = url("diagnostics:session_create", cycle)
     grid, codes = _grid(client, address)
     data = _session_data(**grid, **{"grid-0-women_all": "-3", "title": ""})
     response = client.post(address, data)
@@ -289,7 +289,7 @@ def test_a_wrong_count_is_outlined_even_when_the_title_is_missing_too(
 )
 def test_session_date_is_checked(client_for, editor, cycle, url, date, message):
     client = client_for(editor)
-    address = url("diagnosis_session_create", cycle)
+    address = url("diagnostics:session_create", cycle)
     grid, _codes = _grid(client, address)
     response = client.post(address, _session_data(date=date, **grid))
     assert response.status_code == 400
@@ -299,7 +299,7 @@ def test_session_date_is_checked(client_for, editor, cycle, url, date, message):
 def test_session_edit_updates_the_grid_and_keeps_history(client_for, editor, cycle, diagnosis, url):
     session = diagnosis["sessions"][0]
     client = client_for(editor)
-    address = url("diagnosis_session_edit", cycle, session.uuid)
+    address = url("diagnostics:session_edit", cycle, session.uuid)
     grid, codes = _grid(client, address)
     mre = codes.index("mre")
     response = client.post(
@@ -337,14 +337,14 @@ def test_figure_form_errors(client_for, editor, cycle, url, data, field):
         "total": "",
         **data,
     }
-    response = client_for(editor).post(url("diagnosis_figure_create", cycle), payload)
+    response = client_for(editor).post(url("diagnostics:figure_create", cycle), payload)
     assert response.status_code == 400
     assert field in response.context["form"].errors
 
 
 def test_figure_total_is_computed(client_for, editor, cycle, url):
     response = client_for(editor).post(
-        url("diagnosis_figure_create", cycle),
+        url("diagnostics:figure_create", cycle),
         {
             "indicator": "returnees",
             "source": "HCP",

@@ -27,7 +27,7 @@ def test_grid_rows_are_the_consultation_groups(db):
 
 def test_inactive_sector_is_not_offered_to_new_findings(client_for, editor, cycle, url):
     Sector.objects.filter(code="housing").update(active=False)
-    form = client_for(editor).get(url("diagnosis_finding_create", cycle)).context["form"]
+    form = client_for(editor).get(url("diagnostics:finding_create", cycle)).context["form"]
     assert "housing" not in {s.code for s in form.fields["sector"].queryset}
 
 

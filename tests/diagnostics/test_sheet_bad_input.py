@@ -103,7 +103,7 @@ def test_too_many_rows_and_too_large(client_for, editor, cycle):
     many = csv_file("Titre\n" + "x\n" * 50_000)
     assert "50000" in refused(many).replace("\u202f", "").replace(",", "")
     response = client_for(editor).post(
-        reverse("sheet_import", args=["oujda", 2022, "findings"]),
+        reverse("communes:sheet_import", args=["oujda", 2022, "findings"]),
         {"file": csv_file("Titre\n" + ("x" * 1023 + "\n") * 30 * 1024)},
     )
     assert response.status_code == 400

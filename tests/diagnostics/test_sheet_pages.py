@@ -40,7 +40,7 @@ HEAD = ["Code", "Commune", "Titre", "Secteur", "Gravité"]
 
 def test_export_xlsx_in_french_with_neutralised_formula(client_for, editor, cycle):
     FindingFactory(cycle=cycle, title='=HYPERLINK("http://x")')
-    response = client_for(editor).get(url("sheet_export_xlsx", cycle))
+    response = client_for(editor).get(url("communes:sheet_export_xlsx", cycle))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.values)
@@ -59,14 +59,14 @@ def test_export_csv_in_arabic(client_for, editor, cycle):
     FindingFactory(cycle=cycle, title="@SUM(1)")
     client = client_for(editor)
     client.cookies["django_language"] = "ar"
-    response = client.get(url("sheet_export_csv", cycle), HTTP_ACCEPT_LANGUAGE="ar")
+    response = client.get(url("communes:sheet_export_csv", cycle), HTTP_ACCEPT_LANGUAGE="ar")
     text = response.content.decode("utf-8-sig")
     assert "الرمز" in text.splitlines()[0] or "الجماعة" in text.splitlines()[0]
     assert "'@SUM(1)" in text
 
 
 def test_template_has_columns_and_a_bilingual_second_sheet(client_for, editor, cycle):
-    response = client_for(editor).get(url("sheet_template", cycle))
+    response = client_for(editor).get(url("communes:sheet_template", cycle))
     book = load_workbook(io.BytesIO(response.content))
     data, notes = book.worksheets
     assert list(data.values) == [
@@ -95,29 +95,31 @@ def test_template_has_columns_and_a_bilingual_second_sheet(client_for, editor, c
 
 
 def test_scope_outsider_404_viewer_403(client_for, other_editor, viewer, cycle):
-    assert client_for(other_editor).get(url("sheet_export_xlsx", cycle)).status_code == 404
+    assert client_for(other_editor).get(url("communes:sheet_export_xlsx", cycle)).status_code == 404
     client = client_for(viewer)
-    assert client.get(url("sheet_export_xlsx", cycle)).status_code == 200
-    assert client.get(url("sheet_import", cycle)).status_code == 403
-    assert client.post(url("sheet_import_confirm", cycle), {"token": "x"}).status_code == 403
+    assert client.get(url("communes:sheet_export_xlsx", cycle)).status_code == 200
+    assert client.get(url("communes:sheet_import", cycle)).status_code == 403
+    assert (
+        client.post(url("communes:sheet_import_confirm", cycle), {"token": "x"}).status_code == 403
+    )
 
 
 def test_preview_then_confirm_writes_with_history(client_for, editor, cycle):
     sector = Sector.objects.first()
     client = client_for(editor)
     rows = [HEAD, [None, "oujda", "Eau", sector.name_fr, 2], [None, None, "ماء", sector.code, "3"]]
-    response = client.post(url("sheet_import", cycle), {"file": upload(rows)})
+    response = client.post(url("communes:sheet_import", cycle), {"file": upload(rows)})
     assert response.context["outcome"].errors == []
     assert response.status_code == 200
     assert response.context["outcome"].new == 2
     assert Finding.objects.count() == 0
     token = response.context["token"]
-    response = client.post(url("sheet_import_confirm", cycle), {"token": token})
+    response = client.post(url("communes:sheet_import_confirm", cycle), {"token": token})
     assert response.status_code == 302
     assert sorted(Finding.objects.values_list("title", flat=True)) == ["Eau", "ماء"]
     assert {f.history.first().history_user for f in Finding.objects.all()} == {editor}
     # the token is used up
-    response = client.post(url("sheet_import_confirm", cycle), {"token": token})
+    response = client.post(url("communes:sheet_import_confirm", cycle), {"token": token})
     assert response.status_code == 400 and Finding.objects.count() == 2
 
 
@@ -125,7 +127,7 @@ def test_error_on_last_row_writes_nothing(client_for, editor, cycle):
     sector = Sector.objects.first()
     rows = [HEAD] + [[None, None, f"Need {i}", sector.code, 1] for i in range(5)]
     rows.append([None, None, "Bad", "no-such-sector", 1])
-    response = client_for(editor).post(url("sheet_import", cycle), {"file": upload(rows)})
+    response = client_for(editor).post(url("communes:sheet_import", cycle), {"file": upload(rows)})
     assert response.status_code == 400
     errors = response.context["outcome"].errors
     assert [(e.row, e.column) for e in errors] == [(7, "Secteur")]
@@ -138,13 +140,16 @@ def test_locked_step_refuses_the_confirmation(client_for, editor, cycle):
     sector = Sector.objects.first()
     client = client_for(editor)
     response = client.post(
-        url("sheet_import", cycle), {"file": upload([HEAD, [None, None, "Eau", sector.code, 1]])}
+        url("communes:sheet_import", cycle),
+        {"file": upload([HEAD, [None, None, "Eau", sector.code, 1]])},
     )
     StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
-    response = client.post(url("sheet_import_confirm", cycle), {"token": response.context["token"]})
+    response = client.post(
+        url("communes:sheet_import_confirm", cycle), {"token": response.context["token"]}
+    )
     assert response.status_code == 403
     assert Finding.objects.count() == 0
-    assert client.get(url("sheet_import", cycle)).status_code == 403
+    assert client.get(url("communes:sheet_import", cycle)).status_code == 403
 
 
 def test_large_file_is_checked_and_written_by_a_job(
@@ -158,11 +163,13 @@ def test_large_file_is_checked_and_written_by_a_job(
     sector = Sector.objects.first()
     rows = [HEAD] + [[None, None, f"Need {i}", sector.code, 1] for i in range(5)]
     client = client_for(editor)
-    response = client.post(url("sheet_import", cycle), {"file": upload(rows)})
+    response = client.post(url("communes:sheet_import", cycle), {"file": upload(rows)})
     assert response.status_code == 302 and "phase=check" in response["Location"]
     preview = client.get(response["Location"])
     assert preview.context["outcome"].new == 5 and Finding.objects.count() == 0
-    response = client.post(url("sheet_import_confirm", cycle), {"token": preview.context["token"]})
+    response = client.post(
+        url("communes:sheet_import_confirm", cycle), {"token": preview.context["token"]}
+    )
     assert "phase=write" in response["Location"]
     done = client.get(response["Location"])
     assert done.status_code == 302 and done["Location"].endswith("/diagnosis/findings/")

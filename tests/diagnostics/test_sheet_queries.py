@@ -45,7 +45,7 @@ def test_export_queries_do_not_grow_with_rows(
 ):
     fill(cycle, size)
     client = client_for(editor)
-    url = reverse("sheet_export_csv", args=["oujda", 2022, kind])
+    url = reverse("communes:sheet_export_csv", args=["oujda", 2022, kind])
     client.get(url)
     with django_assert_num_queries(QUERIES[kind]):
         response = client.get(url)

@@ -21,7 +21,7 @@ def _figure(page, name):
 def test_summary_figures_on_the_known_fixture(client_for, editor, cycle, diagnosis, url):
     # Session 1: MRE 3 W + 5 M, civil society 4 W + 2 M; session 2 (age bands):
     # third-country nationals 6 W + 2 M, young people 1 W + 3 M. 14 W, 12 M = 26.
-    page = client_for(editor).get(url("diagnosis", cycle)).content.decode()
+    page = client_for(editor).get(url("diagnostics:summary", cycle)).content.decode()
     assert _figure(page, "sessions") == "2"
     assert _figure(page, "participants") == "26"
     assert _figure(page, "women-percent") == "54\xa0%"  # 14 / 26 (no-break space)
@@ -92,17 +92,17 @@ def test_checklist_batch_runs_fixed_queries(cycle, other_cycle, diagnosis, group
 
 def test_editor_submits_a_complete_step(client_for, editor, cycle, diagnosis, url):
     client = client_for(editor)
-    page = client.get(url("diagnosis", cycle)).content.decode()
+    page = client.get(url("diagnostics:summary", cycle)).content.decode()
     assert "/steps/3/submit/" in page
     response = client.post(
-        "/communes/oujda/pac/2022/steps/3/submit/", {"next": url("diagnosis", cycle)}
+        "/communes/oujda/pac/2022/steps/3/submit/", {"next": url("diagnostics:summary", cycle)}
     )
-    assert response.status_code == 302 and response.url == url("diagnosis", cycle)
+    assert response.status_code == 302 and response.url == url("diagnostics:summary", cycle)
     assert StepStatus.objects.get(cycle=cycle, step=3).status == "submitted"
 
 
 def test_incomplete_step_offers_no_submission(client_for, editor, cycle, url):
-    page = client_for(editor).get(url("diagnosis", cycle)).content.decode()
+    page = client_for(editor).get(url("diagnostics:summary", cycle)).content.decode()
     assert "/steps/3/submit/" not in page
 
 
@@ -116,10 +116,10 @@ def test_incomplete_step_offers_no_submission(client_for, editor, cycle, url):
 # sessions, idea links = 3; ideas: target groups, finding links = 2).
 # Each page with what it shows once ``size`` units are recorded.
 PAGES = [
-    ("diagnosis", 17, 'data-figure="sessions">{size}<'),
-    ("diagnosis_sessions", 8, "Focus group {size}<"),
-    ("diagnosis_findings", 10, "Need {size}<"),
-    ("diagnosis_ideas", 9, "Idea {size}<"),
+    ("diagnostics:summary", 17, 'data-figure="sessions">{size}<'),
+    ("diagnostics:sessions", 8, "Focus group {size}<"),
+    ("diagnostics:findings", 10, "Need {size}<"),
+    ("diagnostics:ideas", 9, "Idea {size}<"),
 ]
 
 
@@ -149,13 +149,13 @@ def test_pages_run_fixed_queries(
 
 def test_commune_tracker_links_to_the_diagnosis(client_for, viewer, cycle, diagnosis, url):
     page = client_for(viewer).get("/communes/oujda/").content.decode()
-    assert f'href="{url("diagnosis", cycle)}"' in page
+    assert f'href="{url("diagnostics:summary", cycle)}"' in page
     assert "Femmes parmi les participants" in page and "54\xa0%" in page
 
 
 def test_summary_shows_the_shared_step_panel(client_for, editor, cycle, diagnosis, url):
     """Step 3 draws the same panel as the other steps: status, progress, checklist, figures."""
-    page = html.unescape(client_for(editor).get(url("diagnosis", cycle)).content.decode())
+    page = html.unescape(client_for(editor).get(url("diagnostics:summary", cycle)).content.decode())
     panel = page[
         page.index('data-step="3"') : page.index("</section>", page.index('data-step="3"'))
     ]
@@ -167,6 +167,6 @@ def test_summary_shows_the_shared_step_panel(client_for, editor, cycle, diagnosi
 
 def test_locked_summary_says_read_only_once(client_for, editor, cycle, diagnosis, url):
     StepStatus.objects.filter(cycle=cycle, step=3).update(status="submitted")
-    page = html.unescape(client_for(editor).get(url("diagnosis", cycle)).content.decode())
+    page = html.unescape(client_for(editor).get(url("diagnostics:summary", cycle)).content.decode())
     assert page.count("lecture seule") == 1
     assert "/steps/3/submit/" not in page

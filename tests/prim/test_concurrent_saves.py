@@ -34,7 +34,7 @@ def score_cell(editor, cycle):
     (idea,) = build_ideas(cycle, 1)
     criterion = services.criteria_ensure(cycle=cycle)[0]
     url = reverse(
-        "actions_score",
+        "actions:score",
         kwargs={"code": "oujda", "year": 2022, "uuid": idea.uuid, "kind": criterion.kind},
     )
     return idea, criterion, url

@@ -49,7 +49,7 @@ def _diagnosis_forms(cycle, sectors):
     )
     sector = str(sectors[0].pk)
     return {
-        "diagnosis_session_create": (
+        "diagnostics:session_create": (
             ConsultationSession,
             {
                 "title": "Focus group femmes",
@@ -62,15 +62,15 @@ def _diagnosis_forms(cycle, sectors):
                 "grid-INITIAL_FORMS": "0",
             },
         ),
-        "diagnosis_finding_create": (
+        "diagnostics:finding_create": (
             Finding,
             {"title": "Pas de guichet", "sector": sector, "severity": "2"},
         ),
-        "diagnosis_idea_create": (
+        "diagnostics:idea_create": (
             ProjectIdea,
             {"title": "Un guichet", "sector": sector, "findings": [str(finding.pk)]},
         ),
-        "diagnosis_figure_create": (
+        "diagnostics:figure_create": (
             MigrationFigure,
             {"indicator": "mre", "total": "1200", "source": "RGPH 2014", "year": "2014"},
         ),
@@ -80,8 +80,8 @@ def _diagnosis_forms(cycle, sectors):
 @pytest.mark.parametrize(
     ("name", "model", "data"),
     [
-        ("awareness_create", AwarenessSession, grid_data({"elected": (2, 5)})),
-        ("training_create", Training, training_data(PEOPLE[:2])),
+        ("communes:awareness_create", AwarenessSession, grid_data({"elected": (2, 5)})),
+        ("communes:training_create", Training, training_data(PEOPLE[:2])),
     ],
 )
 def test_steps_1_2_sent_twice_make_one_record(client_for, editor, cycle, name, model, data):
@@ -94,10 +94,10 @@ def test_steps_1_2_sent_twice_make_one_record(client_for, editor, cycle, name, m
 @pytest.mark.parametrize(
     "name",
     [
-        "diagnosis_session_create",
-        "diagnosis_finding_create",
-        "diagnosis_idea_create",
-        "diagnosis_figure_create",
+        "diagnostics:session_create",
+        "diagnostics:finding_create",
+        "diagnostics:idea_create",
+        "diagnostics:figure_create",
     ],
 )
 def test_step_3_sent_twice_makes_one_record(client_for, editor, cycle, name):
@@ -106,7 +106,7 @@ def test_step_3_sent_twice_makes_one_record(client_for, editor, cycle, name):
 
     model, data = _diagnosis_forms(cycle, list(Sector.objects.all()[:1]))[name]
     client = client_for(editor)
-    if name == "diagnosis_session_create":
+    if name == "diagnostics:session_create":
         data.update(_grid(client, _url(name, cycle))[0])
     before = model.objects.count()
     _sent_twice(client, _url(name, cycle), data)
@@ -119,13 +119,13 @@ def test_an_action_sheet_sent_twice_makes_one_action(client_for, editor, cycle):
     (idea,) = build_ideas(cycle, 1)
     decide([idea])
     data = _sheet([idea.pk], sector=idea.sector_id)
-    _sent_twice(client_for(editor), _url("actions_action_create", cycle), data)
+    _sent_twice(client_for(editor), _url("actions:action_create", cycle), data)
     assert PacAction.objects.count() == 1
 
 
 def test_a_refused_form_keeps_its_token_for_the_corrected_save(client_for, editor, cycle):
     client = client_for(editor)
-    address = _url("awareness_create", cycle)
+    address = _url("communes:awareness_create", cycle)
     token = _token(client, address)
     refused = client.post(address, {**grid_data(place=""), "submission_token": token})
     assert refused.status_code == 400 and token in refused.content.decode()
@@ -136,7 +136,7 @@ def test_a_refused_form_keeps_its_token_for_the_corrected_save(client_for, edito
 
 def test_each_opening_of_the_form_is_a_new_record(client_for, editor, cycle):
     client = client_for(editor)
-    address = _url("awareness_create", cycle)
+    address = _url("communes:awareness_create", cycle)
     for _ in range(2):
         client.post(address, {**grid_data(), "submission_token": _token(client, address)})
     assert AwarenessSession.objects.count() == 2
@@ -148,7 +148,7 @@ def test_someone_elses_token_is_not_a_way_to_their_record(client_for, editor, cy
 
     colleague = UserFactory(username="editor2.oujda")
     Membership.objects.create(user=colleague, role=Role.EDITOR, commune=oujda)
-    address = _url("awareness_create", cycle)
+    address = _url("communes:awareness_create", cycle)
     token = str(uuid.uuid4())
     client_for(editor).post(address, {**grid_data(), "submission_token": token})
     response = client_for(colleague).post(address, {**grid_data(), "submission_token": token})
@@ -162,7 +162,7 @@ def test_two_submissions_racing_make_one_record(client_for, editor, cycle, monke
     from communes import once
 
     client = client_for(editor)
-    address = _url("awareness_create", cycle)
+    address = _url("communes:awareness_create", cycle)
     data = {**grid_data(), "submission_token": _token(client, address)}
     first = client.post(address, data)
     looked = []

@@ -213,6 +213,6 @@ def _training_edit_url(cycle, training):
     from django.urls import reverse
 
     return reverse(
-        "training_edit",
+        "communes:training_edit",
         kwargs={"code": cycle.commune.code, "year": cycle.start_year, "uuid": training.uuid},
     )
