@@ -368,13 +368,17 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
 
     Each cycle's figures are read from their stored rows (``prim.figures.stored_figures``: 1
     query; the missing ones computed live and stored) and summed here."""
-    from .figures import stored_figures
+    from .figures import add_json, empty, from_json, group_meta, stored_figures
 
     if group_by == "commune":  # the comparison table shows each commune's tracker
         cycles = list(report_cycles(communes, filters).prefetch_related("steps"))
-        per_cycle = stored_figures(cycles)
-        rows = [Row(c.commune, per_cycle[c.pk], c) for c in cycles]
-        return Report(total=total_of(r.figures for r in rows), rows=rows, cycles=cycles)
+        stored = stored_figures(cycles)
+        meta = group_meta()
+        rows = [Row(c.commune, from_json(stored[c.pk], meta), c) for c in cycles]
+        total = empty()
+        for data in stored.values():
+            add_json(total, data)
+        return Report(total=from_json(total, meta), rows=rows, cycles=cycles)
     else:
         by_province = group_by == "province"
         pairs = list(
@@ -383,17 +387,22 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
             .values_list("pk", "commune__province" if by_province else "commune__province__region")
         )
         cycles = [CycleRef(pk) for pk, _key in pairs]
-        per_cycle = stored_figures(cycles)
-        grouped = {k.pk: Row(k, Figures()) for k in keys}
-        missing = {key for _pk, key in pairs} - set(grouped)
+        stored = stored_figures(cycles)
+        keyed = {k.pk: k for k in keys}
+        missing = {key for _pk, key in pairs} - set(keyed)
         if missing:  # a territory the caller did not list (1 query)
             model = Province if by_province else Region
-            for key in model.objects.filter(pk__in=missing):
-                grouped[key.pk] = Row(key, Figures())
+            keyed.update((k.pk, k) for k in model.objects.filter(pk__in=missing))
+        # Summed on the stored lists (integers): one Figures per territory, none per cycle.
+        sums = {pk: empty() for pk in keyed}
+        total = empty()
         for pk, key in pairs:
-            grouped[key].figures.add(per_cycle[pk])
-        rows = list(grouped.values())
-        return Report(total=total_of(r.figures for r in rows), rows=rows, cycles=cycles)
+            add_json(sums[key], stored[pk])
+        for data in sums.values():
+            add_json(total, data)
+        meta = group_meta()
+        rows = [Row(k, from_json(sums[pk], meta)) for pk, k in keyed.items()]
+        return Report(total=from_json(total, meta), rows=rows, cycles=cycles)
 
 
 def commune_figures(cycle: PlanningCycle) -> Figures:
