@@ -8,13 +8,12 @@ construction the sum of what its communes' own pages show.
 
 The province, region and country reports read each cycle's ``Figures`` from a stored row
 (``prim.figures``: ``CycleFigures``, dropped by every write under the cycle and computed again,
-live, by the next report that counts it). Queries for any number of communes
-(``build_report``): the cycles (1) + their step statuses (1, for the communes' trackers; none
-when grouped by region) + the stored figures (1); when some are missing, + the five step
-selectors over those (11: aggregates grouped by cycle, 1 + 1 + 3 + 2 + 4) + participation by
-group, budget by year, financing by source (3) + storing them (1). No query is a subquery
-correlated to the cycle. The trackers of a page's communes: the step selectors over those
-(``Report.summaries``, 11).
+live, by the next report that counts it). Queries for any number of communes (``build_report``):
+the cycles (1) + the stored figures (1) + the groups' names (1); when some are missing, + the
+five step selectors over those (11: aggregates grouped by cycle, 1 + 1 + 3 + 2 + 4) +
+participation by group, budget by year, financing by source (3) + storing them (1). No query is
+a subquery correlated to the cycle. The trackers of a page's communes: their step statuses (1)
+and the step selectors over those (``Report.summaries``, 11).
 """
 
 from __future__ import annotations
@@ -371,7 +370,7 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
     from .figures import add_json, empty, from_json, group_meta, stored_figures
 
     if group_by == "commune":  # the comparison table shows each commune's tracker
-        cycles = list(report_cycles(communes, filters).prefetch_related("steps"))
+        cycles = list(report_cycles(communes, filters))
         stored = stored_figures(cycles)
         meta = group_meta()
         rows = [Row(c.commune, from_json(stored[c.pk], meta), c) for c in cycles]
