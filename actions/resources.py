@@ -49,6 +49,7 @@ from communes.sheets import (
     register,
     required_text,
 )
+from communes.signals import send_cycles_changed
 from diagnostics.models import ProjectIdea, Sector, TargetGroup
 
 from . import services
@@ -427,10 +428,13 @@ class ActionResource(CycleResource):
                 ],
                 batch_size=BATCH,
             )
-        # Writes in bulk send no signal: the PAC annex is asked for once, after the commit.
+        # Writes in bulk send no signal: the PAC annex is asked for once, after the commit, and
+        # the cycle's report figures are marked changed.
         from .annex.tasks import request_annex
 
         cycle = self.cycle.pk
+        send_cycles_changed([cycle])  # in this transaction, and again after its commit
+        transaction.on_commit(lambda: send_cycles_changed([cycle]))
         transaction.on_commit(lambda: request_annex([cycle]))
 
     @staticmethod

@@ -19,3 +19,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class CycleFigures(models.Model):
+    """A PAC cycle's report figures (``prim.reports.Figures``), stored so the region and
+    country reports read one row per cycle instead of the step selectors' aggregates.
+
+    Kept up to date from the writes: a commit that changes a cycle's records sends
+    ``communes.signals.cycles_changed`` and the row is deleted (``prim.figures``); the next
+    report computes the missing rows live, in one batch, and stores them. A missing row is
+    never wrong, only slower."""
+
+    cycle = models.OneToOneField(
+        "communes.PlanningCycle",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="report_figures",
+    )
+    data = models.JSONField()  # prim.figures.to_json
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "cycle report figures"
+        verbose_name_plural = "cycle report figures"
+
+    def __str__(self) -> str:
+        return f"figures of cycle {self.cycle_id}"

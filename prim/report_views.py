@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -183,9 +183,9 @@ def _report_page(
     """The common page: filters, headline figures, charts, and the comparison table of the
     communes (``level`` "commune") or of the regions (``level`` "region").
 
-    Queries: the report (16: cycles, their steps, five selectors (11), groups, years, sources) +
-    the PAC periods for the filter (1) + the provinces of a region (1, region page only);
-    the trackers of the page's communes reuse the selectors' summaries: no query.
+    Queries: the report (cycles, their stored figures, the groups' names: see ``build_report``)
+    + the page's communes' step statuses and trackers (1 + 11) +
+    the PAC periods for the filter (1) + the provinces of a region (1, region page only).
     """
     filters = _filters(
         request,
@@ -209,6 +209,7 @@ def _report_page(
     rows = list(page.object_list)
     if level == "commune":
         page_cycles = [r.cycle for r in rows]
+        prefetch_related_objects(page_cycles, "steps")  # the page's 25, not all counted
         trackers = build_trackers(page_cycles, report.summaries(page_cycles))
         for r in rows:
             r.steps = trackers.get(r.cycle.pk, [])

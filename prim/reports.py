@@ -6,11 +6,14 @@ place a report figure is derived; each raw number comes from the step's own sele
 territory's figures are the sum of its cycles' (``Figures.add``), so a region's total is by
 construction the sum of what its communes' own pages show.
 
-Queries for any number of communes (``build_report``): the cycles (1) + their step statuses
-(1, for the communes' trackers; none when grouped by region) + the five step selectors (11:
-aggregates grouped by cycle, 1 + 1 + 3 + 2 + 4) + participation by group (1) + budget by year
-(1) + financing by source (1) = 16 (15 by region). No query is a subquery correlated to the
-cycle: the database reads each table once, however many cycles a report counts.
+The province, region and country reports read each cycle's ``Figures`` from a stored row
+(``prim.figures``: ``CycleFigures``, dropped by every write under the cycle and computed again,
+live, by the next report that counts it). Queries for any number of communes (``build_report``):
+the cycles (1) + the stored figures (1) + the groups' names (1); when some are missing, + the
+five step selectors over those (11: aggregates grouped by cycle, 1 + 1 + 3 + 2 + 4) +
+participation by group, budget by year, financing by source (3) + storing them (1). No query is
+a subquery correlated to the cycle. The trackers of a page's communes: their step statuses (1)
+and the step selectors over those (``Report.summaries``, 11).
 """
 
 from __future__ import annotations
@@ -228,7 +231,7 @@ def cycle_figures(
         groups = participation_by_groups(cycles)
         years = budgets_by_year(cycles)
         sources = financing_by_sources(cycles)
-    else:  # the caller sums them by province or region in the database (``add_details``)
+    else:  # the caller does not show them
         groups = years = sources = {}
     result = {}
     for cycle in cycles:
@@ -263,35 +266,6 @@ def cycle_figures(
             by_source={row["source"]: row["budget"] for row in sources.get(pk, ())},
         )
     return result
-
-
-def add_details(figures: dict, cycles, path: str, *, keys: bool = True) -> None:
-    """Participation by group, budget by year and financing by source of ``cycles``, summed
-    by the database per ``path`` (a province or region, from the cycle) into ``figures``
-    (keyed by that province or region): 3 queries returning a row per territory, group, year
-    or source, instead of one per cycle (the country's 1,503 cycles: 26,000 rows). The same
-    sums as adding the cycles' own figures (``Figures.add``), in SQL. ``keys=False``: every
-    territory's into the one Figures of ``figures``."""
-    groups = participation_by_groups(cycles, by=path)
-    years = budgets_by_year(cycles, by=path)
-    sources = financing_by_sources(cycles, by=path)
-    if not keys:
-        (f,) = figures.values()
-        figures = dict.fromkeys({*groups, *years, *sources}, f)
-    for key, f in figures.items():
-        f.add(
-            Figures(
-                financing=sum_budgets(row["budget"] for row in sources.get(key, ())),
-                groups={
-                    row["code"]: GroupCount(
-                        row["group"], row["is_migrant"], row["order"], row["women"], row["men"]
-                    )
-                    for row in groups.get(key, ())
-                },
-                by_year=years.get(key, {}),
-                by_source={row["source"]: row["budget"] for row in sources.get(key, ())},
-            )
-        )
 
 
 def sum_budgets(budgets: Iterable[Budget]) -> Budget:
@@ -370,11 +344,11 @@ class Report:
     total: Figures
     rows: list[Row]
     cycles: list[PlanningCycle]
-    totals: dict  # the steps' raw totals per cycle (``step_totals``)
 
     def summaries(self, cycles) -> dict:
-        """The step summaries of some of the counted cycles, for their trackers (no query)."""
-        return summaries_of(self.totals, cycles)
+        """The step summaries of some of the counted cycles, for their trackers: the step
+        selectors over those cycles alone (the 25 communes of a page, not the 1,503 counted)."""
+        return summaries(cycles)
 
 
 @dataclass(frozen=True)
@@ -389,19 +363,21 @@ class CycleRef:
 def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=()) -> Report:
     """The report of ``communes`` (a queryset already scoped to the user): totals and one row
     per commune, or per province or region (``group_by``; ``keys`` lists the provinces or
-    regions to show even without a cycle)."""
+    regions to show even without a cycle).
+
+    Each cycle's figures are read from their stored rows (``prim.figures.stored_figures``: 1
+    query; the missing ones computed live and stored) and summed here."""
+    from .figures import add_json, empty, from_json, group_meta, stored_figures
+
     if group_by == "commune":  # the comparison table shows each commune's tracker
-        cycles = list(report_cycles(communes, filters).prefetch_related("steps"))
-        totals = step_totals(cycles)
-        per_cycle = cycle_figures(cycles, totals=totals, details=False)
-        rows = [Row(c.commune, per_cycle[c.pk], c) for c in cycles]
-        # A commune's row shows no groups, years or sources: the total's are summed by the
-        # database (keyed by region; the counted communes may span several).
-        total = total_of(r.figures for r in rows)
-        details = Figures()
-        add_details({None: details}, cycles, "commune__province__region", keys=False)
-        total.add(details)
-        return Report(total=total, rows=rows, cycles=cycles, totals=totals)
+        cycles = list(report_cycles(communes, filters))
+        stored = stored_figures(cycles)
+        meta = group_meta()
+        rows = [Row(c.commune, from_json(stored[c.pk], meta), c) for c in cycles]
+        total = empty()
+        for data in stored.values():
+            add_json(total, data)
+        return Report(total=from_json(total, meta), rows=rows, cycles=cycles)
     else:
         by_province = group_by == "province"
         pairs = list(
@@ -410,22 +386,22 @@ def build_report(communes, filters: Filters, *, group_by: str = "commune", keys=
             .values_list("pk", "commune__province" if by_province else "commune__province__region")
         )
         cycles = [CycleRef(pk) for pk, _key in pairs]
-        totals = step_totals(cycles)
-        per_cycle = cycle_figures(cycles, totals=totals, details=False)
-        grouped = {k.pk: Row(k, Figures()) for k in keys}
-        missing = {key for _pk, key in pairs} - set(grouped)
+        stored = stored_figures(cycles)
+        keyed = {k.pk: k for k in keys}
+        missing = {key for _pk, key in pairs} - set(keyed)
         if missing:  # a territory the caller did not list (1 query)
             model = Province if by_province else Region
-            for key in model.objects.filter(pk__in=missing):
-                grouped[key.pk] = Row(key, Figures())
+            keyed.update((k.pk, k) for k in model.objects.filter(pk__in=missing))
+        # Summed on the stored lists (integers): one Figures per territory, none per cycle.
+        sums = {pk: empty() for pk in keyed}
+        total = empty()
         for pk, key in pairs:
-            grouped[key].figures.add(per_cycle[pk])
-        path = "commune__province" if by_province else "commune__province__region"
-        add_details({key: row.figures for key, row in grouped.items()}, cycles, path)
-        rows = list(grouped.values())
-        return Report(
-            total=total_of(r.figures for r in rows), rows=rows, cycles=cycles, totals=totals
-        )
+            add_json(sums[key], stored[pk])
+        for data in sums.values():
+            add_json(total, data)
+        meta = group_meta()
+        rows = [Row(k, from_json(sums[pk], meta)) for pk, k in keyed.items()]
+        return Report(total=from_json(total, meta), rows=rows, cycles=cycles)
 
 
 def commune_figures(cycle: PlanningCycle) -> Figures:

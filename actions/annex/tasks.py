@@ -30,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from communes import jobs
 from communes.dossier import path_to_cycle
 from communes.models import Job
+from communes.signals import send_cycles_changed, stored_generation
 
 from . import LANGUAGES
 
@@ -177,12 +178,12 @@ def annex_states(cycle, languages=LANGUAGES) -> list[AnnexState]:
 # --- Noticing changes ---------------------------------------------------------------------------
 
 
-def _watched(model) -> str | None:
+def _watched(model, *, ignored=IGNORED) -> str | None:
     """How a change to ``model`` reaches annexes: "cycle", "territory", "national" or None."""
     from communes.models import Commune, Province, Region
 
     meta = model._meta
-    if meta.app_label not in STEP_APPS or meta.label_lower in IGNORED:
+    if meta.app_label not in STEP_APPS or meta.label_lower in ignored:
         return None
     if meta.model_name.startswith("historical"):  # django-simple-history's copies
         return None
@@ -196,6 +197,9 @@ def _watched(model) -> str | None:
 
 
 _watch = cache(_watched)
+# What the report figures count: every record under a cycle, the follow-up years the annex
+# leaves out included (``communes.signals.cycles_changed``, read by ``prim.figures``).
+_watch_figures = cache(lambda model: _watched(model, ignored=()))
 
 
 def cycles_of(instance, memo: dict | None = None) -> set[int]:
@@ -235,7 +239,10 @@ class _Batch:
     """The cycles one transaction changed, requested once after it commits."""
 
     def __init__(self):
-        self.cycle_ids: set[int] = set()
+        self.cycle_ids: set[int] = set()  # the annexes to build
+        self.figure_ids: set[int] = set()  # the cycles whose report figures changed
+        self.dropped: set[int] = set()  # their stored figures deleted, as of ``generation``
+        self.generation = stored_generation()
         self.national = False
         self.memo: dict = {}
         self.done = False
@@ -244,6 +251,10 @@ class _Batch:
         if self.done:
             return
         self.done = True
+        try:
+            send_cycles_changed(self.figure_ids, everything=self.national)
+        except Exception:
+            logger.exception("Report figures: could not mark cycles %s changed", self.figure_ids)
         try:
             if self.national:
                 request_national()
@@ -265,7 +276,8 @@ class _Flush:
         self.batch.flush()
 
 
-def _changed(instance, how: str) -> None:
+def _changed(instance, how: str | None, figures: str | None = None) -> None:
+    """``how``: what the change means to the annex; ``figures``: to the report figures."""
     connection = transaction.get_connection()
     batch = None
     if connection.in_atomic_block:
@@ -279,43 +291,59 @@ def _changed(instance, how: str) -> None:
             None,
         )
     batch = batch or _Batch()
-    if how == "national":
+    if how == "national" or figures == "national":
+        if not batch.national:
+            send_cycles_changed(everything=True)  # at once, in the writer's transaction
         batch.national = True
-    else:
-        batch.cycle_ids |= cycles_of(instance, batch.memo)
-    if batch.cycle_ids or batch.national:
+    elif how or figures:
+        cycles = cycles_of(instance, batch.memo)
+        if how:
+            batch.cycle_ids |= cycles
+        if figures:
+            batch.figure_ids |= cycles
+            if batch.generation != stored_generation():  # a report stored figures since
+                batch.dropped, batch.generation = set(), stored_generation()
+            if not cycles <= batch.dropped:
+                # The report figures are dropped at once, in the writer's transaction (a report
+                # it reads next, or one after its commit, computes them anew), and again after
+                # the commit (``flush``: a report that read the old records meanwhile stored
+                # them).
+                send_cycles_changed(cycles - batch.dropped)
+                batch.dropped |= cycles
+    if batch.cycle_ids or batch.figure_ids or batch.national:
         transaction.on_commit(_Flush(batch))  # outside a transaction: at once
 
 
 def on_save(sender, instance, raw=False, **kwargs):
-    how = _watch(sender)
-    if how and not raw:
-        _changed(instance, how)
+    how, figures = _watch(sender), _watch_figures(sender)
+    if (how or figures) and not raw:
+        _changed(instance, how, figures)
 
 
 def on_delete(sender, instance, **kwargs):
-    how = _watch(sender)
-    if how:
-        _changed(instance, how)
+    how, figures = _watch(sender), _watch_figures(sender)
+    if how or figures:
+        _changed(instance, how, figures)
 
 
 def on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    how = _watch(type(instance))
-    if how == "cycle":
-        _changed(instance, how)
-    elif pk_set and _watch(model) == "cycle":
+    how, figures = _watch(type(instance)), _watch_figures(type(instance))
+    if how == "cycle" or figures == "cycle":
+        _changed(instance, how and "cycle", figures and "cycle")
+    elif pk_set and _watch_figures(model) == "cycle":
         # Seen from the other side (a group's findings): each record of the changed side.
+        how = _watch(model) and "cycle"
         for obj in model._base_manager.filter(pk__in=pk_set):
-            _changed(obj, "cycle")
+            _changed(obj, how, "cycle")
 
 
 def connect() -> None:
     """Connect the receivers (once, from ``ActionsConfig.ready``)."""
     for app in STEP_APPS:
         for model in apps.get_app_config(app).get_models():
-            if _watch(model):
+            if _watch(model) or _watch_figures(model):
                 post_save.connect(on_save, sender=model, dispatch_uid=f"annex-save-{model}")
                 post_delete.connect(on_delete, sender=model, dispatch_uid=f"annex-del-{model}")
     m2m_changed.connect(on_m2m, dispatch_uid="annex-m2m")
