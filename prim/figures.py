@@ -5,9 +5,13 @@ without a row are computed live by ``reports.cycle_figures`` (the step selectors
 and their rows written (1 query a 500 rows, conflicts ignored: two requests may race). A fresh
 database, or one seeded in bulk, is only slower the first time.
 
-Staleness: ``communes.signals.cycles_changed`` (sent after the commit of any change under a cycle,
-see ``actions.annex.tasks``, and by the bulk imports) deletes the rows of those cycles; a change
-every cycle shows (a reference list: the groups' names are stored) deletes them all.
+Staleness: ``communes.signals.cycles_changed`` (sent in the writer's transaction and after its
+commit for any change under a cycle, see ``actions.annex.tasks``, and by the bulk imports) moves
+the ``epoch`` of those cycles' rows up (of every row for a change every cycle shows: a reference
+list, whose names are stored); a row is read only while its ``data_epoch`` equals its ``epoch``.
+A report reads the epochs first and stores what it computed only where the epoch has not moved
+since (a conditional update; a missing row is inserted with conflicts ignored, and a write makes
+the row first): a report that read the records just before a write never stores them as current.
 """
 
 from __future__ import annotations
@@ -127,32 +131,69 @@ def from_json(data: dict, groups: dict):
 def stored_figures(cycles) -> dict:
     """``{cycle.pk: stored figures}`` (``to_json``'s lists: sum them with ``add_json``, read
     them with ``from_json``) of ``cycles`` (anything with a ``pk``): 1 query when every row is
-    stored; else + the live figures of the missing ones + 1 insert a 500."""
+    current; else + the live figures of the others + their inserts and conditional updates."""
     from .models import CycleFigures
     from .reports import cycle_figures, step_totals
 
     ids = [c.pk for c in cycles]
-    result = dict(CycleFigures.objects.filter(cycle_id__in=ids).values_list("cycle_id", "data"))
-    missing = [c for c in cycles if c.pk not in result]
-    if missing:
-        live = {
-            pk: to_json(f) for pk, f in cycle_figures(missing, totals=step_totals(missing)).items()
-        }
-        CycleFigures.objects.bulk_create(
-            [CycleFigures(cycle_id=pk, data=data) for pk, data in live.items()],
-            batch_size=BATCH,
-            ignore_conflicts=True,
+    # The epochs are read before any record the figures count (see the module's docstring).
+    rows = CycleFigures.objects.filter(cycle_id__in=ids).values_list(
+        "cycle_id", "epoch", "data_epoch", "data"
+    )
+    result, epochs = {}, {}
+    for pk, epoch, data_epoch, data in rows:
+        epochs[pk] = epoch
+        if data_epoch == epoch:
+            result[pk] = data
+    stale = [c for c in cycles if c.pk not in result]
+    if not stale:
+        return result
+    live = {pk: to_json(f) for pk, f in cycle_figures(stale, totals=step_totals(stale)).items()}
+    CycleFigures.objects.bulk_create(
+        [
+            CycleFigures(cycle_id=pk, data=data, epoch=0, data_epoch=0)
+            for pk, data in live.items()
+            if pk not in epochs
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,  # a write or another report made the row meanwhile: theirs
+    )
+    by_epoch: dict[int, list] = {}
+    for pk, data in live.items():
+        if pk in epochs:
+            by_epoch.setdefault(epochs[pk], []).append(
+                CycleFigures(cycle_id=pk, data=data, data_epoch=epochs[pk])
+            )
+    for epoch, objs in by_epoch.items():
+        # Only where no write moved the epoch since it was read.
+        CycleFigures.objects.filter(epoch=epoch).bulk_update(
+            objs, ["data", "data_epoch"], batch_size=BATCH
         )
-        figures_stored()
-        result.update(live)
+    figures_stored()
+    result.update(live)
     return result
 
 
 def forget(sender=None, *, cycle_ids=(), everything=False, **kwargs) -> None:
-    """Receiver of ``communes.signals.cycles_changed``: the rows of those cycles are stale."""
+    """Receiver of ``communes.signals.cycles_changed``: those cycles' figures are stale. The
+    rows are made first where missing, so a report computing them at the same time cannot
+    insert what it read before this write."""
+    from django.db.models import F
+
+    from communes.models import PlanningCycle
+
     from .models import CycleFigures
 
     if everything:
-        CycleFigures.objects.all().delete()
-    elif cycle_ids:
-        CycleFigures.objects.filter(cycle_id__in=list(cycle_ids)).delete()
+        ids = list(PlanningCycle.objects.values_list("pk", flat=True))
+    else:
+        ids = list(cycle_ids)
+    if not ids:
+        return
+    CycleFigures.objects.bulk_create(
+        [CycleFigures(cycle_id=pk) for pk in ids], batch_size=BATCH, ignore_conflicts=True
+    )
+    rows = (
+        CycleFigures.objects.all() if everything else CycleFigures.objects.filter(cycle_id__in=ids)
+    )
+    rows.update(epoch=F("epoch") + 1)

@@ -25,10 +25,11 @@ class CycleFigures(models.Model):
     """A PAC cycle's report figures (``prim.reports.Figures``), stored so the region and
     country reports read one row per cycle instead of the step selectors' aggregates.
 
-    Kept up to date from the writes: a commit that changes a cycle's records sends
-    ``communes.signals.cycles_changed`` and the row is deleted (``prim.figures``); the next
-    report computes the missing rows live, in one batch, and stores them. A missing row is
-    never wrong, only slower."""
+    Kept up to date from the writes: a write that changes a cycle's records sends
+    ``communes.signals.cycles_changed`` and the row's ``epoch`` goes up (``prim.figures``); a
+    row holds figures only while ``data_epoch`` equals ``epoch``. The next report computes the
+    others live, in one batch, and stores them only if the epoch it read first has not moved
+    since: a report that read the records just before a write never stores them as current."""
 
     cycle = models.OneToOneField(
         "communes.PlanningCycle",
@@ -36,7 +37,9 @@ class CycleFigures(models.Model):
         primary_key=True,
         related_name="report_figures",
     )
-    data = models.JSONField()  # prim.figures.to_json
+    data = models.JSONField(default=dict)  # prim.figures.to_json
+    epoch = models.PositiveBigIntegerField(default=0)  # one more at each change of the cycle
+    data_epoch = models.BigIntegerField(null=True)  # the epoch ``data`` was computed at
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

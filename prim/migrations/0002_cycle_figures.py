@@ -16,7 +16,9 @@ class Migration(migrations.Migration):
             name='CycleFigures',
             fields=[
                 ('cycle', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='report_figures', serialize=False, to='communes.planningcycle')),
-                ('data', models.JSONField()),
+                ('data', models.JSONField(default=dict)),
+                ('epoch', models.PositiveBigIntegerField(default=0)),
+                ('data_epoch', models.BigIntegerField(null=True)),
                 ('computed_at', models.DateTimeField(auto_now=True)),
             ],
             options={
