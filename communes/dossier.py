@@ -151,6 +151,8 @@ def dossier_models() -> tuple:
         meta = model._meta
         if meta.model_name.startswith("historical") or meta.auto_created or meta.proxy:
             continue
+        if getattr(model, "derived", False):  # computed from the records, built again when read
+            continue
         path = path_to_cycle(model)
         if path is not None:
             found[model] = path

@@ -184,10 +184,12 @@ def forget(sender=None, *, cycle_ids=(), everything=False, **kwargs) -> None:
 
     from .models import CycleFigures
 
-    if everything:
-        ids = list(PlanningCycle.objects.values_list("pk", flat=True))
-    else:
-        ids = list(cycle_ids)
+    cycles = PlanningCycle.objects.all()
+    if not everything:
+        # Only cycles that exist: a cycle deleted in this transaction (or a record that had
+        # none) has no figures to make stale.
+        cycles = cycles.filter(pk__in=[pk for pk in cycle_ids if pk is not None])
+    ids = list(cycles.values_list("pk", flat=True))
     if not ids:
         return
     CycleFigures.objects.bulk_create(

@@ -37,6 +37,8 @@ class CycleFigures(models.Model):
         primary_key=True,
         related_name="report_figures",
     )
+    derived = True  # computed from the step records: not in a commune's dossier (communes.dossier)
+
     data = models.JSONField(default=dict)  # prim.figures.to_json
     epoch = models.PositiveBigIntegerField(default=0)  # one more at each change of the cycle
     data_epoch = models.BigIntegerField(null=True)  # the epoch ``data`` was computed at
