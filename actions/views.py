@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +29,7 @@ from communes import keep, numbers, permissions
 from communes.access import get_step_for_user
 from communes.bilingual import bi_text
 from communes.errors import STALE_MESSAGE, StaleRecord, StepLocked
-from communes.generic import RecordDeleteView, form_page_views
+from communes.generic import RecordDeleteView, form_page_views, page_of
 from communes.models import StepStatus
 from communes.writes import attempt
 from diagnostics.models import ProjectIdea
@@ -58,9 +57,6 @@ from .models import (
     Score,
 )
 from .scoring import criteria_of, rank_ideas, weights_total
-
-PAGE_SIZE = 25
-
 
 # --- Step 4: criteria and weights ----------------------------------------------------------------
 
@@ -143,7 +139,7 @@ def grid(request, code, year):
     step = get_step_for_user(request, code, year, PRIORITISATION_STEP)
     criteria_list = criteria_of(step.cycle)
     ranking = rank_ideas(step.cycle, criteria_list)
-    page = Paginator(_ideas(step.cycle), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, _ideas(step.cycle))
     rows = _grid_rows(step.cycle, list(page.object_list), criteria_list, ranking)
     return render(
         request,
@@ -466,7 +462,7 @@ def pac(request, code, year):
         if key in by_source
     ]
     actions = PacAction.objects.filter(cycle=cycle).for_list().order_by("axis", "axis_ar", "number")
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, actions)
     axes = []
     for action in page.object_list:
         costs = {c.year: c.amount for c in action.costs.all()}

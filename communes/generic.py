@@ -14,14 +14,37 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DeleteView, UpdateView
 
 from .access import get_step_for_user
 from .once import once_per_token
 from .writes import attempt
+
+PAGE_SIZE = 25  # rows a list page shows
+
+
+def page_of(request, rows, size: int = PAGE_SIZE, param: str = "page"):
+    """The page of ``rows`` the request asks for (``?page=``; a wrong number gives the last or
+    the first page, never an error)."""
+    return Paginator(rows, size).get_page(request.GET.get(param))
+
+
+def record_list_view(step_number: int, rows: Callable, figures: Callable, template: str):
+    """A step's list page, 25 records a page: ``rows(cycle)`` orders and annotates the cycle's
+    records in one query, ``figures(page)`` derives what each row prints, in Python."""
+
+    @require_GET
+    def view(request, code, year):
+        step = get_step_for_user(request, code, year, step_number)
+        page = page_of(request, rows(step.cycle))
+        figures(page.object_list)
+        return render(request, template, step.context(page=page, step=step.row()))
+
+    return view
 
 
 def record_paths(route: str, name: str, create, edit, delete) -> list:

@@ -88,23 +88,32 @@ class PeopleTotals:
         return share_of(self.women, self.participants)
 
 
-def counted_figures(*counts: tuple[str, int], women_share: Decimal | None) -> list[Figure]:
-    """A step summary's figures: its counts (label, number), then the share of women."""
-    return [
-        *(Figure(label, n, grouped(n)) for label, n in counts),
-        Figure(_("Women"), women_share, share_text(women_share)),
-    ]
-
-
-def counted_annex(totals, *counts: tuple[str, int], women: str) -> AnnexSection:
-    """A step's annex section: its dates, its counts (label, number), then the share of women
-    (labelled ``women``)."""
-    return AnnexSection(
-        first_date=totals.first_date,
-        last_date=totals.last_date,
+def counted_summary(totals, *checklist: ChecklistItem) -> StepSummary:
+    """The summary of a step that counts records and people (steps 1 and 2): its checklist, the
+    counts its totals name in ``COUNTS`` (label, attribute), then the share of women."""
+    return StepSummary(
+        checklist=list(checklist),
         figures=[
-            *((label, n, "int") for label, n in counts),
-            (women, totals.women_share, "percent"),
+            *(
+                Figure(str(label), getattr(totals, name), grouped(getattr(totals, name)))
+                for label, name in totals.COUNTS
+            ),
+            Figure(_("Women"), totals.women_share, share_text(totals.women_share)),
+        ],
+        totals=totals,
+    )
+
+
+def counted_annex(cycle, summary: StepSummary) -> AnnexSection:
+    """The annex section of such a step: its dates, its counts, then the share of women
+    (labelled ``WOMEN_LABEL``)."""
+    t = summary.totals
+    return AnnexSection(
+        first_date=t.first_date,
+        last_date=t.last_date,
+        figures=[
+            *((label, getattr(t, name), "int") for label, name in t.COUNTS),
+            (t.WOMEN_LABEL, t.women_share, "percent"),
         ],
     )
 
@@ -114,6 +123,12 @@ def counted_annex(totals, *counts: tuple[str, int], women: str) -> AnnexSection:
 
 @dataclass
 class AwarenessTotals(PeopleTotals):
+    COUNTS = (
+        (gettext_lazy("Sessions"), "sessions"),
+        (gettext_lazy("Participants"), "participants"),
+    )
+    WOMEN_LABEL = gettext_lazy("Women among participants")
+
     sessions: int = 0
     sessions_with_attendance: int = 0
     sessions_with_officials: int = 0
@@ -144,39 +159,31 @@ def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
 
 def awareness_summary_of(t) -> StepSummary:
     """The summary of one cycle from its totals (what ``awareness_totals`` returns for it)."""
-    return StepSummary(
-        checklist=[
-            ChecklistItem(
-                _("At least one awareness session with its attendance recorded"),
-                t.sessions_with_attendance > 0,
-            ),
-            ChecklistItem(
-                _("At least one session attended by elected officials or commune staff"),
-                t.sessions_with_officials > 0,
-            ),
-        ],
-        figures=counted_figures(
-            (_("Sessions"), t.sessions),
-            (_("Participants"), t.participants),
-            women_share=t.women_share,
-        ),
-        totals=t,
-    )
-
-
-def awareness_annex(cycle, summary: StepSummary) -> AnnexSection:
-    t = summary.totals
-    return counted_annex(
+    return counted_summary(
         t,
-        (gettext_lazy("Sessions"), t.sessions),
-        (gettext_lazy("Participants"), t.participants),
-        women=gettext_lazy("Women among participants"),
+        ChecklistItem(
+            _("At least one awareness session with its attendance recorded"),
+            t.sessions_with_attendance > 0,
+        ),
+        ChecklistItem(
+            _("At least one session attended by elected officials or commune staff"),
+            t.sessions_with_officials > 0,
+        ),
     )
 
 
 def awareness_rows(queryset):
     """Sessions with their women and men counted in the same query (the list's rows)."""
     return queryset.annotate(n_women=Sum("attendance__women"), n_men=Sum("attendance__men"))
+
+
+def awareness_row_figures(sessions) -> None:
+    """Fill each session (annotated by ``awareness_rows``) with its people and share of women."""
+    for session in sessions:
+        session.n_women = session.n_women or 0
+        session.n_men = session.n_men or 0
+        session.n_total = session.n_women + session.n_men
+        session.women_share = share_text(share_of(session.n_women, session.n_total))
 
 
 def awareness_export(cycle) -> list[dict]:
@@ -223,6 +230,9 @@ def awareness_export(cycle) -> list[dict]:
 
 @dataclass
 class TrainingTotals:
+    COUNTS = ((gettext_lazy("Trainings"), "trainings"), (gettext_lazy("Trainees"), "trainees"))
+    WOMEN_LABEL = gettext_lazy("Women among trainees")
+
     trainings: int = 0
     trainings_with_trainees: int = 0
     trainees: int = 0
@@ -256,28 +266,9 @@ def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
 
 def training_summary_of(t) -> StepSummary:
     """The summary of one cycle from its totals (what ``training_totals`` returns for it)."""
-    return StepSummary(
-        checklist=[
-            ChecklistItem(
-                _("At least one training with its trainees"), t.trainings_with_trainees > 0
-            )
-        ],
-        figures=counted_figures(
-            (_("Trainings"), t.trainings),
-            (_("Trainees"), t.trainees),
-            women_share=t.women_share,
-        ),
-        totals=t,
-    )
-
-
-def training_annex(cycle, summary: StepSummary) -> AnnexSection:
-    t = summary.totals
-    return counted_annex(
+    return counted_summary(
         t,
-        (gettext_lazy("Trainings"), t.trainings),
-        (gettext_lazy("Trainees"), t.trainees),
-        women=gettext_lazy("Women among trainees"),
+        ChecklistItem(_("At least one training with its trainees"), t.trainings_with_trainees > 0),
     )
 
 
@@ -343,13 +334,13 @@ def register() -> None:
         1,
         url_name="communes:awareness_list",
         summary=awareness_summary,
-        annex=awareness_annex,
+        annex=counted_annex,
         export=awareness_export,
     )
     register_step(
         2,
         url_name="communes:training_list",
         summary=training_summary,
-        annex=training_annex,
+        annex=counted_annex,
         export=training_export,
     )

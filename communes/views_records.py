@@ -8,7 +8,6 @@ another commune is a 404 whatever its UUID.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,12 +24,18 @@ from .forms_records import (
     attendance_formset,
     trainee_formset_class,
 )
-from .generic import RecordDeleteView, form_page_views
+from .generic import RecordDeleteView, form_page_views, record_list_view
 from .records import AwarenessSession, SessionAttachment, SessionAttendance, Trainee, Training
-from .selectors import awareness_rows, share_of, share_text, training_row_figures, training_rows
+from .selectors import (
+    awareness_row_figures,
+    awareness_rows,
+    share_of,
+    share_text,
+    training_row_figures,
+    training_rows,
+)
 from .writes import attempt, save_or_status
 
-PAGE_SIZE = 25
 AWARENESS, TRAINING = 1, 2
 
 
@@ -41,19 +46,14 @@ def _sessions(cycle):
     return AwarenessSession.objects.filter(cycle=cycle)
 
 
-@require_GET
-def awareness_list(request, code, year):
-    # Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
-    # + step 1 summary (1) + count (1) + page (1) = 8, whatever the number of sessions.
-    step = get_step_for_user(request, code, year, AWARENESS)
-    sessions = awareness_rows(_sessions(step.cycle)).order_by("-date", "-pk")
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    for session in page.object_list:
-        session.n_women = session.n_women or 0
-        session.n_men = session.n_men or 0
-        session.n_total = session.n_women + session.n_men
-        session.women_share = share_text(share_of(session.n_women, session.n_total))
-    return render(request, "communes/awareness/list.html", step.context(page=page, step=step.row()))
+# Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
+# + step 1 summary (1) + count (1) + page (1) = 8, whatever the number of sessions.
+awareness_list = record_list_view(
+    AWARENESS,
+    lambda cycle: awareness_rows(_sessions(cycle)).order_by("-date", "-pk"),
+    awareness_row_figures,
+    "communes/awareness/list.html",
+)
 
 
 def _sessions_with_grid(cycle):
@@ -260,15 +260,14 @@ def _trainings(cycle):
     return Training.objects.filter(cycle=cycle)
 
 
-@require_GET
-def training_list(request, code, year):
-    # Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
-    # + step 2 summary (1) + count (1) + page with its trainee aggregates (1) = 8.
-    step = get_step_for_user(request, code, year, TRAINING)
-    trainings = training_rows(_trainings(step.cycle)).order_by("-start_date", "-pk")
-    page = Paginator(trainings, PAGE_SIZE).get_page(request.GET.get("page"))
-    training_row_figures(page.object_list)
-    return render(request, "communes/training/list.html", step.context(page=page, step=step.row()))
+# Queries: session + user (2, login) + scope (1) + cycle (1) + step status (1)
+# + step 2 summary (1) + count (1) + page with its trainee aggregates (1) = 8.
+training_list = record_list_view(
+    TRAINING,
+    lambda cycle: training_rows(_trainings(cycle)).order_by("-start_date", "-pk"),
+    training_row_figures,
+    "communes/training/list.html",
+)
 
 
 @require_GET

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from communes import keep, numbers
 from communes.access import get_step_for_user
-from communes.generic import RecordDeleteView, RecordFormView, form_page_views
+from communes.generic import RecordDeleteView, RecordFormView, form_page_views, page_of
 from communes.once import once_per_token
 from communes.writes import save_or_status
 
@@ -37,13 +36,6 @@ from .models import (
     ProjectIdea,
     TargetGroup,
 )
-
-PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
 
 # --- Summary ---
 
@@ -137,7 +129,7 @@ def session_list(request, code, year):
         .prefetch_related("participations")
         .order_by("-date", "-pk")
     )
-    page = _page(request, sessions)
+    page = page_of(request, sessions)
     return render(request, "diagnostics/session_list.html", step.context(page=page))
 
 
@@ -346,7 +338,7 @@ def finding_list(request, code, year):
         .order_by("number")
     )
     return render(
-        request, "diagnostics/finding_list.html", step.context(page=_page(request, findings))
+        request, "diagnostics/finding_list.html", step.context(page=page_of(request, findings))
     )
 
 
@@ -411,7 +403,7 @@ def idea_list(request, code, year):
     """Ideas, 25 a page. Queries: 5 base + count (1) + page with sectors (1)
     + target groups (1) + finding links with findings (1) = 9."""
     step = get_step_for_user(request, code, year, STEP)
-    page = _page(request, _ideas(step.cycle).order_by("number"))
+    page = page_of(request, _ideas(step.cycle).order_by("number"))
     return render(request, "diagnostics/idea_list.html", step.context(page=page))
 
 

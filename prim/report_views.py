@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from communes.access import get_region_for_user
+from communes.generic import page_of
 from communes.models import Commune, PlanningCycle, Province, Region, StepStatus
 from communes.numbers import grouped, money, share
 from communes.scope import user_scope
@@ -27,8 +27,6 @@ from communes.tracker import build_trackers
 
 from . import charts, exports
 from .reports import SMALL_COUNT, Filters, build_report, figure_url
-
-PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ def _report_page(
     report = build_report(counted, filters, group_by=level, keys=keys)
     protect = True  # views that leave the commune: region, province, country
     sort = _sort(report.rows, request.GET.get("sort", "name"))
-    page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, report.rows)
     rows = list(page.object_list)
     if level == "commune":
         page_cycles = [r.cycle for r in rows]

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import (
     Http404,
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from communes import workflow
 from communes.access import get_region_for_user
+from communes.generic import page_of
 from communes.models import Commune, PlanningCycle, Province, Region, StepStatus
 from communes.scope import user_scope
 from communes.steps import STEP_NUMBERS, all_steps, get_step
@@ -28,7 +28,6 @@ from communes.tracker import build_trackers, current_cycle
 from . import health
 from .help import ROLE_HELP, STEP_HELP
 
-PAGE_SIZE = 25
 QUEUE_PAGE_SIZE = 10
 
 
@@ -45,7 +44,7 @@ def _review_queue(request, steps) -> dict:
     page's cycles, for what validation still waits for (1). None when nothing waits.
     """
     steps = steps.select_related("cycle__commune", "changed_by").prefetch_related("cycle__steps")
-    page = Paginator(steps, QUEUE_PAGE_SIZE).get_page(request.GET.get("queue"))
+    page = page_of(request, steps, QUEUE_PAGE_SIZE, "queue")
     rows = []
     for status in page.object_list:
         states = {s.step: s.status for s in status.cycle.steps.all()}
@@ -109,7 +108,7 @@ def _communes_listing(request, communes):
         .order_by("-has_cycle", "name_fr", "pk")
         .with_current_cycle()
     )
-    page = Paginator(communes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, communes)
     return {"page": page, "rows": _commune_rows(page.object_list), "query": query}
 
 
