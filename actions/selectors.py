@@ -1,6 +1,6 @@
 """The read model of steps 4 (prioritisation) and 5 (the PAC): what these steps hold for cycles.
 
-``prioritisation_summary`` and ``integration_summary`` take a batch of cycles and run two and
+``prioritisation_stats`` and ``integration_stats`` take a batch of cycles and run two and
 four queries whatever its size (aggregates grouped by cycle, no subquery correlated to the
 cycle: each table is read once however many cycles a report counts). Every figure of
 these steps is computed here, once: the tracker, the grid, decision and PAC pages, the PAC annex
@@ -135,10 +135,6 @@ def prioritisation_stats(cycles: Sequence) -> dict[int, Stats]:
             if outcome == "adopted" and row["action_link"] is not None:
                 s.adopted_in_action += 1
     return stats
-
-
-def prioritisation_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    return {pk: prioritisation_summary_of(s) for pk, s in prioritisation_stats(cycles).items()}
 
 
 def prioritisation_summary_of(s) -> StepSummary:
@@ -336,10 +332,6 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
     ):
         stats[row["action__cycle"]].financing = row["total"] or ZERO
     return stats
-
-
-def integration_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    return {pk: integration_summary_of(s) for pk, s in integration_stats(cycles).items()}
 
 
 def integration_summary_of(s) -> StepSummary:
@@ -750,14 +742,16 @@ def register() -> None:
     register_step(
         4,
         url_name="actions:grid",
-        summary=prioritisation_summary,
+        totals=prioritisation_stats,
+        summary_of=prioritisation_summary_of,
         annex=prioritisation_annex,
         export=prioritisation_export,
     )
     register_step(
         5,
         url_name="actions:pac",
-        summary=integration_summary,
+        totals=integration_stats,
+        summary_of=integration_summary_of,
         annex=integration_annex,
         export=integration_export,
     )

@@ -1,9 +1,10 @@
 """The read model of steps 1 (awareness) and 2 (training): what these steps hold for cycles.
 
-``awareness_summary`` and ``training_summary`` take a batch of cycles and run one query each
+``awareness_totals`` and ``training_totals`` take a batch of cycles and run one query each
 whatever its size (aggregates grouped by cycle), so a region page of hundreds of communes costs
 the same as one commune page. Every figure of these steps is computed here, once: the tracker,
-the step pages, the PAC annex and the dossier read it from the ``StepSummary``.
+the step pages, the PAC annex and the dossier read it from the ``StepSummary`` that the step
+registry makes of these totals (``register()`` below, ``communes.steps``).
 """
 
 from __future__ import annotations
@@ -153,10 +154,6 @@ def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
     )
 
 
-def awareness_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    return {pk: awareness_summary_of(t) for pk, t in awareness_totals(cycles).items()}
-
-
 def awareness_summary_of(t) -> StepSummary:
     """The summary of one cycle from its totals (what ``awareness_totals`` returns for it)."""
     return counted_summary(
@@ -260,10 +257,6 @@ def training_totals(cycles: Sequence) -> dict[int, TrainingTotals]:
     )
 
 
-def training_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    return {pk: training_summary_of(t) for pk, t in training_totals(cycles).items()}
-
-
 def training_summary_of(t) -> StepSummary:
     """The summary of one cycle from its totals (what ``training_totals`` returns for it)."""
     return counted_summary(
@@ -333,14 +326,16 @@ def register() -> None:
     register_step(
         1,
         url_name="communes:awareness_list",
-        summary=awareness_summary,
+        totals=awareness_totals,
+        summary_of=awareness_summary_of,
         annex=counted_annex,
         export=awareness_export,
     )
     register_step(
         2,
         url_name="communes:training_list",
-        summary=training_summary,
+        totals=training_totals,
+        summary_of=training_summary_of,
         annex=counted_annex,
         export=training_export,
     )

@@ -98,18 +98,25 @@ def choice_label(choices, value):
         return value
 
 
-Summaries = Callable[[Sequence["PlanningCycle"]], Mapping[int, StepSummary]]
-
-
 @dataclass(frozen=True)
 class StepDefinition:
     number: int
     title: Any
     description: Any = ""
     url_name: str | None = None
-    summary: Summaries | None = None
+    # The step's read model: ``totals(cycles)`` reads a batch of cycles in a fixed number of
+    # queries ({cycle.pk: totals}); ``summary_of(totals)`` makes one cycle's checklist and
+    # printed figures from them, without a query.
+    totals: Callable[[Sequence[PlanningCycle]], Mapping[int, Any]] | None = None
+    summary_of: Callable[[Any], StepSummary] | None = None
     annex: Callable[[PlanningCycle, StepSummary], AnnexSection] | None = None
     export: Callable[[PlanningCycle], Any] | None = None
+
+    def summary(self, cycles: Sequence[PlanningCycle]) -> dict[int, StepSummary]:
+        """``{cycle.pk: StepSummary}`` for a batch of cycles: the step's queries, once."""
+        if self.totals is None or not cycles:
+            return {}
+        return {pk: self.summary_of(t) for pk, t in self.totals(cycles).items()}
 
 
 _STEPS: dict[int, StepDefinition] = {
@@ -146,7 +153,7 @@ def register_step(number: int, **content: Any) -> None:
     """Fill in a step's content hooks (called from a step app's ``ready()``)."""
     if number not in _STEPS:
         raise ValueError(f"The approach has steps 1-5, not {number}.")
-    unknown = set(content) - {"url_name", "summary", "annex", "export", "description"}
+    unknown = set(content) - {"url_name", "totals", "summary_of", "annex", "export", "description"}
     if unknown:
         raise TypeError(f"Unknown step hooks: {sorted(unknown)}")
     _STEPS[number] = replace(_STEPS[number], **content)
@@ -163,6 +170,4 @@ def all_steps() -> list[StepDefinition]:
 def summaries(cycles: Sequence[PlanningCycle]) -> dict[int, dict[int, StepSummary]]:
     """``{step number: {cycle.pk: StepSummary}}`` for a batch of cycles: each step's selector
     once, so a page of 25 communes costs what one commune costs."""
-    return {
-        s.number: (dict(s.summary(cycles)) if s.summary and cycles else {}) for s in all_steps()
-    }
+    return {s.number: s.summary(cycles) for s in all_steps()}

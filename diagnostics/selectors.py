@@ -1,6 +1,6 @@
 """The read model of step 3 (participatory diagnosis): what the step holds for cycles.
 
-``diagnosis_summary`` takes a batch of cycles and runs three queries whatever its size
+``cycle_stats`` takes a batch of cycles and runs three queries whatever its size
 (aggregates grouped by cycle). Every figure of the step is computed here,
 once: the tracker, the summary page, the PAC annex and the dossier read it from there.
 """
@@ -139,10 +139,6 @@ def checklist_from(stats: CycleStats) -> list[ChecklistItem]:
         ChecklistItem(_("At least one finding"), stats.findings > 0),
         ChecklistItem(_("At least one project idea linked to a finding"), stats.linked_ideas > 0),
     ]
-
-
-def diagnosis_summary(cycles: Sequence) -> dict[int, StepSummary]:
-    return {pk: diagnosis_summary_of(s) for pk, s in cycle_stats(cycles).items()}
 
 
 def diagnosis_summary_of(s) -> StepSummary:
@@ -417,7 +413,8 @@ def register() -> None:
     register_step(
         3,
         url_name="diagnostics:summary",
-        summary=diagnosis_summary,
+        totals=cycle_stats,
+        summary_of=diagnosis_summary_of,
         annex=diagnosis_annex,
         export=export,
     )

@@ -26,24 +26,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Financing
-from actions.selectors import (
-    Budget,
-    budgets_by_year,
-    financing_by_sources,
-    integration_stats,
-    integration_summary_of,
-    prioritisation_stats,
-    prioritisation_summary_of,
-)
+from actions.selectors import Budget, budgets_by_year, financing_by_sources
 from communes.models import PlanningCycle, Province, Region, StepStatus
-from communes.selectors import (
-    awareness_summary_of,
-    awareness_totals,
-    training_summary_of,
-    training_totals,
-)
-from communes.steps import Bi, summaries
-from diagnostics.selectors import cycle_stats, diagnosis_summary_of, participation_by_groups
+from communes.steps import Bi, all_steps, summaries
+from diagnostics.selectors import participation_by_groups
 
 # Fewer people than this of a vulnerable group in one commune are shown as "< 5" in views
 # that leave the commune (law 09-08; DOMAIN.md section 4).
@@ -179,39 +165,19 @@ FUNNEL_LABELS = {
 }
 
 
-# Each step's raw totals for a batch of cycles: what its ``summary`` wraps in a checklist and
-# printed figures. A report that shows no tracker (the country's regions) reads these alone
-# and skips building a summary per cycle (the same queries, none of the per-cycle formatting).
-STEP_TOTALS = {
-    1: awareness_totals,
-    2: training_totals,
-    3: cycle_stats,
-    4: prioritisation_stats,
-    5: integration_stats,
-}
-
-
-# And how each step's selector turns one cycle's totals into its summary (checklist, figures).
-STEP_SUMMARY_OF = {
-    1: awareness_summary_of,
-    2: training_summary_of,
-    3: diagnosis_summary_of,
-    4: prioritisation_summary_of,
-    5: integration_summary_of,
-}
-
-
 def step_totals(cycles: Sequence[PlanningCycle]) -> dict[int, dict[int, object]]:
-    """``{step: {cycle.pk: totals}}``, the same numbers as ``summaries(cycles)``' ``totals``."""
-    return {number: totals(cycles) for number, totals in STEP_TOTALS.items()}
+    """``{step: {cycle.pk: totals}}``, the same numbers as ``summaries(cycles)``' ``totals``:
+    each step's raw totals, read through the step registry. A report that shows no tracker
+    (the country's regions) reads these alone and skips building a summary per cycle (the same
+    queries, none of the per-cycle formatting)."""
+    return {s.number: s.totals(cycles) for s in all_steps()}
 
 
 def summaries_of(totals, cycles) -> dict[int, dict[int, object]]:
     """``summaries(cycles)`` from totals already read (no query): the trackers of the 25
     communes a page shows, not of the hundreds its totals count."""
     return {
-        number: {c.pk: summary_of(totals[number][c.pk]) for c in cycles}
-        for number, summary_of in STEP_SUMMARY_OF.items()
+        s.number: {c.pk: s.summary_of(totals[s.number][c.pk]) for c in cycles} for s in all_steps()
     }
 
 

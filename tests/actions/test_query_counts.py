@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import IdeaDecision
+from communes.steps import get_step
 
 from .conftest import build_ideas, decide, make_action, score_all
 
@@ -66,18 +67,17 @@ def test_pac_queries_do_not_grow(client_for, coordinator, cycle, size, django_as
 
 @pytest.mark.parametrize("size", [1, 6])
 def test_step_summaries_batch_queries(cycle, other_cycle, size, django_assert_num_queries):
-    from actions import selectors
 
     _build(cycle, size)
     _build(other_cycle, size)
     # Step 4: the cycles with their criteria, opinion and deliberation (1); the ideas with their
     # decision, action link and scores counted (1) - whatever the batch.
     with django_assert_num_queries(2):
-        summaries = selectors.prioritisation_summary([cycle, other_cycle])
+        summaries = get_step(4).summary([cycle, other_cycle])
     assert all(item.done for item in summaries[cycle.pk].checklist[:1])
     # Step 5: decisions, actions, costs, financing, each grouped by cycle (4).
     with django_assert_num_queries(4):
-        summaries = selectors.integration_summary([cycle, other_cycle])
+        summaries = get_step(5).summary([cycle, other_cycle])
     assert summaries[cycle.pk].figures[0].value == size
     assert summaries[cycle.pk].figures[0].text == size
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from actions import selectors
 from actions.annex.data import gather_annex
 from actions.models import IdeaDecision
 from communes.models import PlanningCycle
+from communes.steps import get_step
 from communes.tracker import build_trackers
 
 from .conftest import build_ideas, decide, make_action, score_all
@@ -33,7 +33,7 @@ def test_prioritisation_counts_ideas_scored_on_every_criterion(cycle, other_cycl
     theirs = build_ideas(other_cycle, 2, prefix="Other ")
     score_all(theirs, [2, 2])
 
-    summaries = selectors.prioritisation_summary([cycle, other_cycle])
+    summaries = get_step(4).summary([cycle, other_cycle])
 
     mine = summaries[cycle.pk]
     assert (mine.totals.ideas, mine.totals.scored, mine.totals.fully_scored) == (4, 3, 2)
@@ -58,7 +58,7 @@ def test_pac_budget_is_the_same_on_the_tracker_the_page_and_the_annex(client_for
         financing=Decimal(100000),
     )
 
-    totals = selectors.integration_summary([cycle])[cycle.pk].totals
+    totals = get_step(5).summary([cycle])[cycle.pk].totals
     # 400 000 in all, 300 000 in the firm years 2022-2024; 100 000 with a gender marker (25 %),
     # 300 000 with the migration marker (75 %); 160 000 financed (40 %).
     assert (totals.cost, totals.first_three_cost) == (Decimal(400000), Decimal(300000))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from communes import services
-from communes.selectors import awareness_summary, training_summary
+from communes.steps import get_step
 from communes.tracker import build_trackers
 from tests.communes.test_awareness_models import make_session, make_training
 
@@ -22,11 +22,11 @@ def done(items):
 
 
 def awareness_checklist(cycles):
-    return {pk: s.checklist for pk, s in awareness_summary(cycles).items()}
+    return {pk: s.checklist for pk, s in get_step(1).summary(cycles).items()}
 
 
 def training_checklist(cycles):
-    return {pk: s.checklist for pk, s in training_summary(cycles).items()}
+    return {pk: s.checklist for pk, s in get_step(2).summary(cycles).items()}
 
 
 def shown(summaries):
@@ -57,11 +57,11 @@ def test_figures_count_people_and_the_share_of_women(cycle, other_cycle):
     make_session(cycle, attendance={"migrants": (0, 0)})
     make_training(cycle, trainees=(("f", 2), ("m", 2), ("m", 1), ("f", 2), ("m", 2)))
     with override("en"):
-        figures = shown(awareness_summary([cycle, other_cycle]))
+        figures = shown(get_step(1).summary([cycle, other_cycle]))
         assert figures[cycle.pk] == ["2", "20", "35%"]
         assert figures[other_cycle.pk] == ["0", "0", "-"]
-        assert shown(training_summary([cycle]))[cycle.pk] == ["1", "5", "40%"]
-        totals = awareness_summary([cycle])[cycle.pk].totals
+        assert shown(get_step(2).summary([cycle]))[cycle.pk] == ["1", "5", "40%"]
+        totals = get_step(1).summary([cycle])[cycle.pk].totals
         assert (totals.women, totals.men, totals.women_share) == (7, 13, 35)
 
 
@@ -71,8 +71,8 @@ def test_hooks_run_a_fixed_number_of_queries(cycle, other_cycle, django_assert_n
     # One query per step summary (the tracker counts on it): two, whatever the number of cycles.
     for cycles in ([cycle], [cycle, other_cycle]):
         with django_assert_num_queries(2):
-            awareness_summary(cycles)
-            training_summary(cycles)
+            get_step(1).summary(cycles)
+            get_step(2).summary(cycles)
 
 
 def test_the_commune_page_shows_steps_1_and_2(client_for, viewer, cycle):

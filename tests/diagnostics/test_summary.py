@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communes.models import StepStatus
+from communes.steps import get_step
 from communes.tracker import build_trackers
 from diagnostics import selectors
 from tests.diagnostics.conftest import build_diagnosis
@@ -61,7 +62,7 @@ def test_checklist_and_figures_in_the_tracker(cycle, other_cycle, diagnosis):
     step3 = rows[cycle.pk][2]
     assert step3.complete
     assert dict((str(k), v) for k, v in step3.figures)["Participants"] == 26
-    empty = selectors.diagnosis_summary([other_cycle])[other_cycle.pk].checklist
+    empty = get_step(3).summary([other_cycle])[other_cycle.pk].checklist
     assert [item.done for item in empty] == [False, False, False, False]
 
 
@@ -74,16 +75,16 @@ def test_checklist_needs_a_migrant_group(cycle, groups, sectors):
         cycle=cycle, kind="workshop", date=datetime.date(2022, 11, 1), title="Staff", place="x"
     )
     Participation.objects.create(session=session, group=groups["commune-staff"], women=4, men=4)
-    items = selectors.diagnosis_summary([cycle])[cycle.pk].checklist
+    items = get_step(3).summary([cycle])[cycle.pk].checklist
     assert [item.done for item in items] == [True, False, False, False]
 
 
 def test_checklist_batch_runs_fixed_queries(cycle, other_cycle, diagnosis, groups, sectors):
     build_diagnosis(other_cycle, 3, groups=groups, sectors=sectors)
     with CaptureQueriesContext(connection) as one:
-        selectors.diagnosis_summary([cycle])
+        get_step(3).summary([cycle])
     with CaptureQueriesContext(connection) as two:
-        selectors.diagnosis_summary([cycle, other_cycle])
+        get_step(3).summary([cycle, other_cycle])
     # Sessions with participations, ideas with finding links, findings, each grouped by
     # cycle: three queries, whatever the batch (one of correlated subqueries before, which
     # cost the database a pass per cycle).
