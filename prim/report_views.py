@@ -193,9 +193,10 @@ def _report_page(
     counted = communes
     if filters.province:
         counted = counted.filter(province__code=filters.province)
-    if filters.region:  # the country page: that region's row and totals alone
+    if filters.region:  # the country page: that region's row and totals alone, under its name
         counted = counted.filter(province__region__code=filters.region)
         keys = [k for k in keys if k.code == filters.region]
+        title, scope_name = keys[0].name, f"{scope_name}-region-{filters.region}"
     if filters.query and level == "commune":
         counted = counted.filter(
             Q(name_fr__icontains=filters.query) | Q(name_ar__icontains=filters.query)

@@ -245,6 +245,15 @@ def test_the_country_report_filters_one_region(client_for, national, cycle, othe
     page = client.get(COUNTRY, {"region": "02"}).content.decode()
     assert 'id="f-region"' in page and '<option value="02" selected>' in page
     assert page.count("data-region=") == 1 and 'data-region="02"' in page
+    # Its title names the region, not the country: the printed page says what it counts.
+    assert "Rapport de programme\xa0: L&#x27;Oriental</h1>" in page
+    assert (
+        "Rapport de programme\xa0: Maroc"
+        not in client.get(COUNTRY, {"region": "02"}).content.decode()
+    )
+    assert "Rapport de programme\xa0: Maroc</h1>" in client.get(COUNTRY).content.decode()
+    download = client.get(COUNTRY, {"region": "02", "download": "csv"})
+    assert "morocco-region-02" in download["Content-Disposition"]
     # The totals are the Oriental's alone, as its own report shows them.
     country = client.get(COUNTRY, {"region": "02"}).context["total"]
     region = client.get(REGION).context["total"]
