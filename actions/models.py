@@ -23,14 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin, bi_text
 from communes.concurrency import VersionedModel
-from communes.models import (
-    PlanningCycle,
-    TimeStampedModel,
-    TrackedModel,
-    actor_field,
-    cycle_field,
-    not_negative,
-)
+from communes.models import TimeStampedModel, TrackedModel, actor_field, cycle_field, not_negative
 from communes.numbering import NumberedRecord
 from communes.reference import ReferenceItem
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea, Sector, TargetGroup
@@ -220,12 +213,7 @@ class IeecagOpinion(VersionedModel, TrackedModel):
         # The council decides whatever the opinion, and without one once the time is over.
         NOT_GIVEN = "not_given", _("not given in the time allowed")
 
-    cycle = models.OneToOneField(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="ieecag_opinion",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("ieecag_opinion", on_delete=models.CASCADE, one=True)
     date = models.DateField(
         _("date of the opinion"),
         help_text=_("When no opinion was given: the day the time allowed ran out."),
@@ -260,12 +248,7 @@ class CouncilDeliberation(VersionedModel, TrackedModel):
         ORDINARY = "ordinary", _("ordinary session")
         EXTRAORDINARY = "extraordinary", _("extraordinary session")
 
-    cycle = models.OneToOneField(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="council_deliberation",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("council_deliberation", on_delete=models.CASCADE, one=True)
     session = models.CharField(_("session"), max_length=14, choices=Session.choices)
     session_name = models.CharField(
         _("name of the session (French)"),

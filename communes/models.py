@@ -335,10 +335,14 @@ class PlanningCycle(TrackedModel):
         return _("This date is outside the PAC period %(period)s.") % {"period": self.period}
 
 
-def cycle_field(related_name: str, on_delete=models.PROTECT) -> models.ForeignKey:
+def cycle_field(
+    related_name: str, on_delete=models.PROTECT, *, one: bool = False
+) -> models.ForeignKey:
     """The PAC cycle a record belongs to. Step records are protected by default (a cycle with
-    records is not deleted by accident); pass ``models.CASCADE`` for rows that are part of it."""
-    return models.ForeignKey(
+    records is not deleted by accident); pass ``models.CASCADE`` for rows that are part of it,
+    and ``one=True`` for a record a cycle has only one of (a ``OneToOneField``)."""
+    field = models.OneToOneField if one else models.ForeignKey
+    return field(
         PlanningCycle,
         on_delete=on_delete,
         related_name=related_name,

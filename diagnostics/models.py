@@ -17,13 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin
 from communes.concurrency import VersionedModel
-from communes.models import (
-    TimeStampedModel,
-    TrackedModel,
-    WomenAndMen,
-    cycle_field,
-    not_negative,
-)
+from communes.models import TimeStampedModel, TrackedModel, WomenAndMen, cycle_field, not_negative
 from communes.numbering import NumberedRecord
 from communes.numbers import listing
 from communes.reference import ReferenceItem
