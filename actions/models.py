@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -24,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin, bi_text
 from communes.concurrency import VersionedModel
-from communes.models import PlanningCycle, TimeStampedModel, cycle_field
+from communes.models import TimeStampedModel, TrackedModel, actor_field, cycle_field, not_negative
 from communes.numbering import NumberedRecord
 from communes.reference import ReferenceItem
 from diagnostics.models import ConsultationSession, IdeaFinding, ProjectIdea, Sector, TargetGroup
@@ -40,8 +39,6 @@ MAX_SCORE = 3
 class SniaProgramme(ReferenceItem):
     """A programme of the national immigration and asylum strategy (SNIA, 2014)."""
 
-    history = HistoricalRecords()
-
     class Meta(ReferenceItem.Meta):
         verbose_name = _("SNIA programme")
         verbose_name_plural = _("SNIA programmes")
@@ -49,8 +46,6 @@ class SniaProgramme(ReferenceItem):
 
 class SnmreObjective(ReferenceItem):
     """An objective of the national strategy for Moroccans living abroad (SNMRE, 2014)."""
-
-    history = HistoricalRecords()
 
     class Meta(ReferenceItem.Meta):
         verbose_name = _("SNMRE objective")
@@ -73,8 +68,6 @@ class FinancingSource(ReferenceItem):
         blank=True,
         help_text=_("Money from this source pays only for costs of these years. Empty: no limit."),
     )
-
-    history = HistoricalRecords()
 
     class Meta(ReferenceItem.Meta):
         verbose_name = _("financing source")
@@ -147,15 +140,13 @@ CRITERION_HELP = {
 }
 
 
-class Criterion(VersionedModel, TimeStampedModel):
+class Criterion(VersionedModel, TrackedModel):
     """A scoring criterion of one cycle, with its weight in percent."""
 
     cycle = cycle_field("criteria", on_delete=models.CASCADE)
     kind = models.CharField(_("criterion"), max_length=20, choices=CriterionKind.choices)
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("scoring criterion")
@@ -179,7 +170,7 @@ class Criterion(VersionedModel, TimeStampedModel):
         return CRITERION_HELP.get(self.kind, "")
 
 
-class Score(VersionedModel, TimeStampedModel):
+class Score(VersionedModel, TrackedModel):
     """How well one idea meets one criterion: 0 (not at all) to 3 (fully), with a reason."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -191,8 +182,6 @@ class Score(VersionedModel, TimeStampedModel):
     )
     value = models.PositiveSmallIntegerField(_("score (0-3)"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("score")
@@ -214,7 +203,7 @@ class Score(VersionedModel, TimeStampedModel):
         return f"{self.idea.code} / {self.criterion.kind}: {self.value}"
 
 
-class IeecagOpinion(VersionedModel, TimeStampedModel):
+class IeecagOpinion(VersionedModel, TrackedModel):
     """The opinion of the IEECAG (equity, equal opportunities and gender body, art. 120)."""
 
     class Verdict(models.TextChoices):
@@ -224,12 +213,7 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
         # The council decides whatever the opinion, and without one once the time is over.
         NOT_GIVEN = "not_given", _("not given in the time allowed")
 
-    cycle = models.OneToOneField(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="ieecag_opinion",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("ieecag_opinion", on_delete=models.CASCADE, one=True)
     date = models.DateField(
         _("date of the opinion"),
         help_text=_("When no opinion was given: the day the time allowed ran out."),
@@ -239,8 +223,6 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
     text_ar = models.TextField(_("text of the opinion (Arabic)"), blank=True)
 
     BILINGUAL_FIELDS = ("text",)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("IEECAG opinion")
@@ -259,19 +241,14 @@ class IeecagOpinion(VersionedModel, TimeStampedModel):
             raise ValidationError({"text": _("Copy the text of the opinion.")})
 
 
-class CouncilDeliberation(VersionedModel, TimeStampedModel):
+class CouncilDeliberation(VersionedModel, TrackedModel):
     """The council's deliberation adopting the priorities (organic law 113-14, art. 78)."""
 
     class Session(models.TextChoices):
         ORDINARY = "ordinary", _("ordinary session")
         EXTRAORDINARY = "extraordinary", _("extraordinary session")
 
-    cycle = models.OneToOneField(
-        PlanningCycle,
-        on_delete=models.CASCADE,
-        related_name="council_deliberation",
-        verbose_name=_("PAC cycle"),
-    )
+    cycle = cycle_field("council_deliberation", on_delete=models.CASCADE, one=True)
     session = models.CharField(_("session"), max_length=14, choices=Session.choices)
     session_name = models.CharField(
         _("name of the session (French)"),
@@ -288,8 +265,6 @@ class CouncilDeliberation(VersionedModel, TimeStampedModel):
     decision_ar = models.TextField(_("decision (Arabic)"), blank=True)
 
     BILINGUAL_FIELDS = ("session_name", "decision")
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("council deliberation")
@@ -335,7 +310,7 @@ class CouncilDeliberation(VersionedModel, TimeStampedModel):
             raise ValidationError({"date": errors})
 
 
-class IdeaDecision(VersionedModel, TimeStampedModel):
+class IdeaDecision(VersionedModel, TrackedModel):
     """What the council decided for one idea; adopted ideas become PAC actions."""
 
     class Outcome(models.TextChoices):
@@ -354,8 +329,6 @@ class IdeaDecision(VersionedModel, TimeStampedModel):
     reason_ar = models.TextField(_("reason (Arabic)"), blank=True)
 
     BILINGUAL_FIELDS = ("reason",)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("decision on an idea")
@@ -584,10 +557,9 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
                 & Q(migration_marker__gte=0, migration_marker__lte=2),
                 name="actions_pacaction_markers_0_to_2",
             ),
-            models.CheckConstraint(
-                condition=(Q(beneficiaries_women__isnull=True) | Q(beneficiaries_women__gte=0))
-                & (Q(beneficiaries_men__isnull=True) | Q(beneficiaries_men__gte=0)),
-                name="actions_pacaction_beneficiaries_not_negative",
+            not_negative(
+                "actions_pacaction_beneficiaries_not_negative",
+                optional=("beneficiaries_women", "beneficiaries_men"),
             ),
         ]
         indexes = [
@@ -609,7 +581,7 @@ class PacAction(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamped
         return (self.beneficiaries_women or 0) + (self.beneficiaries_men or 0)
 
 
-class ActionIdea(TimeStampedModel):
+class ActionIdea(TrackedModel):
     """The link from an action to an adopted idea it comes from (merged ideas keep theirs)."""
 
     action = models.ForeignKey(
@@ -622,8 +594,6 @@ class ActionIdea(TimeStampedModel):
         verbose_name=_("project idea"),
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("idea of an action")
         verbose_name_plural = _("ideas of actions")
@@ -632,7 +602,7 @@ class ActionIdea(TimeStampedModel):
         return f"{self.action.code} <- {self.idea.code}"
 
 
-class ActionCost(TimeStampedModel):
+class ActionCost(TrackedModel):
     """The cost of an action in one year of the PAC (MAD)."""
 
     action = models.ForeignKey(
@@ -640,8 +610,6 @@ class ActionCost(TimeStampedModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     amount = models.DecimalField(_("amount (MAD)"), max_digits=14, decimal_places=2)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("yearly cost")
@@ -652,10 +620,10 @@ class ActionCost(TimeStampedModel):
                 name="actions_actioncost_one_per_year",
                 violation_error_message=_("This year already has a cost."),
             ),
-            models.CheckConstraint(
-                condition=Q(amount__gte=0),
-                name="actions_actioncost_amount_not_negative",
-                violation_error_message=_("An amount cannot be negative."),
+            not_negative(
+                "actions_actioncost_amount_not_negative",
+                "amount",
+                message=_("An amount cannot be negative."),
             ),
         ]
 
@@ -687,7 +655,7 @@ class ActionCost(TimeStampedModel):
             )
 
 
-class Financing(TimeStampedModel):
+class Financing(TrackedModel):
     """One line of an action's financing plan."""
 
     class Source(models.TextChoices):
@@ -722,16 +690,14 @@ class Financing(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("financing line")
         verbose_name_plural = _("financing lines")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gte=0),
-                name="actions_financing_amount_not_negative",
-                violation_error_message=_("An amount cannot be negative."),
+            not_negative(
+                "actions_financing_amount_not_negative",
+                "amount",
+                message=_("An amount cannot be negative."),
             ),
         ]
 
@@ -739,7 +705,7 @@ class Financing(TimeStampedModel):
         return f"{self.get_source_display()}: {self.amount}"
 
 
-class Indicator(TimeStampedModel):
+class Indicator(TrackedModel):
     class Frequency(models.TextChoices):
         QUARTERLY = "quarterly", _("every quarter")
         HALF_YEARLY = "half_yearly", _("every six months")
@@ -765,21 +731,19 @@ class Indicator(TimeStampedModel):
         _("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.YEARLY
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(target__gte=0),
-                name="actions_indicator_target_not_negative",
-                violation_error_message=_("A target cannot be negative."),
+            not_negative(
+                "actions_indicator_target_not_negative",
+                "target",
+                message=_("A target cannot be negative."),
             ),
-            models.CheckConstraint(
-                condition=Q(baseline__isnull=True) | Q(baseline__gte=0),
-                name="actions_indicator_baseline_not_negative",
-                violation_error_message=_("A baseline cannot be negative."),
+            not_negative(
+                "actions_indicator_baseline_not_negative",
+                optional=("baseline",),
+                message=_("A baseline cannot be negative."),
             ),
         ]
 
@@ -819,7 +783,7 @@ class Indicator(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Milestone(TimeStampedModel):
+class Milestone(TrackedModel):
     """A step of the implementation; progress is the share of milestones done."""
 
     action = models.ForeignKey(
@@ -828,8 +792,6 @@ class Milestone(TimeStampedModel):
     title = models.CharField(_("milestone"), max_length=200)
     due_date = models.DateField(_("planned for"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("milestone")
@@ -853,7 +815,7 @@ class Milestone(TimeStampedModel):
 # annex is attached to them, and they become enforceable with the governor's visa.
 
 
-class PacDeliberation(VersionedModel, TimeStampedModel):
+class PacDeliberation(VersionedModel, TrackedModel):
     """A council deliberation adopting the PAC, or updating it (law 113-14 art. 78, decree
     2-16-301): the record the annex is attached to."""
 
@@ -896,8 +858,6 @@ class PacDeliberation(VersionedModel, TimeStampedModel):
         help_text=_("When no opinion was given: the day the time allowed ran out."),
     )
     summary = models.TextField(_("what the council decided"), blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("PAC deliberation")
@@ -989,7 +949,7 @@ class PacDeliberation(VersionedModel, TimeStampedModel):
             raise ValidationError(errors)
 
 
-class GovernorVisa(TimeStampedModel):
+class GovernorVisa(TrackedModel):
     """The governor's visa (تأشيرة العامل): the deliberation is enforceable from it on."""
 
     deliberation = models.OneToOneField(
@@ -1001,16 +961,7 @@ class GovernorVisa(TimeStampedModel):
     date = models.DateField(_("date of the visa"))
     reference = models.CharField(_("reference of the visa"), max_length=60)
     remarks = models.TextField(_("remarks"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-
-    history = HistoricalRecords()
+    recorded_by = actor_field(_("recorded by"))
 
     class Meta:
         verbose_name = _("governor's visa")
@@ -1026,7 +977,7 @@ class GovernorVisa(TimeStampedModel):
             raise ValidationError({"date": _("The visa comes after the deliberation.")})
 
 
-class ActionChange(TimeStampedModel):
+class ActionChange(TrackedModel):
     """What a deliberation did to an action: the history of each action's legal life."""
 
     class Change(models.TextChoices):
@@ -1046,8 +997,6 @@ class ActionChange(TimeStampedModel):
     )
     change = models.CharField(_("change"), max_length=8, choices=Change.choices)
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("change of an action")
         verbose_name_plural = _("changes of actions")
@@ -1061,7 +1010,7 @@ class ActionChange(TimeStampedModel):
         return f"{self.action.code}: {self.change}"
 
 
-class AnnexFreeze(TimeStampedModel):
+class AnnexFreeze(TrackedModel):
     """The annex as the council signed it: two PDFs stored once, never rebuilt or overwritten."""
 
     class State(models.TextChoices):
@@ -1078,21 +1027,12 @@ class AnnexFreeze(TimeStampedModel):
     state = models.CharField(
         _("state"), max_length=8, choices=State.choices, default=State.FREEZING
     )
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("frozen by"),
-    )
+    frozen_by = actor_field(_("frozen by"))
     fr_name = models.CharField(_("French file"), max_length=200, blank=True)
     fr_sha256 = models.CharField(_("SHA-256 of the French file"), max_length=64, blank=True)
     ar_name = models.CharField(_("Arabic file"), max_length=200, blank=True)
     ar_sha256 = models.CharField(_("SHA-256 of the Arabic file"), max_length=64, blank=True)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("frozen annex")
@@ -1153,7 +1093,7 @@ class ActionYear(VersionedModel, TimeStampedModel):
         return f"{self.action.code} {self.year}"
 
 
-class ActionYearMoney(TimeStampedModel):
+class ActionYearMoney(TrackedModel):
     """Money committed and paid in the year, for one source of the financing plan (MAD)."""
 
     record = models.ForeignKey(
@@ -1165,17 +1105,16 @@ class ActionYearMoney(TimeStampedModel):
     )
     paid = models.DecimalField(_("paid (MAD)"), max_digits=14, decimal_places=2, default=0)
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("money of the year")
         verbose_name_plural = _("money of the years")
         constraints = [
             models.UniqueConstraint(fields=["record", "source"], name="actions_yearmoney_once"),
-            models.CheckConstraint(
-                condition=Q(committed__gte=0, paid__gte=0),
-                name="actions_yearmoney_not_negative",
-                violation_error_message=_("An amount cannot be negative."),
+            not_negative(
+                "actions_yearmoney_not_negative",
+                "committed",
+                "paid",
+                message=_("An amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(paid__lte=F("committed")),
@@ -1185,7 +1124,7 @@ class ActionYearMoney(TimeStampedModel):
         ]
 
 
-class IndicatorMeasure(TimeStampedModel):
+class IndicatorMeasure(TrackedModel):
     """An indicator's value measured in the year; by sex and migrant status when it asks."""
 
     record = models.ForeignKey(
@@ -1205,8 +1144,6 @@ class IndicatorMeasure(TimeStampedModel):
         _("of which migrants"), max_digits=12, decimal_places=2, null=True, blank=True
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("measure of an indicator")
         verbose_name_plural = _("measures of indicators")
@@ -1214,12 +1151,10 @@ class IndicatorMeasure(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["record", "indicator"], name="actions_indicatormeasure_once"
             ),
-            models.CheckConstraint(
-                condition=Q(value__gte=0)
-                & (Q(women__isnull=True) | Q(women__gte=0))
-                & (Q(men__isnull=True) | Q(men__gte=0))
-                & (Q(migrants__isnull=True) | Q(migrants__gte=0)),
-                name="actions_indicatormeasure_not_negative",
-                violation_error_message=_("A measure cannot be negative."),
+            not_negative(
+                "actions_indicatormeasure_not_negative",
+                "value",
+                optional=("women", "men", "migrants"),
+                message=_("A measure cannot be negative."),
             ),
         ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -27,7 +28,33 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class WomenAndMen(TimeStampedModel):
+class TrackedModel(TimeStampedModel):
+    """Timestamps and a django-simple-history trail (``history``: who changed what, when).
+
+    Each concrete subclass gets its own historical model (``HistoricalX``), as if it declared
+    ``history = HistoricalRecords()``. A model whose history also follows many-to-many fields
+    stays a ``TimeStampedModel`` and declares ``HistoricalRecords(m2m_fields=...)`` itself
+    (a model is tracked once).
+    """
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+def not_negative(
+    name: str, *fields: str, optional: Sequence[str] = (), message=None
+) -> models.CheckConstraint:
+    """The check that the counts or amounts ``fields`` are not negative, nor the nullable
+    ``optional`` ones where they are set."""
+    condition = Q(**{f"{field}__gte": 0 for field in fields})
+    for field in optional:
+        condition &= Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0})
+    return models.CheckConstraint(condition=condition, name=name, violation_error_message=message)
+
+
+class WomenAndMen(TrackedModel):
     """One row of a grid that counts people: the women and the men (an awareness session's
     attendance by audience, a consultation's participation by group)."""
 
@@ -37,12 +64,8 @@ class WomenAndMen(TimeStampedModel):
     class Meta:
         abstract = True
         constraints = [
-            models.CheckConstraint(
-                condition=Q(women__gte=0), name="%(app_label)s_%(class)s_women_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=Q(men__gte=0), name="%(app_label)s_%(class)s_men_not_negative"
-            ),
+            not_negative("%(app_label)s_%(class)s_women_not_negative", "women"),
+            not_negative("%(app_label)s_%(class)s_men_not_negative", "men"),
         ]
 
     @property
@@ -50,11 +73,10 @@ class WomenAndMen(TimeStampedModel):
         return self.women + self.men
 
 
-class Region(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
+class Region(BilingualNameMixin, TrackedModel):  # noqa: DJ008 (the mixin's __str__)
     code = models.CharField(_("code"), max_length=2, unique=True)
 
     objects = RegionQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("region")
@@ -62,7 +84,7 @@ class Region(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's 
         ordering = ["code"]  # twelve rows
 
 
-class Province(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
+class Province(BilingualNameMixin, TrackedModel):  # noqa: DJ008 (the mixin's __str__)
     class Kind(models.TextChoices):
         PREFECTURE = "prefecture", _("prefecture")
         PROVINCE = "province", _("province")
@@ -74,7 +96,6 @@ class Province(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin'
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PROVINCE)
 
     objects = ProvinceQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("prefecture or province")
@@ -82,7 +103,7 @@ class Province(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin'
         ordering = ["name_fr"]  # 75 rows at most
 
 
-class Commune(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's __str__)
+class Commune(BilingualNameMixin, TrackedModel):  # noqa: DJ008 (the mixin's __str__)
     class Kind(models.TextChoices):
         URBAN = "urban", _("urban")
         RURAL = "rural", _("rural")
@@ -103,7 +124,6 @@ class Commune(BilingualNameMixin, TimeStampedModel):  # noqa: DJ008 (the mixin's
     name_zgh = models.CharField(_("name in Tamazight (Tifinagh)"), max_length=150, blank=True)
 
     objects = CommuneQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("commune")
@@ -142,6 +162,19 @@ class User(AbstractUser):
         return full or self.username
 
 
+def actor_field(verbose_name) -> models.ForeignKey:
+    """The user who changed, recorded or froze a record; the record stays when the user is
+    deleted, and users have no reverse accessor to it."""
+    return models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class Role(models.TextChoices):
     EDITOR = "editor", _("commune editor")
     VIEWER = "viewer", _("commune viewer")
@@ -151,39 +184,29 @@ class Role(models.TextChoices):
     PROVINCE_READER = "province", _("province reader")
 
 
-class Membership(TimeStampedModel):
+def territory_field(model: type[models.Model], verbose_name) -> models.ForeignKey:
+    """A membership's optional territory: a commune, a province or a region."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=verbose_name,
+    )
+
+
+class Membership(TrackedModel):
     """A role given to a user on a commune, on a region, or on the whole country."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
-    commune = models.ForeignKey(
-        Commune,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("commune"),
-    )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("region"),
-    )
-    province = models.ForeignKey(
-        Province,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name=_("prefecture or province"),
-    )
-
-    history = HistoricalRecords()
+    # The territory the role applies to: the one its role asks, or none (constraint below).
+    commune = territory_field(Commune, _("commune"))
+    region = territory_field(Region, _("region"))
+    province = territory_field(Province, _("prefecture or province"))
 
     class Meta:
         verbose_name = _("membership")
@@ -257,7 +280,7 @@ def default_end_year() -> int:
     return timezone.localdate().year + 5
 
 
-class PlanningCycle(TimeStampedModel):
+class PlanningCycle(TrackedModel):
     """One PAC period of a commune (six years by law: organic law 113-14, art. 78)."""
 
     DEFAULT_LENGTH = 6
@@ -270,7 +293,6 @@ class PlanningCycle(TimeStampedModel):
     end_year = models.PositiveSmallIntegerField(_("last year of the PAC"))
 
     objects = PlanningCycleQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("PAC cycle")
@@ -313,10 +335,14 @@ class PlanningCycle(TimeStampedModel):
         return _("This date is outside the PAC period %(period)s.") % {"period": self.period}
 
 
-def cycle_field(related_name: str, on_delete=models.PROTECT) -> models.ForeignKey:
+def cycle_field(
+    related_name: str, on_delete=models.PROTECT, *, one: bool = False
+) -> models.ForeignKey:
     """The PAC cycle a record belongs to. Step records are protected by default (a cycle with
-    records is not deleted by accident); pass ``models.CASCADE`` for rows that are part of it."""
-    return models.ForeignKey(
+    records is not deleted by accident); pass ``models.CASCADE`` for rows that are part of it,
+    and ``one=True`` for a record a cycle has only one of (a ``OneToOneField``)."""
+    field = models.OneToOneField if one else models.ForeignKey
+    return field(
         PlanningCycle,
         on_delete=on_delete,
         related_name=related_name,
@@ -324,7 +350,7 @@ def cycle_field(related_name: str, on_delete=models.PROTECT) -> models.ForeignKe
     )
 
 
-class StepStatus(TimeStampedModel):
+class StepStatus(TrackedModel):
     """Where one of the five steps of a cycle stands, and who moved it last."""
 
     class Status(models.TextChoices):
@@ -339,19 +365,11 @@ class StepStatus(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
-    changed_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = actor_field(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
     objects = StepStatusQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("step status")
@@ -403,14 +421,7 @@ class StepEvent(models.Model):
         _("from"), max_length=12, choices=StepStatus.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=12, choices=StepStatus.Status.choices)
-    by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = actor_field(_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
     # Set when the step was reopened because an earlier step it rests on was opened again.

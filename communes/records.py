@@ -16,10 +16,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .concurrency import VersionedModel
-from .models import TimeStampedModel, WomenAndMen, cycle_field
+from .models import TrackedModel, WomenAndMen, cycle_field, not_negative
 
 __all__ = [
     "AudienceCategory",
@@ -48,7 +47,7 @@ class AudienceCategory(models.TextChoices):
 OFFICIAL_CATEGORIES = (AudienceCategory.ELECTED, AudienceCategory.STAFF)
 
 
-class AwarenessSession(TimeStampedModel, VersionedModel):
+class AwarenessSession(TrackedModel, VersionedModel):
     """One information session held for the commune's territorial actors (step 1)."""
 
     class Format(models.TextChoices):
@@ -77,8 +76,6 @@ class AwarenessSession(TimeStampedModel, VersionedModel):
     topics = models.JSONField(_("topics covered"), default=list, blank=True)
     other_topic = models.CharField(_("other topic"), max_length=200, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("awareness session")
@@ -122,8 +119,6 @@ class SessionAttendance(WomenAndMen):
         _("audience category"), max_length=16, choices=AudienceCategory.choices
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
@@ -152,7 +147,7 @@ def thumbnail_path(instance: SessionAttachment, filename: str) -> str:
     return str(PurePosixPath(instance.file.name).with_suffix(".thumb.jpg"))
 
 
-class SessionAttachment(TimeStampedModel):
+class SessionAttachment(TrackedModel):
     """The signed attendance sheet or a photo of a session (PDF, JPEG or PNG)."""
 
     class Kind(models.TextChoices):
@@ -179,8 +174,6 @@ class SessionAttachment(TimeStampedModel):
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size in bytes"))
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -203,7 +196,7 @@ class Sex(models.TextChoices):
     MAN = "m", _("man")
 
 
-class Training(TimeStampedModel, VersionedModel):
+class Training(TrackedModel, VersionedModel):
     """A training of commune staff (step 2), usually two days on gender and migration."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -217,8 +210,6 @@ class Training(TimeStampedModel, VersionedModel):
     )
     trainer = models.CharField(_("trainer"), max_length=200)
     place = models.CharField(_("place"), max_length=200)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("training")
@@ -268,7 +259,7 @@ def _test_score(label) -> models.PositiveSmallIntegerField:
     )
 
 
-class Trainee(TimeStampedModel):
+class Trainee(TrackedModel):
     """A person trained, as recorded at the training (sex and function at that time)."""
 
     Sex = Sex
@@ -283,15 +274,11 @@ class Trainee(TimeStampedModel):
     pre_score = _test_score(_("pre-test score"))
     post_score = _test_score(_("post-test score"))
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("trainee")
         verbose_name_plural = _("trainees")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(days_attended__gte=0), name="communes_trainee_days_not_negative"
-            ),
+            not_negative("communes_trainee_days_not_negative", "days_attended"),
             models.CheckConstraint(
                 condition=Q(pre_score__isnull=True) | Q(pre_score__gte=0, pre_score__lte=100),
                 name="communes_trainee_pre_score_0_100",

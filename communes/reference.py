@@ -1,6 +1,6 @@
 """Reference lists (sectors, target groups, strategies' programmes...): one abstract base.
 
-A new list is a model ``class Thing(ReferenceItem)`` with ``history = HistoricalRecords()``,
+A new list is a model ``class Thing(ReferenceItem)`` (its history comes with the base),
 its seed rows (``seed_reference_list``, called from a data migration) and, in the forms that
 offer it, ``offer_references(form, ["thing"])``. The admin registers every ``ReferenceItem`` of
 an app in one loop (``communes.admin_base.register_reference_lists``).
@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .bilingual import BilingualNameMixin
-from .models import TimeStampedModel
+from .models import TrackedModel
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -55,7 +55,7 @@ def seed_reference_list(model, rows: Iterable[tuple], extra: Sequence[str] = ())
         )
 
 
-class ReferenceItem(BilingualNameMixin, TimeStampedModel):
+class ReferenceItem(BilingualNameMixin, TrackedModel):
     code = models.SlugField(
         _("code"),
         max_length=40,

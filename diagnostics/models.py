@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.bilingual import BilingualTitleMixin
 from communes.concurrency import VersionedModel
-from communes.models import TimeStampedModel, WomenAndMen, cycle_field
+from communes.models import TimeStampedModel, TrackedModel, WomenAndMen, cycle_field, not_negative
 from communes.numbering import NumberedRecord
 from communes.numbers import listing
 from communes.reference import ReferenceItem
@@ -30,8 +30,6 @@ STEP = 3
 
 class Sector(ReferenceItem):
     """Sectors of needs and actions (SNIA programmes and commune competences)."""
-
-    history = HistoricalRecords()
 
     class Meta(ReferenceItem.Meta):
         verbose_name = _("sector")
@@ -55,8 +53,6 @@ class TargetGroup(ReferenceItem):
         help_text=_("Shown as a row of the consultation sessions' participants grid."),
     )
 
-    history = HistoricalRecords()
-
     class Meta(ReferenceItem.Meta):
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
@@ -65,7 +61,7 @@ class TargetGroup(ReferenceItem):
 # --- Records of a cycle ---
 
 
-class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel):
+class ConsultationSession(BilingualTitleMixin, VersionedModel, TrackedModel):
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("workshop")
         FOCUS_GROUP = "focus_group", _("focus group")
@@ -95,8 +91,6 @@ class ConsultationSession(BilingualTitleMixin, VersionedModel, TimeStampedModel)
     notes = models.TextField(_("what was said"), blank=True)
 
     BILINGUAL_FIELDS = ("title",)
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("consultation session")
@@ -141,8 +135,6 @@ class Participation(WomenAndMen):
         _("age band"), max_length=8, choices=AgeBand.choices, default=AgeBand.ALL, blank=True
     )
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
@@ -159,7 +151,7 @@ class Participation(WomenAndMen):
         return f"{self.group}: {self.women} / {self.men}"
 
 
-class MigrationFigure(VersionedModel, TimeStampedModel):
+class MigrationFigure(VersionedModel, TrackedModel):
     """One figure of the commune's migration profile, with its source and year."""
 
     class Indicator(models.TextChoices):
@@ -191,17 +183,14 @@ class MigrationFigure(VersionedModel, TimeStampedModel):
 
     BILINGUAL_FIELDS = ("label", "source")
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("migration profile figure")
         verbose_name_plural = _("migration profile figures")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(total__gte=0)
-                & (Q(women__isnull=True) | Q(women__gte=0))
-                & (Q(men__isnull=True) | Q(men__gte=0)),
-                name="diagnostics_migrationfigure_counts_not_negative",
+            not_negative(
+                "diagnostics_migrationfigure_counts_not_negative",
+                "total",
+                optional=("women", "men"),
             ),
             models.CheckConstraint(
                 condition=Q(women__isnull=True)
@@ -322,10 +311,9 @@ class ProjectIdea(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamp
         verbose_name = _("project idea")
         verbose_name_plural = _("project ideas")
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(beneficiaries_women__isnull=True) | Q(beneficiaries_women__gte=0))
-                & (Q(beneficiaries_men__isnull=True) | Q(beneficiaries_men__gte=0)),
-                name="diagnostics_projectidea_beneficiaries_not_negative",
+            not_negative(
+                "diagnostics_projectidea_beneficiaries_not_negative",
+                optional=("beneficiaries_women", "beneficiaries_men"),
             ),
             models.UniqueConstraint(
                 fields=["cycle", "number"], name="diagnostics_projectidea_number_per_cycle"
@@ -339,7 +327,7 @@ class ProjectIdea(BilingualTitleMixin, NumberedRecord, VersionedModel, TimeStamp
         return (self.beneficiaries_women or 0) + (self.beneficiaries_men or 0)
 
 
-class IdeaFinding(TimeStampedModel):
+class IdeaFinding(TrackedModel):
     """The link from an idea to a finding it answers: a used finding cannot be deleted."""
 
     idea = models.ForeignKey(
@@ -351,8 +339,6 @@ class IdeaFinding(TimeStampedModel):
     finding = models.ForeignKey(
         Finding, on_delete=models.PROTECT, related_name="idea_links", verbose_name=_("finding")
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("finding answered by an idea")

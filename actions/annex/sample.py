@@ -58,6 +58,10 @@ def build_sample_cycle(cycle, *, n_actions: int = 40, long_text: str = "") -> li
     snia = list(am.SniaProgramme.objects.order_by("order", "code"))
     snmre = list(am.SnmreObjective.objects.order_by("order", "code"))
 
+    def numbered(k: int) -> dict:
+        """The k-th finding, idea or action of the cycle: numbered in order, sectors in turn."""
+        return {"cycle": cycle, "number": k + 1, "sector": sectors[k % len(sectors)]}
+
     # Steps 1-2
     for k in range(3):
         session = AwarenessSession.objects.create(
@@ -106,11 +110,9 @@ def build_sample_cycle(cycle, *, n_actions: int = 40, long_text: str = "") -> li
     findings = []
     for k in range(12):
         f = dm.Finding.objects.create(
-            cycle=cycle,
-            number=k + 1,
+            **numbered(k),
             title=f"Constat {k + 1} : accès difficile aux services",
             title_ar=f"الخلاصة {k + 1}: صعوبة الولوج إلى الخدمات",
-            sector=sectors[k % len(sectors)],
             severity=1 + k % 3,
             women_view="Les femmes signalent le manque d'accueil." + long_text,
             men_view="Les hommes citent le chômage.",
@@ -127,11 +129,7 @@ def build_sample_cycle(cycle, *, n_actions: int = 40, long_text: str = "") -> li
     ideas = []
     for k in range(n_actions + 2):
         idea = dm.ProjectIdea.objects.create(
-            cycle=cycle,
-            number=k + 1,
-            title=f"Idée {k + 1}",
-            title_ar=f"فكرة {k + 1}",
-            sector=sectors[k % len(sectors)],
+            **numbered(k), title=f"Idée {k + 1}", title_ar=f"فكرة {k + 1}"
         )
         dm.IdeaFinding.objects.create(idea=idea, finding=findings[k % len(findings)])
         ideas.append(idea)
@@ -167,12 +165,10 @@ def build_sample_cycle(cycle, *, n_actions: int = 40, long_text: str = "") -> li
     actions = []
     for k in range(n_actions):
         action = am.PacAction.objects.create(
-            cycle=cycle,
-            number=k + 1,
+            **numbered(k),
             title=f"Action {k + 1} : {TITLES[k % len(TITLES)][0]}",
             title_ar=f"الإجراء {k + 1}: {TITLES[k % len(TITLES)][1]}",
             axis=f"Axe {1 + k % 3} - Accueil, droits et services",
-            sector=sectors[k % len(sectors)],
             competence="own" if k % 2 == 0 else "shared",
             partner_convention="" if k % 2 == 0 else "Convention avec la délégation provinciale",
             objectives="Accueillir, orienter et accompagner les MRE et les migrants." + long_text,
