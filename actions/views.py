@@ -650,8 +650,7 @@ class ActionDelete(RecordDeleteView):
     detail_url_name = "actions:action"
     list_url_name = "actions:pac"
 
-    def delete_record(self, record):
-        services.action_delete(action=record, by=self.request.user)
+    delete_service, record_arg = services.action_delete, "action"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tab="pac", page_title=self.object.code, **kwargs)

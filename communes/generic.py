@@ -80,6 +80,7 @@ def form_page_views(step_number: int, model, page: Callable, records: Callable |
 
 class StepDoorMixin:
     step_number: int
+    record_arg = ""  # the name the write services give the record: ``finding=``, ``session=``
     http_method_names = ["get", "post"]
     slug_field = slug_url_kwarg = "uuid"
 
@@ -102,10 +103,20 @@ class RecordFormView(StepDoorMixin, UpdateView):
     """Create or edit one record of a step through its write service."""
 
     saved_message = ""  # may name the record's code: "Finding %(code)s saved."
+    # The write service: ``save_service(<record_arg>=record, loaded_version=..., by=user)``, with
+    # the form's fields named in ``related`` (its many-to-many choices) passed by name too.
+    save_service: Callable | None = None
+    related: tuple[str, ...] = ()
 
     def save(self, form):
         """Call the write service with the form's validated data; return the saved record."""
-        raise NotImplementedError
+        data = form.cleaned_data
+        return type(self).save_service(
+            **{self.record_arg: form.save(commit=False)},
+            loaded_version=data["loaded_version"],
+            by=self.request.user,
+            **{name: data[name] for name in self.related},
+        )
 
     def get_object(self, queryset=None):
         if self.slug_url_kwarg not in self.kwargs:
@@ -134,9 +145,10 @@ class RecordDeleteView(StepDoorMixin, DeleteView):
     deleted_message = ""  # may name the record's code: "Action %(code)s deleted."
     detail_url_name = ""  # the record's page, where "Cancel" and a refusal go back to
     list_url_name = ""  # where the record was listed, shown once it is deleted
+    delete_service: Callable | None = None  # ``delete_service(<record_arg>=record, by=user)``
 
     def delete_record(self, record) -> None:
-        raise NotImplementedError
+        type(self).delete_service(**{self.record_arg: record}, by=self.request.user)
 
     def back_url(self) -> str:
         return self.step.url(self.detail_url_name, self.object.uuid)

@@ -156,8 +156,7 @@ class AwarenessDelete(RecordDeleteView):
     detail_url_name = "communes:awareness_detail"
     list_url_name = "communes:awareness_list"
 
-    def delete_record(self, record):
-        services.awareness_session_delete(session=record, by=self.request.user)
+    delete_service, record_arg = services.awareness_session_delete, "session"
 
 
 awareness_delete = AwarenessDelete.as_view()
@@ -350,8 +349,7 @@ class TrainingDelete(RecordDeleteView):
     def get_queryset(self):
         return super().get_queryset().annotate(n_trainees=Count("trainees"))
 
-    def delete_record(self, record):
-        services.training_delete(training=record, by=self.request.user)
+    delete_service, record_arg = services.training_delete, "training"
 
 
 training_delete = TrainingDelete.as_view()

@@ -241,8 +241,7 @@ class SessionDelete(_Delete):
     deleted_message = gettext_lazy("Session deleted.")
     detail_url_name = "diagnostics:session"
 
-    def delete_record(self, record):
-        services.session_delete(session=record, by=self.request.user)
+    delete_service, record_arg = services.session_delete, "session"
 
 
 session_delete = SessionDelete.as_view()
@@ -290,12 +289,7 @@ class FigureEdit(_RecordForm):
     def get_context_data(self, **kwargs):
         return super().get_context_data(back=self.back_url(self.object), **kwargs)
 
-    def save(self, form):
-        return services.figure_save(
-            figure=form.save(commit=False),
-            loaded_version=form.cleaned_data["loaded_version"],
-            by=self.request.user,
-        )
+    save_service, record_arg = services.figure_save, "figure"
 
 
 class FigureDelete(_Delete):
@@ -303,8 +297,7 @@ class FigureDelete(_Delete):
     label = gettext_lazy("migration profile figure")
     deleted_message = gettext_lazy("Figure deleted.")
 
-    def delete_record(self, record):
-        services.figure_delete(figure=record, by=self.request.user)
+    delete_service, record_arg = services.figure_delete, "figure"
 
     def back_url(self):
         return self.step.url("diagnostics:summary") + "#profile"
@@ -352,15 +345,8 @@ class FindingEdit(_RecordForm):
     def back_url(self, record) -> str:
         return self.step.url("diagnostics:findings") + f"#finding-{record.uuid}"
 
-    def save(self, form):
-        data = form.cleaned_data
-        return services.finding_save(
-            finding=form.save(commit=False),
-            loaded_version=data["loaded_version"],
-            groups=data["groups"],
-            sessions=data["sessions"],
-            by=self.request.user,
-        )
+    save_service, record_arg = services.finding_save, "finding"
+    related = ("groups", "sessions")
 
 
 class FindingDelete(_Delete):
@@ -368,8 +354,7 @@ class FindingDelete(_Delete):
     label = gettext_lazy("finding")
     deleted_message = gettext_lazy("Finding deleted.")
 
-    def delete_record(self, record):
-        services.finding_delete(finding=record, by=self.request.user)
+    delete_service, record_arg = services.finding_delete, "finding"
 
     def back_url(self):
         return self.step.url("diagnostics:findings") + f"#finding-{self.object.uuid}"
@@ -443,15 +428,8 @@ class IdeaEdit(_RecordForm):
         except ValidationError:
             return super().get_initial()
 
-    def save(self, form):
-        data = form.cleaned_data
-        return services.idea_save(
-            idea=form.save(commit=False),
-            loaded_version=data["loaded_version"],
-            findings=data["findings"],
-            target_groups=data["target_groups"],
-            by=self.request.user,
-        )
+    save_service, record_arg = services.idea_save, "idea"
+    related = ("findings", "target_groups")
 
 
 class IdeaDelete(_Delete):
@@ -460,8 +438,7 @@ class IdeaDelete(_Delete):
     deleted_message = gettext_lazy("Idea deleted.")
     detail_url_name = "diagnostics:idea"
 
-    def delete_record(self, record):
-        services.idea_delete(idea=record, by=self.request.user)
+    delete_service, record_arg = services.idea_delete, "idea"
 
 
 # A create form is sent once (communes.once): a second post lands on the first record.
