@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from communes.errors import ServiceError
 from communes.numbering import reserve_numbers
 from communes.numbers import listing
+from communes.resources import SheetResource, whole_number
 from communes.sheets import (
     BooleanWidget,
     ChoiceWidget,
@@ -36,9 +37,7 @@ from communes.sheets import (
     CycleResource,
     DateWidget,
     DecimalWidget,
-    IntegerWidget,
     ReferenceListWidget,
-    ReferenceWidget,
     RowError,
     TextWidget,
     column,
@@ -50,10 +49,10 @@ from communes.sheets import (
     required_text,
 )
 from communes.signals import send_cycles_changed
-from diagnostics.models import ProjectIdea, Sector, TargetGroup
+from diagnostics.models import ProjectIdea, TargetGroup
+from diagnostics.resources import TITLE_HELP, sector_column
 
 from . import services
-from .forms import FinancingForm, IndicatorForm
 from .models import (
     INTEGRATION_STEP,
     ActionCost,
@@ -131,12 +130,29 @@ OPTIONAL = gettext_lazy("Optional.")
 LIST_HELP = gettext_lazy("Several values separated by “;”, by code or name. Optional.")
 
 
-class ActionResource(CycleResource):
+def _optional_date(name: str) -> Column:
+    return column(name, OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional."))
+
+
+def _marker(name: str) -> Column:
+    """The gender or the migration marker (0, 1 or 2)."""
+    return column(
+        name,
+        ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
+        help=gettext_lazy("0, 1 or 2; empty: 0."),
+    )
+
+
+def _yes_no(name: str) -> Column:
+    return column(name, BooleanWidget(), help=gettext_lazy("oui / non; empty: non."))
+
+
+class ActionResource(SheetResource):
     STEP = INTEGRATION_STEP
     # The preview checks the action sheet's rules on the row itself (``_preview_checks``)
     # rather than saving and rolling back: 5,000 actions in seconds, not minutes.
 
-    title = column("title", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
+    title = required_text("title", help=TITLE_HELP)
     title_ar = optional_text("title_ar")
     ideas = column(
         "ideas",
@@ -146,13 +162,7 @@ class ActionResource(CycleResource):
         required=True,
     )
     axis = required_text("axis")
-    sector = column(
-        "sector",
-        ReferenceWidget(Sector),
-        label=gettext_lazy("Sector"),
-        help=gettext_lazy("A sector, by its code or its French or Arabic name."),
-        required=True,
-    )
+    sector = sector_column()
     competence = column(
         "competence",
         ChoiceWidget(
@@ -168,31 +178,15 @@ class ActionResource(CycleResource):
     objectives = required_text("objectives")
     expected_results = optional_text("expected_results")
     target_groups = column("target_groups", ReferenceListWidget(TargetGroup), help=LIST_HELP)
-    beneficiaries_women = column(
-        "beneficiaries_women", IntegerWidget(), help=gettext_lazy("A whole number. Optional.")
-    )
-    beneficiaries_men = column(
-        "beneficiaries_men", IntegerWidget(), help=gettext_lazy("A whole number. Optional.")
-    )
+    beneficiaries_women = whole_number("beneficiaries_women")
+    beneficiaries_men = whole_number("beneficiaries_men")
     location = optional_text("location")
     partners = optional_text("partners")
     lead_service = optional_text("lead_service")
-    start_date = column(
-        "start_date", OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional.")
-    )
-    end_date = column(
-        "end_date", OptionalDateWidget(), help=gettext_lazy("A date (14/03/2025). Optional.")
-    )
-    gender_marker = column(
-        "gender_marker",
-        ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
-        help=gettext_lazy("0, 1 or 2; empty: 0."),
-    )
-    migration_marker = column(
-        "migration_marker",
-        ChoiceWidget(Marker.choices, required=False, default=Marker.NOT_TARGETED),
-        help=gettext_lazy("0, 1 or 2; empty: 0."),
-    )
+    start_date = _optional_date("start_date")
+    end_date = _optional_date("end_date")
+    gender_marker = _marker("gender_marker")
+    migration_marker = _marker("migration_marker")
     status = column(
         "status",
         ChoiceWidget(PacAction.Status.choices, required=False, default=PacAction.Status.PLANNED),
@@ -208,34 +202,6 @@ class ActionResource(CycleResource):
 
     class Meta(CycleResource.Meta):
         model = PacAction
-        fields = (
-            "code",
-            "commune",
-            "title",
-            "title_ar",
-            "ideas",
-            "axis",
-            "sector",
-            "competence",
-            "partner_convention",
-            "snia_programmes",
-            "snmre_objectives",
-            "objectives",
-            "expected_results",
-            "target_groups",
-            "beneficiaries_women",
-            "beneficiaries_men",
-            "location",
-            "partners",
-            "lead_service",
-            "start_date",
-            "end_date",
-            "gender_marker",
-            "migration_marker",
-            "status",
-            "status_reason",
-            "financing_total",
-        )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -552,7 +518,7 @@ class SourceWidget(ChoiceWidget):
         return found
 
 
-class ActionLineResource(CycleResource):
+class ActionLineResource(SheetResource):
     """The lines of the actions of one PAC (financing, indicators), one row a line.
 
     A line has no number of its own: its code is its action's code and its id ("A-03/F17"),
@@ -618,7 +584,6 @@ class FinancingResource(ActionLineResource):
 
     class Meta(CycleResource.Meta):
         model = Financing
-        fields = ("code", "commune", "action", *FinancingForm.Meta.fields)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -683,7 +648,7 @@ class IndicatorResource(ActionLineResource):
     STEP = INTEGRATION_STEP
     LETTER = "IND"
 
-    name = column("name", TextWidget(), help=gettext_lazy("Required, in French."), required=True)
+    name = required_text("name", help=TITLE_HELP)
     name_ar = optional_text("name_ar")
     unit = column(
         "unit",
@@ -697,10 +662,8 @@ class IndicatorResource(ActionLineResource):
     target = column(
         "target", DecimalWidget(required=True), help=gettext_lazy("A number."), required=True
     )
-    by_sex = column("by_sex", BooleanWidget(), help=gettext_lazy("oui / non; empty: non."))
-    by_migrant_status = column(
-        "by_migrant_status", BooleanWidget(), help=gettext_lazy("oui / non; empty: non.")
-    )
+    by_sex = _yes_no("by_sex")
+    by_migrant_status = _yes_no("by_migrant_status")
     source = optional_text("source")
     source_ar = optional_text("source_ar")
     frequency = column(
@@ -713,7 +676,6 @@ class IndicatorResource(ActionLineResource):
 
     class Meta(CycleResource.Meta):
         model = Indicator
-        fields = ("code", "commune", "action", *IndicatorForm.Meta.fields)
 
 
 def register_sheets() -> None:

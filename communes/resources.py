@@ -9,14 +9,17 @@ data: a read-only member (an elected official) exports the rows without them.
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.declarative import ModelDeclarativeMetaclass
+from import_export.fields import Field
 
 from .records import AudienceCategory, AwarenessSession, SessionAttendance, Trainee, Training
 from .sheets import (
+    LIST_SEPARATORS,
     ChoiceWidget,
     Column,
     CycleResource,
@@ -34,24 +37,16 @@ from .sheets import (
 )
 
 
-class TopicsWidget(ChoiceWidget):
-    """Several topics in one cell, separated by ";"."""
+class ChoiceListWidget(ChoiceWidget):
+    """Several choices in one cell (topics, languages), separated by ";" or the Arabic "؛"."""
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return []
-        index = self.index()
         found = []
-        for part in re.split(r"\s*[;؛]\s*", str(value).strip()):
-            if not part:
-                continue
-            code = index.get(norm(part))
-            if code is None:
-                raise ValueError(
-                    _("“%(value)s” is not an allowed value (see the second sheet).")
-                    % {"value": part}
-                )
-            found.append(code)
+        for part in LIST_SEPARATORS.split(str(value).strip()):
+            if part:
+                found.append(super().clean(part))
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -59,7 +54,155 @@ class TopicsWidget(ChoiceWidget):
         return "; ".join(str(labels.get(code, code)) for code in value or [])
 
 
-class UuidCodeResource(CycleResource):
+class _ColumnsAsDeclared(ModelDeclarativeMetaclass):
+    """``Meta.fields`` of a resource with a model, when its ``Meta`` does not list them: the
+    columns it declares, its bases' first, in the order declared (a column set to ``None``
+    is left out). django-import-export would otherwise add a column for every model field."""
+
+    def __new__(cls, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if (
+            meta is not None
+            and getattr(meta, "model", None)
+            and getattr(meta, "fields", None) is None
+        ):
+            names = {}
+            for base in bases:
+                names.update(dict.fromkeys(getattr(base, "fields", {})))
+            for key, value in attrs.items():
+                if isinstance(value, Field):
+                    names[key] = None
+                elif value is None:
+                    names.pop(key, None)
+            attrs["Meta"] = type("Meta", (meta,), {"fields": tuple(names)})
+        return super().__new__(cls, name, bases, attrs)
+
+
+class SheetResource(CycleResource, metaclass=_ColumnsAsDeclared):
+    """A ``CycleResource`` whose sheet has the columns it declares, in the order declared."""
+
+
+def required_date(name: str) -> Column:
+    return column(name, DateWidget(), help=gettext_lazy("A date (14/03/2025)."), required=True)
+
+
+def required_choice(name: str, choices) -> Column:
+    return column(
+        name, ChoiceWidget(choices), help=gettext_lazy("See the allowed values."), required=True
+    )
+
+
+def whole_number(name: str) -> Column:
+    """A count that may be left empty."""
+    return column(name, IntegerWidget(), help=gettext_lazy("A whole number. Optional."))
+
+
+def count_label(name, sex: str):
+    """The label of a count column ("Migrants: women"), made when it is read: ``name`` is the
+    category, read with ``str`` in the language of that moment (a choice's lazy label, a
+    reference item)."""
+
+    def text():
+        if sex == "women":
+            return _("%(category)s: women") % {"category": name}
+        return _("%(category)s: men") % {"category": name}
+
+    return lazy(text, str)()
+
+
+class CountColumns:
+    """A session's women and men of each category (an audience, a target group): a pair of
+    columns a category ("women_<key>", "men_<key>"), stored as one line a category. Mixed into
+    a ``CycleResource``, before it.
+
+    The subclass adds the columns in ``__init__`` (``add_count_columns``), says which lines are
+    stored (``count_lines``) and how a new line is made (``new_count_line``)."""
+
+    count_keys: list[str]
+
+    def add_count_columns(self, categories, help) -> None:
+        """``categories``: (key, name) pairs in the sheet's order; ``name`` as ``count_label``
+        reads it."""
+        self.count_keys = []
+        for key, name in categories:
+            self.count_keys.append(key)
+            for sex in ("women", "men"):
+                column_name = f"{sex}_{key}"
+                self.fields[column_name] = Column(
+                    column_name=column_name,
+                    widget=IntegerWidget(),
+                    label=count_label(name, sex),
+                    help=help,
+                )
+
+    def _is_count(self, key) -> bool:
+        return key.startswith(("women_", "men_")) and key in self.fields
+
+    def count_lines(self, session):
+        """The session's stored lines, each with its category's key: (key, line) pairs."""
+        raise NotImplementedError
+
+    def lines_to_edit(self, session) -> dict:
+        """The stored lines a row's counts replace, by key."""
+        return dict(self.count_lines(session))
+
+    def new_count_line(self, session, key):
+        raise NotImplementedError
+
+    def _counts(self, session) -> dict[str, int]:
+        """The session's stored counts by column, without the zeros."""
+        if session.pk is None:
+            return {}
+        counts = defaultdict(int)
+        for key, line in self.count_lines(session):
+            counts[f"women_{key}"] += line.women
+            counts[f"men_{key}"] += line.men
+        return {k: v for k, v in counts.items() if v}
+
+    def export_field(self, field, instance, **kwargs):
+        if self._is_count(field.column_name):
+            return self._counts(instance).get(field.column_name)
+        return super().export_field(field, instance, **kwargs)
+
+    def _wanted(self, row) -> dict[str, int] | None:
+        """The row's counts by column, without the zeros; ``None`` when it has no count column."""
+        keys = self.extra_columns(row)
+        if not keys:
+            return None
+        return {k: v for k in keys if (v := self.fields[k].clean(row))}
+
+    def extra_columns(self, row) -> list[str]:
+        return [k for k in row if self._is_count(k)]
+
+    def extras_changed(self, original, row) -> bool:
+        wanted = self._wanted(row)
+        return wanted is not None and wanted != self._counts(original)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if self._dry(kwargs):
+            return
+        wanted = self._wanted(row)
+        if wanted is None:
+            return
+        stored = self.lines_to_edit(instance)
+        for key in self.count_keys:
+            women = wanted.get(f"women_{key}", 0)
+            men = wanted.get(f"men_{key}", 0)
+            line = stored.get(key)
+            if not women and not men:
+                if line is not None:
+                    line._history_user = self.user
+                    line.delete()
+                continue
+            if line is None:
+                line = self.new_count_line(instance, key)
+            if line.pk is None or (line.women, line.men) != (women, men):
+                line.women, line.men = women, men
+                line._history_user = self.user
+                line.save()
+
+
+class UuidCodeResource(SheetResource):
     """Records without a per-period number: their UUID is their code."""
 
     code = code_column("uuid")
@@ -78,31 +221,16 @@ class UuidCodeResource(CycleResource):
         return str(value or "").strip().lower()
 
 
-def _attendance_label(category, sex):
-    def text():
-        label = AudienceCategory(category).label
-        if sex == "women":
-            return _("%(category)s: women") % {"category": label}
-        return _("%(category)s: men") % {"category": label}
-
-    return lazy(text, str)()
-
-
-class AwarenessResource(UuidCodeResource):
+class AwarenessResource(CountColumns, UuidCodeResource):
     STEP = 1
 
-    date = column("date", DateWidget(), help=gettext_lazy("A date (14/03/2025)."), required=True)
+    date = required_date("date")
     place = required_text("place")
-    format = column(
-        "format",
-        ChoiceWidget(AwarenessSession.Format.choices),
-        help=gettext_lazy("See the allowed values."),
-        required=True,
-    )
+    format = required_choice("format", AwarenessSession.Format.choices)
     facilitator = required_text("facilitator")
     topics = column(
         "topics",
-        TopicsWidget(AwarenessSession.Topic.choices),
+        ChoiceListWidget(AwarenessSession.Topic.choices),
         help=gettext_lazy("Topics separated by “;”. Optional."),
     )
     other_topic = optional_text("other_topic")
@@ -110,29 +238,13 @@ class AwarenessResource(UuidCodeResource):
 
     class Meta(CycleResource.Meta):
         model = AwarenessSession
-        fields = (
-            "code",
-            "commune",
-            "date",
-            "place",
-            "format",
-            "facilitator",
-            "topics",
-            "other_topic",
-            "outcome",
-        )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        for category, _label in AudienceCategory.choices:
-            for sex in ("women", "men"):
-                key = f"{sex}_{category}"
-                self.fields[key] = Column(
-                    column_name=key,
-                    widget=IntegerWidget(),
-                    label=_attendance_label(category, sex),
-                    help=gettext_lazy("How many attended; empty: none."),
-                )
+        self.add_count_columns(
+            ((category, AudienceCategory(category).label) for category in AudienceCategory.values),
+            help=gettext_lazy("How many attended; empty: none."),
+        )
 
     def get_queryset(self):
         return (
@@ -141,56 +253,11 @@ class AwarenessResource(UuidCodeResource):
             .order_by("date", "pk")
         )
 
-    @staticmethod
-    def _attendance(session) -> dict[str, int]:
-        if session.pk is None:
-            return {}
-        counts = {}
-        for row in session.attendance.all():
-            counts[f"women_{row.category}"] = row.women
-            counts[f"men_{row.category}"] = row.men
-        return {k: v for k, v in counts.items() if v}
+    def count_lines(self, session):
+        return ((line.category, line) for line in session.attendance.all())
 
-    def export_field(self, field, instance, **kwargs):
-        if field.column_name.startswith(("women_", "men_")):
-            return self._attendance(instance).get(field.column_name)
-        return super().export_field(field, instance, **kwargs)
-
-    def _wanted(self, row) -> dict[str, int] | None:
-        keys = [k for k in row if k.startswith(("women_", "men_")) and k in self.fields]
-        if not keys:
-            return None
-        wanted = {k: self.fields[k].clean(row) for k in keys}
-        return {k: v for k, v in wanted.items() if v}
-
-    def extra_columns(self, row) -> list[str]:
-        return [k for k in row if k.startswith(("women_", "men_")) and k in self.fields]
-
-    def extras_changed(self, original, row) -> bool:
-        wanted = self._wanted(row)
-        return wanted is not None and wanted != self._attendance(original)
-
-    def save_m2m(self, instance, row, **kwargs):
-        if self._dry(kwargs):
-            return
-        wanted = self._wanted(row)
-        if wanted is None:
-            return
-        stored = {a.category: a for a in instance.attendance.all()}
-        for category, _label in AudienceCategory.choices:
-            women = wanted.get(f"women_{category}", 0)
-            men = wanted.get(f"men_{category}", 0)
-            line = stored.get(category)
-            if not women and not men:
-                if line is not None:
-                    line._history_user = self.user
-                    line.delete()
-                continue
-            line = line or SessionAttendance(session=instance, category=category)
-            if line.pk is None or (line.women, line.men) != (women, men):
-                line.women, line.men = women, men
-                line._history_user = self.user
-                line.save()
+    def new_count_line(self, session, key):
+        return SessionAttendance(session=session, category=key)
 
 
 class TrainingWidget(TextWidget):
@@ -221,7 +288,7 @@ class TrainingWidget(TextWidget):
         return value.title if value else ""
 
 
-class TraineeResource(CycleResource):
+class TraineeResource(SheetResource):
     STEP = 2
     PRIVATE = ("name", "pre_score", "post_score")
 
@@ -248,16 +315,6 @@ class TraineeResource(CycleResource):
 
     class Meta(CycleResource.Meta):
         model = Trainee
-        fields = (
-            "commune",
-            "training",
-            "name",
-            "sex",
-            "service",
-            "days_attended",
-            "pre_score",
-            "post_score",
-        )
 
     def base_queryset(self):
         return Trainee.objects.filter(training__cycle=self.cycle)

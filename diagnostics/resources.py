@@ -3,24 +3,26 @@ and project ideas (``communes.sheets``)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes.resources import UuidCodeResource
+from communes.resources import (
+    ChoiceListWidget,
+    CountColumns,
+    SheetResource,
+    UuidCodeResource,
+    required_choice,
+    required_date,
+    whole_number,
+)
 from communes.sheets import (
     ChoiceWidget,
     CodeListWidget,
     Column,
     CycleResource,
-    DateWidget,
-    IntegerWidget,
     ReferenceListWidget,
     ReferenceWidget,
-    TextWidget,
     column,
     optional_text,
     register,
@@ -43,20 +45,9 @@ OPTIONAL = gettext_lazy("Optional.")
 TITLE_HELP = gettext_lazy("Required, in French.")
 
 
-class TitledResource(CycleResource):
-    """A finding or an idea: a title in two languages, a description, a sector."""
-
-    STEP = STEP
-
-    title = column(
-        "title",
-        TextWidget(),
-        help=TITLE_HELP,
-        required=True,
-    )
-    title_ar = optional_text("title_ar")
-    description = optional_text("description")
-    sector = column(
+def sector_column() -> Column:
+    """The sector of a finding, an idea or an action."""
+    return column(
         "sector",
         ReferenceWidget(Sector),
         label=gettext_lazy("Sector"),
@@ -65,13 +56,31 @@ class TitledResource(CycleResource):
     )
 
 
-class FindingResource(TitledResource):
-    groups = column(
-        "groups",
+def groups_column(name: str, label) -> Column:
+    return column(
+        name,
         ReferenceListWidget(TargetGroup),
-        label=gettext_lazy("Groups concerned"),
+        label=label,
         help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
     )
+
+
+class TitledResource(SheetResource):
+    """A finding or an idea: a title in two languages and a description. The columns come in
+    the order declared (``SheetResource``): each sheet declares its sector where it has it."""
+
+    STEP = STEP
+
+    title = required_text("title", help=TITLE_HELP)
+    title_ar = optional_text("title_ar")
+    description = optional_text("description")
+
+
+class FindingResource(TitledResource):
+    # The "_ar" columns are the Arabic twins (communes.bilingual): what the Arabic annex prints.
+    description_ar = optional_text("description_ar")
+    sector = sector_column()
+    groups = groups_column("groups", gettext_lazy("Groups concerned"))
     severity = column(
         "severity",
         ChoiceWidget(Finding.Severity.choices),
@@ -80,29 +89,12 @@ class FindingResource(TitledResource):
         required=True,
     )
     women_view = optional_text("women_view")
-    men_view = optional_text("men_view")
-    # The Arabic twins (communes.bilingual): what the Arabic annex prints.
-    description_ar = optional_text("description_ar")
     women_view_ar = optional_text("women_view_ar")
+    men_view = optional_text("men_view")
     men_view_ar = optional_text("men_view_ar")
 
     class Meta(TitledResource.Meta):
         model = Finding
-        fields = (
-            "code",
-            "commune",
-            "title",
-            "title_ar",
-            "description",
-            "description_ar",
-            "sector",
-            "groups",
-            "severity",
-            "women_view",
-            "women_view_ar",
-            "men_view",
-            "men_view_ar",
-        )
 
     def get_queryset(self):
         return (
@@ -124,6 +116,7 @@ class FindingCodesWidget(CodeListWidget):
 
 
 class IdeaResource(TitledResource):
+    sector = sector_column()
     findings = column(
         "findings",
         FindingCodesWidget(),
@@ -131,39 +124,13 @@ class IdeaResource(TitledResource):
         help=gettext_lazy("Codes of findings of this PAC separated by “;” (F-01; F-03)."),
         required=True,
     )
-    target_groups = column(
-        "target_groups",
-        ReferenceListWidget(TargetGroup),
-        label=gettext_lazy("Target groups"),
-        help=gettext_lazy("Target groups separated by “;”, by code or name. Optional."),
-    )
-    beneficiaries_women = column(
-        "beneficiaries_women",
-        IntegerWidget(),
-        help=gettext_lazy("A whole number. Optional."),
-    )
-    beneficiaries_men = column(
-        "beneficiaries_men",
-        IntegerWidget(),
-        help=gettext_lazy("A whole number. Optional."),
-    )
+    target_groups = groups_column("target_groups", gettext_lazy("Target groups"))
+    beneficiaries_women = whole_number("beneficiaries_women")
+    beneficiaries_men = whole_number("beneficiaries_men")
     proposed_by = optional_text("proposed_by")
 
     class Meta(TitledResource.Meta):
         model = ProjectIdea
-        fields = (
-            "code",
-            "commune",
-            "title",
-            "title_ar",
-            "description",
-            "sector",
-            "findings",
-            "target_groups",
-            "beneficiaries_women",
-            "beneficiaries_men",
-            "proposed_by",
-        )
 
     def get_queryset(self):
         return (
@@ -191,89 +158,36 @@ class IdeaResource(TitledResource):
             link.save()
 
 
-class LanguagesWidget(ChoiceWidget):
-    """Several languages in one cell, separated by ";"."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return []
-        found = []
-        for part in str(value).replace("؛", ";").split(";"):
-            if part.strip():
-                found.append(super().clean(part.strip()))
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        labels = dict(self.choices)
-        return "; ".join(str(labels.get(code, code)) for code in value or [])
-
-
-def _people_label(group, sex):
-    def text():
-        if sex == "women":
-            return _("%(category)s: women") % {"category": group.name}
-        return _("%(category)s: men") % {"category": group.name}
-
-    return lazy(text, str)()
-
-
-class ConsultationResource(UuidCodeResource):
+class ConsultationResource(CountColumns, UuidCodeResource):
     """Consultation sessions with their participants: women and men a group of the grid
     (all ages). Sessions counted by age band export their totals and keep their grid: their
     counts are edited on the session's page."""
 
     STEP = STEP
 
-    title = column("title", TextWidget(), help=TITLE_HELP, required=True)
+    title = required_text("title", help=TITLE_HELP)
     title_ar = optional_text("title_ar")
-    kind = column(
-        "kind",
-        ChoiceWidget(ConsultationSession.Kind.choices),
-        help=gettext_lazy("See the allowed values."),
-        required=True,
-    )
-    date = column(
-        "date",
-        DateWidget(),
-        help=gettext_lazy("A date (14/03/2025)."),
-        required=True,
-    )
+    kind = required_choice("kind", ConsultationSession.Kind.choices)
+    date = required_date("date")
     place = required_text("place")
     facilitator = optional_text("facilitator")
     languages = column(
         "languages",
-        LanguagesWidget(ConsultationSession.Language.choices),
+        ChoiceListWidget(ConsultationSession.Language.choices),
         help=gettext_lazy("Languages separated by “;”. Optional."),
     )
     notes = optional_text("notes")
 
     class Meta(CycleResource.Meta):
         model = ConsultationSession
-        fields = (
-            "code",
-            "commune",
-            "title",
-            "title_ar",
-            "kind",
-            "date",
-            "place",
-            "facilitator",
-            "languages",
-            "notes",
-        )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.groups = list(TargetGroup.objects.filter(in_consultation_grid=True))
-        for group in self.groups:
-            for sex in ("women", "men"):
-                key = f"{sex}_{group.code}"
-                self.fields[key] = Column(
-                    column_name=key,
-                    widget=IntegerWidget(),
-                    label=_people_label(group, sex),
-                    help=gettext_lazy("How many took part; empty: none."),
-                )
+        # A group's name is read in the language of the moment (``count_label``).
+        self.groups = {g.code: g for g in TargetGroup.objects.filter(in_consultation_grid=True)}
+        self.add_count_columns(
+            self.groups.items(), help=gettext_lazy("How many took part; empty: none.")
+        )
 
     def get_queryset(self):
         return (
@@ -282,32 +196,15 @@ class ConsultationResource(UuidCodeResource):
             .order_by("date", "pk")
         )
 
-    def _is_count(self, key) -> bool:
-        return key.startswith(("women_", "men_")) and key in self.fields
+    def count_lines(self, session):
+        # Sessions counted by age band have a line a group and band: the sheet shows the sums.
+        return ((line.group.code, line) for line in session.participations.all())
 
-    @staticmethod
-    def _counts(session) -> dict[str, int]:
-        if session.pk is None:
-            return {}
-        counts = defaultdict(int)
-        for row in session.participations.all():
-            counts[f"women_{row.group.code}"] += row.women
-            counts[f"men_{row.group.code}"] += row.men
-        return {k: v for k, v in counts.items() if v}
+    def lines_to_edit(self, session) -> dict:
+        return {key: line for key, line in self.count_lines(session) if not line.age_band}
 
-    def export_field(self, field, instance, **kwargs):
-        if self._is_count(field.column_name):
-            return self._counts(instance).get(field.column_name)
-        return super().export_field(field, instance, **kwargs)
-
-    def _wanted(self, row) -> dict[str, int] | None:
-        keys = [k for k in row if self._is_count(k)]
-        if not keys:
-            return None
-        return {k: v for k in keys if (v := self.fields[k].clean(row))}
-
-    def extra_columns(self, row) -> list[str]:
-        return [k for k in row if self._is_count(k)]
+    def new_count_line(self, session, key):
+        return Participation(session=session, group=self.groups[key])
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -327,32 +224,9 @@ class ConsultationResource(UuidCodeResource):
         if errors:
             raise ValidationError(errors)
 
-    def extras_changed(self, original, row) -> bool:
-        wanted = self._wanted(row)
-        return wanted is not None and wanted != self._counts(original)
-
     def save_m2m(self, instance, row, **kwargs):
-        if self._dry(kwargs) or instance.by_age_band:
-            return
-        wanted = self._wanted(row)
-        if wanted is None:
-            return
-        stored = {p.group_id: p for p in instance.participations.all() if not p.age_band}
-        for group in self.groups:
-            women = wanted.get(f"women_{group.code}", 0)
-            men = wanted.get(f"men_{group.code}", 0)
-            line = stored.get(group.pk)
-            if not women and not men:
-                if line is not None:
-                    line._history_user = self.user
-                    line.delete()
-                continue
-            if line is None:
-                line = Participation(session=instance, group=group)
-            if line.pk is None or (line.women, line.men) != (women, men):
-                line.women, line.men = women, men
-                line._history_user = self.user
-                line.save()
+        if not instance.by_age_band:
+            super().save_m2m(instance, row, **kwargs)
 
 
 def register_sheets() -> None:
