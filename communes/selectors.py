@@ -89,11 +89,12 @@ class PeopleTotals:
         return share_of(self.women, self.participants)
 
 
-def counted_summary(totals, *checklist: ChecklistItem) -> StepSummary:
-    """The summary of a step that counts records and people (steps 1 and 2): its checklist, the
-    counts its totals name in ``COUNTS`` (label, attribute), then the share of women."""
+def counted_summary(totals) -> StepSummary:
+    """The summary of one cycle of a step that counts records and people (steps 1 and 2), from
+    its totals: their checklist, the counts they name in ``COUNTS`` (label, attribute), then the
+    share of women."""
     return StepSummary(
-        checklist=list(checklist),
+        checklist=totals.checklist(),
         figures=[
             *(
                 Figure(str(label), getattr(totals, name), grouped(getattr(totals, name)))
@@ -134,6 +135,18 @@ class AwarenessTotals(PeopleTotals):
     sessions_with_attendance: int = 0
     sessions_with_officials: int = 0
 
+    def checklist(self) -> list[ChecklistItem]:
+        return [
+            ChecklistItem(
+                _("At least one awareness session with its attendance recorded"),
+                self.sessions_with_attendance > 0,
+            ),
+            ChecklistItem(
+                _("At least one session attended by elected officials or commune staff"),
+                self.sessions_with_officials > 0,
+            ),
+        ]
+
 
 def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
     """One query: sessions joined to their attendance, grouped by cycle. Rows with nobody are
@@ -151,21 +164,6 @@ def awareness_totals(cycles: Sequence) -> dict[int, AwarenessTotals]:
         men=Sum("attendance__men", default=0),
         first_date=Min("date"),
         last_date=Max("date"),
-    )
-
-
-def awareness_summary_of(t) -> StepSummary:
-    """The summary of one cycle from its totals (what ``awareness_totals`` returns for it)."""
-    return counted_summary(
-        t,
-        ChecklistItem(
-            _("At least one awareness session with its attendance recorded"),
-            t.sessions_with_attendance > 0,
-        ),
-        ChecklistItem(
-            _("At least one session attended by elected officials or commune staff"),
-            t.sessions_with_officials > 0,
-        ),
     )
 
 
@@ -241,6 +239,13 @@ class TrainingTotals:
     def women_share(self) -> Decimal | None:
         return share_of(self.women, self.trainees)
 
+    def checklist(self) -> list[ChecklistItem]:
+        return [
+            ChecklistItem(
+                _("At least one training with its trainees"), self.trainings_with_trainees > 0
+            )
+        ]
+
 
 def training_totals(cycles: Sequence) -> dict[int, TrainingTotals]:
     """One query: trainings joined to their trainees, grouped by cycle."""
@@ -254,14 +259,6 @@ def training_totals(cycles: Sequence) -> dict[int, TrainingTotals]:
         women=Count("trainees", filter=Q(trainees__sex=Sex.WOMAN)),
         first_date=Min("start_date"),
         last_date=Max("end_date"),
-    )
-
-
-def training_summary_of(t) -> StepSummary:
-    """The summary of one cycle from its totals (what ``training_totals`` returns for it)."""
-    return counted_summary(
-        t,
-        ChecklistItem(_("At least one training with its trainees"), t.trainings_with_trainees > 0),
     )
 
 
@@ -327,7 +324,7 @@ def register() -> None:
         1,
         url_name="communes:awareness_list",
         totals=awareness_totals,
-        summary_of=awareness_summary_of,
+        summary_of=counted_summary,
         annex=counted_annex,
         export=awareness_export,
     )
@@ -335,7 +332,7 @@ def register() -> None:
         2,
         url_name="communes:training_list",
         totals=training_totals,
-        summary_of=training_summary_of,
+        summary_of=counted_summary,
         annex=counted_annex,
         export=training_export,
     )
