@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from communes.demo import demo_data, record_fields
 from communes.models import Commune, User
 from diagnostics.demo_ar import ar
 from diagnostics.models import ProjectIdea
@@ -52,169 +53,19 @@ D = datetime.date
 K = CriterionKind
 Source, FStatus = Financing.Source, Financing.Status
 
-# Actions per commune (the published figures) and the deliberation of each council.
-FEBRUARY = ("Session ordinaire de février", "الدورة العادية لشهر فبراير")
-MAY = ("Session ordinaire de mai", "الدورة العادية لشهر ماي")
-# Actions per commune (groups of adopted ideas) and the deliberation of each council.
-PLAN = {
-    "oujda": (2, FEBRUARY, D(2023, 2, 7), "07/2023"),
-    "nador": (2, FEBRUARY, D(2023, 2, 9), "11/2023"),
-    "berkane": (2, FEBRUARY, D(2023, 2, 14), "05/2023"),
-    "driouch": (2, FEBRUARY, D(2023, 2, 16), "04/2023"),
-    "sidi-bibi": (2, MAY, D(2023, 5, 4), "19/2023"),
-    "ait-amira": (2, MAY, D(2023, 5, 9), "12/2023"),
-    "belfaa": (2, MAY, D(2023, 5, 11), "09/2023"),
-}
+# The data is in ``demo_pilots.json``: per pilot commune (in order) how many actions, the step-4
+# deliberation and the PAC update (``demo_followup``); per sector its axis, competence, SNIA
+# programmes, lead service, base cost a year in MAD, what its actions are measured by and the
+# partner of a shared competence (``other_sector`` for a sector not listed); per axis its
+# expected results; the texts of the IEECAG opinion and of the council's deliberations.
+DATA = demo_data(__package__)
+SECTORS = DATA["sectors"]
 # Adopted first whatever their rank: the programme's published outputs.
 FLAGSHIPS = ("accueil", "sport & citoyenneté")
 MRE_GROUPS = {"mre", "returning-mre", "retired-mre", "diaspora-associations"}
 IMMIGRANT_GROUPS = {"third-country-nationals", "refugees", "women-migrants"}
 MERGE_KEYWORD = {"sidi-bibi": "ouvrières"}  # ideas merged into one action
 
-AXES = {
-    "reception": (
-        "Axe 1 - Accueil, droits et services aux MRE et aux migrants",
-        "المحور 1 - استقبال مغاربة العالم والمهاجرين وحقوقهم والخدمات المقدمة لهم",
-    ),
-    "equality": (
-        "Axe 2 - Égalité femmes-hommes et inclusion économique",
-        "المحور 2 - المساواة بين النساء والرجال والإدماج الاقتصادي",
-    ),
-    "social": (
-        "Axe 3 - Jeunesse, santé et cohésion sociale",
-        "المحور 3 - الشباب والصحة والتماسك الاجتماعي",
-    ),
-}
-SERVICES_AR = {
-    "Division des affaires sociales": "قسم الشؤون الاجتماعية",
-    "Service de l'état civil": "مصلحة الحالة المدنية",
-    "Service du développement économique": "مصلحة التنمية الاقتصادية",
-    "Bureau communal d'hygiène": "المكتب الجماعي لحفظ الصحة",
-    "Division des affaires culturelles et sportives": "قسم الشؤون الثقافية والرياضية",
-    "Service de l'urbanisme": "مصلحة التعمير",
-}
-PARTNERS_AR = {
-    "health": "المندوبية الإقليمية للصحة (اتفاقية شراكة)",
-    "education-culture": "المديرية الإقليمية للتربية الوطنية (اتفاقية)",
-    "employment": "الوكالة الوطنية لإنعاش التشغيل والكفاءات، الوكالة الجهوية (اتفاقية)",
-    "vocational-training": "مكتب التكوين المهني وإنعاش الشغل، مركز التكوين الفلاحي (اتفاقية)",
-    "diaspora-investment": "المركز الجهوي للاستثمار (اتفاقية)",
-    "social-assistance": "التعاون الوطني (اتفاقية)",
-    "safety-violence": "خلية التكفل بالنساء ضحايا العنف (اتفاقية)",
-    "housing": "الوكالة الحضرية (اتفاقية)",
-    "youth-sport-leisure": "المديرية الإقليمية للشباب والرياضة (اتفاقية)",
-}
-# What each kind of action is measured by: (name FR, name AR, unit FR, unit AR).
-MEASURES = {
-    "reception-orientation": ("Personnes accueillies et orientées", "الأشخاص المستقبَلون والموجَّهون"),
-    "civil-status-legal": ("Dossiers d'état civil traités", "ملفات الحالة المدنية المعالجة"),
-    "health": ("Femmes suivies (consultations)", "النساء المتتبَّعات (فحوص)"),
-    "education-culture": ("Enfants inscrits et suivis", "الأطفال المسجلون والمتتبَّعون"),
-    "youth-sport-leisure": ("Jeunes inscrits aux activités", "الشباب المسجلون في الأنشطة"),
-    "employment": ("Personnes accompagnées vers l'emploi", "الأشخاص المواكَبون نحو الشغل"),
-    "vocational-training": ("Jeunes formés et certifiés", "الشباب المكوَّنون والحاصلون على شهادة"),
-    "social-assistance": ("Familles accompagnées", "الأسر المواكَبة"),
-    "safety-violence": ("Ouvrières transportées en sécurité", "العاملات المنقولات في أمان"),
-    "diaspora-investment": ("Projets de MRE accompagnés", "مشاريع مغاربة العالم المواكَبة"),
-    "housing": ("Ménages relogés", "الأسر المعاد إسكانها"),
-}
-RESULTS = {
-    "reception": (
-        "Les MRE, les MRE de retour et les migrants, femmes et hommes, trouvent à la commune un "
-        "interlocuteur qui les oriente et suit leurs démarches.",
-        "يجد مغاربة العالم والعائدون والمهاجرون، نساءً ورجالًا، بالجماعة محاورًا يوجههم "
-        "ويتتبع إجراءاتهم.",
-    ),
-    "equality": (
-        "Les femmes visées accèdent au service dans des conditions sûres; l'écart avec les hommes "
-        "se réduit.",
-        "تستفيد النساء المستهدفات من الخدمة في ظروف آمنة؛ وتتقلص الفجوة مع الرجال.",
-    ),
-    "social": (
-        "Un service connu et utilisé par les femmes et les hommes visés, filles et garçons "
-        "compris.",
-        "خدمة معروفة ومستعملة من طرف النساء والرجال المستهدفين، بمن فيهم الفتيات والفتيان.",
-    ),
-}
-# sector -> (axis, competence, SNIA programmes, lead service, base cost a year in MAD)
-SECTORS = {
-    "reception-orientation": (
-        "reception",
-        "own",
-        ["governance-communication", "social-humanitarian"],
-        "Division des affaires sociales",
-        180_000,
-    ),
-    "civil-status-legal": (
-        "reception",
-        "own",
-        ["regulatory-framework"],
-        "Service de l'état civil",
-        120_000,
-    ),
-    "diaspora-investment": (
-        "equality",
-        "shared",
-        ["international-cooperation"],
-        "Service du développement économique",
-        150_000,
-    ),
-    "employment": (
-        "equality",
-        "shared",
-        ["employment"],
-        "Service du développement économique",
-        200_000,
-    ),
-    "vocational-training": (
-        "equality",
-        "shared",
-        ["vocational-training"],
-        "Service du développement économique",
-        220_000,
-    ),
-    "health": ("social", "shared", ["health"], "Bureau communal d'hygiène", 160_000),
-    "education-culture": (
-        "social",
-        "shared",
-        ["education-culture"],
-        "Division des affaires culturelles et sportives",
-        140_000,
-    ),
-    "youth-sport-leisure": (
-        "social",
-        "shared",
-        ["youth-leisure"],
-        "Division des affaires culturelles et sportives",
-        250_000,
-    ),
-    "social-assistance": (
-        "social",
-        "shared",
-        ["social-humanitarian"],
-        "Division des affaires sociales",
-        130_000,
-    ),
-    "safety-violence": (
-        "equality",
-        "shared",
-        ["social-humanitarian"],
-        "Division des affaires sociales",
-        110_000,
-    ),
-    "housing": ("social", "shared", ["social-humanitarian"], "Service de l'urbanisme", 300_000),
-}
-PARTNERS = {
-    "health": "Délégation provinciale de la santé (convention de partenariat)",
-    "education-culture": "Direction provinciale de l'éducation nationale (convention)",
-    "employment": "ANAPEC, agence régionale (convention)",
-    "vocational-training": "OFPPT, centre de formation agricole (convention)",
-    "diaspora-investment": "Centre régional d'investissement (convention)",
-    "social-assistance": "Entraide nationale (convention)",
-    "safety-violence": "Cellule de prise en charge des femmes victimes de violence (convention)",
-    "housing": "Agence urbaine (convention)",
-    "youth-sport-leisure": "Direction provinciale de la jeunesse et des sports (convention)",
-}
 # Actions that build or buy (a facility, a vehicle) are paid from the equipment part.
 EQUIPMENT_WORDS = ("navette", "transport", "terrain", "espace", "aménagement")
 
@@ -232,7 +83,7 @@ def _scores(idea, migrant: bool, women_first: bool, severity: int) -> dict[str, 
             K.SUSTAINABILITY: (3, "Inscrit à l'organigramme"),
         }
     sector = idea.sector.code
-    competence = 3 if SECTORS.get(sector, ("", "shared"))[1] == "own" else 2
+    competence = 3 if SECTORS.get(sector, {}).get("competence") == "own" else 2
     variant = idea.number % 3
     return {
         K.NEED: (max(1, severity), f"Gravité du constat: {severity}/3"),
@@ -256,17 +107,15 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
     """Costs, financing, indicators, milestones and markers of one demo action (FR and AR)."""
     first = ideas[0]
     sector = first.sector.code
-    axis_key, competence, snia, lead, base = SECTORS.get(
-        sector,
-        ("social", "shared", ["social-humanitarian"], "Division des affaires sociales", 150_000),
-    )
+    row = SECTORS.get(sector, DATA["other_sector"])
+    competence, snia, lead = row["competence"], row["snia"], row["lead_service"]
     cell = "accueil" in first.title.lower()
     groups = {g.code for i in ideas for g in i.target_groups.all()}
     migrant = any(g.is_migrant for i in ideas for g in i.target_groups.all())
     for_mre, for_immigrants = bool(groups & MRE_GROUPS), bool(groups & IMMIGRANT_GROUPS)
     women = sum(i.beneficiaries_women or 0 for i in ideas)
     men = sum(i.beneficiaries_men or 0 for i in ideas)
-    yearly = base * len(ideas)
+    yearly = row["yearly_cost"] * len(ideas)
     start = cycle.start_year + 1
     costs = {
         start: _money(yearly * 1.2),
@@ -284,8 +133,8 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
     elif competence == "shared":
         third = (
             Source.STATE,
-            PARTNERS.get(sector, "Ministère"),
-            PARTNERS_AR.get(sector, "القطاع الوزاري"),
+            row.get("partner", "Ministère"),
+            row.get("partner_ar", "القطاع الوزاري"),
         )
     else:
         third = (Source.INDH, "INDH, programme 3", "المبادرة الوطنية للتنمية البشرية، البرنامج 3")
@@ -329,7 +178,7 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
             }
         )
         amount_so_far = reached
-    measure = MEASURES.get(sector, ("Bénéficiaires directs", "المستفيدون المباشرون"))
+    measure = (row["measure"], row["measure_ar"])
     if "ouvrières" in text or "garderie" in text:
         measure = ("Ouvrières bénéficiaires", "العاملات المستفيدات")
     indicators = [
@@ -377,21 +226,18 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
     ]
     urban = commune.kind == "urban"
     return {
-        "axis": AXES[axis_key][0],
-        "axis_ar": AXES[axis_key][1],
+        **DATA["axes"][row["axis"]],  # axis and expected_results, in French and Arabic
         "competence": competence,
-        "partner_convention": "" if competence == "own" else PARTNERS.get(sector, "Convention"),
-        "partner_convention_ar": "" if competence == "own" else PARTNERS_AR.get(sector, "اتفاقية"),
+        "partner_convention": "" if competence == "own" else row.get("partner", "Convention"),
+        "partner_convention_ar": "" if competence == "own" else row.get("partner_ar", "اتفاقية"),
         "objectives": (first.description or first.title)[:1000],
         "objectives_ar": (ar(first.description) or first.title_ar)[:1000],
-        "expected_results": RESULTS[axis_key][0],
-        "expected_results_ar": RESULTS[axis_key][1],
         "location": "Centre-ville" if urban else "Chef-lieu et douars voisins",
         "location_ar": "وسط المدينة" if urban else "مركز الجماعة والدواوير المجاورة",
-        "partners": "Associations locales, " + PARTNERS.get(sector, "services déconcentrés"),
-        "partners_ar": "الجمعيات المحلية، " + PARTNERS_AR.get(sector, "المصالح اللاممركزة"),
+        "partners": "Associations locales, " + row.get("partner", "services déconcentrés"),
+        "partners_ar": "الجمعيات المحلية، " + row.get("partner_ar", "المصالح اللاممركزة"),
         "lead_service": lead,
-        "lead_service_ar": SERVICES_AR.get(lead, ""),
+        "lead_service_ar": DATA["lead_services_ar"].get(lead, ""),
         "start_date": D(start, 1, 15),
         # Through the last year with a cost: a cost falls within the action's own dates.
         "end_date": D(max(costs), 12, 31),
@@ -413,7 +259,7 @@ def _action_data(commune, ideas, position, cycle, *, in_progress: bool):
     }
 
 
-def _load_commune(commune: Commune, count: int, session: str, date, number: str) -> None:
+def _load_commune(commune: Commune, pilot: dict) -> None:
     cycle = commune.cycles.order_by("-start_year").first()
     if cycle is None:
         return
@@ -445,29 +291,16 @@ def _load_commune(commune: Commune, count: int, session: str, date, number: str)
                 check_version=False,
                 by=editor,
             )
+    decision = record_fields(pilot["decision"])[0]
     IeecagOpinion.objects.create(
         cycle=cycle,
-        date=date - datetime.timedelta(days=12),
+        date=decision["date"] - datetime.timedelta(days=12),
         verdict=IeecagOpinion.Verdict.FAVOURABLE
         if len(commune.code) % 2
         else IeecagOpinion.Verdict.RESERVED,
-        text="L'instance salue la place donnée aux femmes et aux migrants; elle demande que les "
-        "indicateurs soient suivis par sexe et que les associations soient associées au suivi.",
-        text_ar="تنوه الهيئة بالمكانة الممنوحة للنساء والمهاجرين؛ وتطلب تتبع المؤشرات حسب الجنس "
-        "وإشراك الجمعيات في التتبع.",
+        **DATA["ieecag_opinion"],
     )
-    CouncilDeliberation.objects.create(
-        cycle=cycle,
-        session=CouncilDeliberation.Session.ORDINARY,
-        session_name=session[0],
-        session_name_ar=session[1],
-        date=date,
-        number=number,
-        decision="Le conseil adopte les projets retenus et décide de les intégrer au PAC; les "
-        "autres sont reportés ou rejetés pour les motifs indiqués.",
-        decision_ar="يصادق المجلس على المشاريع المختارة ويقرر إدراجها في برنامج عمل الجماعة؛ "
-        "وتؤجَّل المشاريع الأخرى أو تُرفض للأسباب المبينة.",
-    )
+    CouncilDeliberation.objects.create(cycle=cycle, **DATA["council_deliberation"], **decision)
 
     ranking = rank_ideas(cycle)
     keyword = MERGE_KEYWORD.get(commune.code)
@@ -486,7 +319,7 @@ def _load_commune(commune: Commune, count: int, session: str, date, number: str)
         merged = []
     groups_of_ideas: list[list[ProjectIdea]] = []
     for idea in ordered:
-        if len(groups_of_ideas) >= count:
+        if len(groups_of_ideas) >= pilot["actions"]:
             break
         if idea in merged:
             if idea is merged[0]:
@@ -537,8 +370,8 @@ def _load_commune(commune: Commune, count: int, session: str, date, number: str)
 def load() -> list:
     load_reference_lists(SniaProgramme, SnmreObjective)
     load_financing_sources(FinancingSource)
-    for code, (count, session, date, number) in PLAN.items():
+    for code, pilot in DATA["pilots"].items():
         commune = Commune.objects.filter(code=code).first()
         if commune is not None:
-            _load_commune(commune, count, session, date, number)
+            _load_commune(commune, pilot)
     return []

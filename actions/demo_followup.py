@@ -13,6 +13,8 @@ Dates, and why (DOMAIN.md sections 1-2):
 - Execution is therefore recorded for 2024, the year the actions are in the PAC. A 2023 record
   would follow up actions the PAC did not contain yet; there is none.
 Every figure here is invented and says so ("données fictives" / "بيانات افتراضية").
+The data (each council's members in office, update session and date; what every deliberation
+says) is in ``demo_pilots.json`` with the step-4 demo's.
 """
 
 from __future__ import annotations
@@ -20,49 +22,32 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from communes.demo import DEMO_CYCLE_START
+from communes.demo import DEMO_CYCLE_START, record_fields
 from communes.models import PlanningCycle, User
 
 from . import adoption, followup
-from .models import GovernorVisa, IeecagOpinion, PacDeliberation
+from .demo import DATA
+from .models import GovernorVisa, PacDeliberation
 
 D = datetime.date
-FICTIVE = "Données fictives - بيانات افتراضية"
-# code: (members in office, update session, update date)
-COUNCILS = {
-    "oujda": (65, PacDeliberation.Session.FEBRUARY, D(2024, 2, 6)),
-    "nador": (45, PacDeliberation.Session.FEBRUARY, D(2024, 2, 8)),
-    "berkane": (39, PacDeliberation.Session.FEBRUARY, D(2024, 2, 13)),
-    "driouch": (29, PacDeliberation.Session.FEBRUARY, D(2024, 2, 15)),
-    "sidi-bibi": (29, PacDeliberation.Session.MAY, D(2024, 5, 7)),
-    "ait-amira": (35, PacDeliberation.Session.MAY, D(2024, 5, 9)),
-    "belfaa": (29, PacDeliberation.Session.MAY, D(2024, 5, 14)),
-}
+FICTIVE = DATA["fictive"]
 
 
-def _deliberation(cycle, kind, session, date, number, members, offset):
+def _deliberation(cycle, offset: int, members: int, **fields) -> PacDeliberation:
     present = members - 6 - offset % 4
     return PacDeliberation(
         cycle=cycle,
-        kind=kind,
-        session=session,
-        date=date,
-        number=number,
         members=members,
         present=present,
         votes_for=present - 3,
-        votes_against=1,
-        abstentions=2,
-        president=f"Président du conseil ({FICTIVE})",
-        secretary=f"Secrétaire du conseil ({FICTIVE})",
-        opinion_verdict=IeecagOpinion.Verdict.FAVOURABLE,
-        opinion_date=date - datetime.timedelta(days=15),
-        summary=FICTIVE,
+        opinion_date=fields["date"] - datetime.timedelta(days=15),
+        **DATA["pac_deliberation"],
+        **fields,
     )
 
 
 def load() -> list:
-    for offset, (code, (members, session, update_date)) in enumerate(COUNCILS.items()):
+    for offset, (code, pilot) in enumerate(DATA["pilots"].items()):
         cycle = (
             PlanningCycle.objects.filter(commune__code=code, start_year=DEMO_CYCLE_START)
             .select_related("commune")
@@ -74,14 +59,15 @@ def load() -> list:
         if not actions:
             continue
         editor = User.objects.filter(username=f"editor.{code}").first()
+        members = pilot["pac_members"]
         adopted = _deliberation(
             cycle,
-            "adoption",
-            "may",
-            D(2022, 5, 3 + offset),
-            f"{10 + offset}/2022",
-            members,
             offset,
+            members,
+            kind="adoption",
+            session="may",
+            date=D(2022, 5, 3 + offset),
+            number=f"{10 + offset}/2022",
         )
         adopted.save()  # the PAC without the PRIM actions: its annex is outside this application
         GovernorVisa.objects.create(
@@ -91,13 +77,14 @@ def load() -> list:
             remarks=FICTIVE,
             recorded_by=editor,
         )
+        update_fields = record_fields(pilot["pac_update"])[0]  # session and date
         update = _deliberation(
-            cycle, "update", session, update_date, f"{3 + offset}/2024", members, offset
+            cycle, offset, members, kind="update", number=f"{3 + offset}/2024", **update_fields
         )
         adoption.deliberation_record(deliberation=update, by=editor, added=actions)
         GovernorVisa.objects.create(
             deliberation=update,
-            date=update_date + datetime.timedelta(days=24),
+            date=update_fields["date"] + datetime.timedelta(days=24),
             reference=f"V-{200 + offset}/2024",
             remarks=FICTIVE,
             recorded_by=editor,
