@@ -10,7 +10,7 @@ and the dossier read it from there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -236,6 +236,28 @@ def prioritisation_annex(cycle, summary: StepSummary) -> AnnexSection:
 
 
 @dataclass
+class Budget:
+    """An amount, and the parts of it on actions with a gender or a migration marker >= 1."""
+
+    total: Decimal = ZERO
+    gender: Decimal = ZERO
+    migration: Decimal = ZERO
+
+    def add(self, other: Budget) -> None:
+        self.total += other.total
+        self.gender += other.gender
+        self.migration += other.migration
+
+    @property
+    def gender_share(self) -> Decimal | None:
+        return share_of(self.gender, self.total)
+
+    @property
+    def migration_share(self) -> Decimal | None:
+        return share_of(self.migration, self.total)
+
+
+@dataclass
 class PacStats:
     adopted: int = 0
     adopted_in_action: int = 0
@@ -244,9 +266,8 @@ class PacStats:
     with_financing: int = 0
     with_lead: int = 0
     with_indicator: int = 0
-    cost: Decimal = ZERO
-    gender_cost: Decimal = ZERO
-    migration_cost: Decimal = ZERO
+    # The actions' cost, and its parts on actions with a gender or a migration marker >= 1.
+    budget: Budget = field(default_factory=Budget)
     first_three_cost: Decimal = ZERO  # the three firm years of the cycle
     financing: Decimal = ZERO
     # Actions with money secured (a financing line committed or received, or money committed in
@@ -256,14 +277,8 @@ class PacStats:
     completed: int = 0
 
     @property
-    def gender_share(self) -> Decimal | None:
-        """Share of the budget with a gender marker of 1 or 2, in percent (exact)."""
-        return share_of(self.gender_cost, self.cost)
-
-    @property
-    def migration_share(self) -> Decimal | None:
-        """Share of the budget with a migration marker of 1 or 2, in percent (exact)."""
-        return share_of(self.migration_cost, self.cost)
+    def cost(self) -> Decimal:
+        return self.budget.total
 
     @property
     def financing_share(self) -> Decimal | None:
@@ -322,7 +337,7 @@ def integration_stats(cycles: Sequence) -> dict[int, PacStats]:
         .order_by()
     ):
         s = stats[row["action__cycle"]]
-        s.cost, s.gender_cost, s.migration_cost = astuple(_budget(row))
+        s.budget = _budget(row)
         s.first_three_cost = row["first_three"] or ZERO
     for row in (
         Financing.objects.filter(action__cycle__in=ids)
@@ -360,32 +375,14 @@ def integration_summary_of(s) -> StepSummary:
             Figure(_("PAC actions"), s.actions, s.actions),
             Figure(_("Total cost"), s.cost, money(s.cost)),
             Figure(_("Financing found"), s.financing_share, share_text(s.financing_share)),
-            Figure(_("Budget with a gender marker"), s.gender_share, share_text(s.gender_share)),
+            Figure(
+                _("Budget with a gender marker"),
+                s.budget.gender_share,
+                share_text(s.budget.gender_share),
+            ),
         ],
         totals=s,
     )
-
-
-@dataclass
-class Budget:
-    """An amount, and the parts of it on actions with a gender or a migration marker >= 1."""
-
-    total: Decimal = ZERO
-    gender: Decimal = ZERO
-    migration: Decimal = ZERO
-
-    def add(self, other: Budget) -> None:
-        self.total += other.total
-        self.gender += other.gender
-        self.migration += other.migration
-
-    @property
-    def gender_share(self) -> Decimal | None:
-        return share_of(self.gender, self.total)
-
-    @property
-    def migration_share(self) -> Decimal | None:
-        return share_of(self.migration, self.total)
 
 
 def _marked(field="amount"):
@@ -510,10 +507,10 @@ def integration_annex(cycle, summary: StepSummary) -> AnnexSection:
         "financing_total": s.financing,
         "financing_gap": s.financing_gap,
         "financing_surplus": -s.financing_gap,
-        "gender": s.gender_cost,
-        "gender_share": s.gender_share,
-        "migration": s.migration_cost,
-        "migration_share": s.migration_share,
+        "gender": s.budget.gender,
+        "gender_share": s.budget.gender_share,
+        "migration": s.budget.migration,
+        "migration_share": s.budget.migration_share,
     }
     return AnnexSection(
         figures=[

@@ -500,8 +500,8 @@ def pac(request, code, year):
                 for i in range(len(Financing.Status.values))
             ],
             gap=totals.financing_gap,
-            gender_share=totals.gender_share,
-            migration_share=totals.migration_share,
+            gender_share=totals.budget.gender_share,
+            migration_share=totals.budget.migration_share,
             page=page,
             axes=axes,
             waiting=waiting,

@@ -19,7 +19,7 @@ and the step selectors over those (``Report.summaries``, 11).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
@@ -220,7 +220,7 @@ def cycle_figures(
             financed=pac.financed,
             in_progress=pac.in_progress,
             completed=pac.completed,
-            cost=Budget(pac.cost, pac.gender_cost, pac.migration_cost),
+            cost=replace(pac.budget),  # a copy: the sums add into it
             financing=sum_budgets(row["budget"] for row in sources.get(pk, ())),
             groups={
                 row["code"]: GroupCount(

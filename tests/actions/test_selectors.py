@@ -62,7 +62,7 @@ def test_pac_budget_is_the_same_on_the_tracker_the_page_and_the_annex(client_for
     # 400 000 in all, 300 000 in the firm years 2022-2024; 100 000 with a gender marker (25 %),
     # 300 000 with the migration marker (75 %); 160 000 financed (40 %).
     assert (totals.cost, totals.first_three_cost) == (Decimal(400000), Decimal(300000))
-    assert (totals.gender_share, totals.migration_share) == (25, 75)
+    assert (totals.budget.gender_share, totals.budget.migration_share) == (25, 75)
     assert (totals.financing, totals.financing_share, totals.financing_gap) == (
         Decimal(160000),
         40,
