@@ -6,7 +6,10 @@ builds a path by hand. A test asks for the ``media`` fixture (tests/conftest.py)
 of its own, whichever kind.
 """
 
+import io
+
 from django.core.files.storage import default_storage
+from openpyxl import Workbook
 
 
 def stored_names(folder: str = "", storage=None) -> list[str]:
@@ -26,3 +29,23 @@ def stored_names(folder: str = "", storage=None) -> list[str]:
 def read(name: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
         return handle.read()
+
+
+def xlsx_file(
+    rows, *, name: str = "sheet.xlsx", merge: str | None = None, formula: str | None = None
+):
+    """A spreadsheet to upload, as the browser sends it: ``rows`` on the first sheet; ``merge``
+    a range of merged cells, ``formula`` a cell holding one (what an import must refuse)."""
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    if merge:
+        sheet.merge_cells(merge)
+    if formula:
+        sheet[formula] = "=1+1"
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = name
+    return out

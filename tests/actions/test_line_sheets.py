@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from actions.models import Financing, Indicator
 from actions.resources import FinancingResource, IndicatorResource
 from communes import sheets
 from communes.models import StepStatus
+from tests.files import xlsx_file
 
 from .conftest import build_ideas, decide, make_action
 
@@ -45,14 +46,7 @@ def url(name, cycle, kind):
 
 
 def upload(rows, name="lines.xlsx"):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = name
-    return out
+    return xlsx_file(rows, name=name)
 
 
 def lines():

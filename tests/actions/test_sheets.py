@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from actions.models import ActionCost, IdeaDecision, PacAction
 from actions.resources import ActionResource
 from communes import sheets
+from tests.files import xlsx_file
 
 from .conftest import decide, make_action
 
@@ -214,15 +215,7 @@ def test_bad_last_row_and_locked_step_write_nothing(cycle, editor, plan, ideas):
 
 
 def _xlsx(rows):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(rows)
 
 
 def test_reimport_queries_do_not_grow_with_stored_rows(cycle, editor, plan):

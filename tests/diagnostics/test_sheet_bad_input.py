@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook
 
 from communes import sheets
 from diagnostics.models import Finding, ProjectIdea, Sector
 from diagnostics.resources import FindingResource, IdeaResource
 from tests.factories import FindingFactory
+from tests.files import xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +20,7 @@ HEAD = ["Code", "Commune", "Titre", "Secteur", "Gravité"]
 
 
 def xlsx(rows, *, merge=None, formula=None, name="f.xlsx"):
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    if merge:
-        sheet.merge_cells(merge)
-    if formula:
-        sheet[formula] = "=1+1"
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = name
-    return out
+    return xlsx_file(rows, merge=merge, formula=formula, name=name)
 
 
 def csv_file(text, name="f.csv", encoding="utf-8"):

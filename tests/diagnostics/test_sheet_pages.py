@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from communes.models import StepStatus
 from diagnostics.models import Finding, Sector
 from tests.factories import FindingFactory
+from tests.files import xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +26,7 @@ def url(name, cycle, kind="findings"):
 
 
 def upload(rows, name="findings.xlsx"):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = name
-    return out
+    return xlsx_file(rows, name=name)
 
 
 HEAD = ["Code", "Commune", "Titre", "Secteur", "Gravité"]

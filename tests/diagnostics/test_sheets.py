@@ -3,25 +3,18 @@
 import io
 
 import pytest
-from openpyxl import Workbook
 
 from communes import sheets
 from diagnostics.models import Finding, ProjectIdea, Sector, TargetGroup
 from diagnostics.resources import FindingResource, IdeaResource
 from tests.factories import FindingFactory, ProjectIdeaFactory
+from tests.files import xlsx_file
 
 pytestmark = pytest.mark.django_db
 
 
 def xlsx_bytes(rows) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(rows)
 
 
 def export_table(resource):

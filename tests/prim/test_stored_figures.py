@@ -1,7 +1,6 @@
 """The report figures stored per cycle (``prim.figures``): a missing row is computed and stored,
 and every kind of write shows in the next report at once (never a stale figure)."""
 
-import io
 from decimal import Decimal
 
 import pytest
@@ -24,6 +23,7 @@ from tests.factories import (
     ConsultationSessionFactory,
     ParticipationFactory,
 )
+from tests.files import xlsx_file
 from tests.prim.test_reports import _as_numbers
 
 pytestmark = pytest.mark.django_db
@@ -116,15 +116,7 @@ def test_a_follow_up_year_shows_at_once(filled):
 
 
 def _xlsx(rows):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(rows)
 
 
 def test_a_confirmed_spreadsheet_import_shows_at_once(filled, editor):
